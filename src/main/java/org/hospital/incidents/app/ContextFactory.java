@@ -1,0 +1,72 @@
+package org.hospital.incidents.app;
+
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.spark.SparkConf;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.streaming.Durations;
+import org.apache.spark.streaming.api.java.JavaDStream;
+import org.apache.spark.streaming.api.java.JavaInputDStream;
+import org.apache.spark.streaming.api.java.JavaStreamingContext;
+import org.hospital.incidents.io.BatchFolderWriter;
+import org.hospital.incidents.io.KafkaSource;
+import org.hospital.incidents.io.OutputSinks;
+import org.hospital.incidents.model.SourcedLine;
+import org.hospital.incidents.pipeline.GraphOutputs;
+import org.hospital.incidents.pipeline.IncidentGraph;
+
+/**
+ * Creates a fresh {@link JavaStreamingContext} with the whole application wired in: the function given to
+ * {@link JavaStreamingContext#getOrCreate}. Every DStream, the checkpoint directory and every output operation
+ * are created here, because after a driver restart Spark rebuilds the context from the checkpoint and never
+ * calls this again (Spark Streaming guide, "How to configure Checkpointing"; JavaRecoverableNetworkWordCount).
+ */
+public final class ContextFactory {
+
+    /** Application name shown in the Spark UI. */
+    public static final String APP_NAME = "hospital-incident-streaming";
+
+    private ContextFactory() {
+    }
+
+    /**
+     * @param settings validated settings
+     * @param conf Spark configuration; the master comes from spark-submit (or, in tests, from the caller), never
+     *     from here. {@code spark.*} settings from the config file are applied unless already set.
+     * @return the new context, not started
+     */
+    public static JavaStreamingContext create(Settings settings, SparkConf conf) {
+        conf.setIfMissing("spark.app.name", APP_NAME);
+        for (Map.Entry<String, String> entry : settings.sparkConf().entrySet()) {
+            conf.setIfMissing(entry.getKey(), entry.getValue());
+        }
+        // A SIGTERM (or Ctrl-C) lets the batches in flight and the received blocks finish before exit.
+        conf.setIfMissing("spark.streaming.stopGracefullyOnShutdown", "true");
+
+        JavaStreamingContext ssc = new JavaStreamingContext(conf, Durations.seconds(settings.graph().batchSeconds()));
+        ssc.checkpoint(settings.checkpoint());
+
+        JavaDStream<SourcedLine> lines = null;
+        if (settings.socketHost() != null) {
+            lines = ssc.socketTextStream(settings.socketHost(), settings.socketPort(),
+                    StorageLevel.fromString(settings.socketStorageLevel()))
+                    .map(line -> new SourcedLine(line, SourcedLine.SOCKET));
+        }
+        JavaInputDStream<ConsumerRecord<String, String>> kafka = null;
+        if (settings.kafkaBootstrap() != null) {
+            Map<String, Object> params = KafkaSource.consumerParams(settings.kafkaBootstrap(), settings.groupId(),
+                    settings.kafkaAutoOffsetReset(), settings.kafkaConsumer());
+            kafka = KafkaSource.directStream(ssc, settings.topics(), params);
+            JavaDStream<SourcedLine> kafkaLines = KafkaSource.lines(kafka);
+            lines = lines == null ? kafkaLines : lines.union(kafkaLines);
+        }
+
+        GraphOutputs outputs = IncidentGraph.build(lines, settings.graph());
+        OutputSinks.attach(outputs, new BatchFolderWriter(settings.output()));
+        if (kafka != null) {
+            KafkaSource.commitAfterOutputs(kafka);
+        }
+        OutputSinks.printSummaries(outputs.incidents());
+        return ssc;
+    }
+}

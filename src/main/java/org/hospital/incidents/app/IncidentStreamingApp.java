@@ -1,0 +1,81 @@
+package org.hospital.incidents.app;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.streaming.api.java.JavaStreamingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point: {@code spark-submit --class org.hospital.incidents.app.IncidentStreamingApp <jar> [options]}.
+ *
+ * <p>Parses the options (DESIGN.md "Command line"; exit 2 on a bad one), then gets the streaming context from
+ * the checkpoint directory, or creates it with {@link ContextFactory} when there is no checkpoint, starts it and
+ * waits: for {@code --run-seconds} followed by a graceful stop, or until it is stopped (SIGTERM stops it
+ * gracefully through {@code spark.streaming.stopGracefullyOnShutdown}).
+ *
+ * <p>Exit status: 0 after a normal stop, 1 when the stream failed, 2 for bad options.
+ */
+public final class IncidentStreamingApp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IncidentStreamingApp.class);
+
+    private IncidentStreamingApp() {
+    }
+
+    /**
+     * @param args DESIGN.md options
+     * @throws InterruptedException when interrupted while waiting for the stream
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Settings settings;
+        try {
+            settings = CommandLineOptions.parse(args);
+        } catch (SettingsException e) {
+            System.err.println("incident-stream: " + e.getMessage());
+            System.err.println("Try 'incident-stream --help' for the options.");
+            System.exit(2);
+            return;
+        }
+        if (settings == null) {
+            return;
+        }
+        int status = run(settings, new SparkConf());
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * Runs the stream until {@code --run-seconds} pass or it is stopped.
+     *
+     * @param settings validated settings
+     * @param conf base Spark configuration (tests supply the master here)
+     * @return 0 after a normal stop, 1 when the stream failed
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public static int run(Settings settings, SparkConf conf) throws InterruptedException {
+        JavaStreamingContext ssc = JavaStreamingContext.getOrCreate(settings.checkpoint(),
+                () -> ContextFactory.create(settings, conf));
+        try {
+            ssc.start();
+            LOG.info("Streaming started: checkpoint {}, output {}, batch interval {} s", settings.checkpoint(),
+                    settings.output(), settings.graph().batchSeconds());
+            if (settings.runSeconds() > 0) {
+                if (!ssc.awaitTerminationOrTimeout(settings.runSeconds() * 1000L)) {
+                    LOG.info("--run-seconds {} reached: stopping gracefully", settings.runSeconds());
+                    ssc.stop(true, true);
+                }
+            } else {
+                ssc.awaitTermination();
+            }
+            return 0;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.error("Streaming failed", e);
+            System.err.println("incident-stream: streaming failed: " + e);
+            ssc.stop(true, false);
+            return 1;
+        }
+    }
+}

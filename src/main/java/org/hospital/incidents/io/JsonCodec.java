@@ -1,0 +1,112 @@
+package org.hospital.incidents.io;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.time.Instant;
+import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.EventCategory;
+import org.hospital.incidents.model.HarmLevel;
+import org.hospital.incidents.model.Rejection;
+import org.hospital.incidents.model.WardState;
+import org.hospital.incidents.model.WardTotal;
+import org.hospital.incidents.model.WardWindow;
+
+/**
+ * Renders output records as the one-line JSON objects of DESIGN.md "Outputs".
+ *
+ * <p>Times: {@code batchTime} is a JSON number of epoch millis; {@code windowStart}, {@code windowEnd} and
+ * {@code lastOccurredAt} are ISO-8601 UTC instants ending in {@code Z}. Count maps ({@code byHarmLevel},
+ * {@code byCategory}) list only non-zero counts, keyed by the wire codes. Nothing here ever writes
+ * {@code patientRef} or {@code description}.
+ */
+public final class JsonCodec {
+
+    // Gson instances are thread-safe; HTML escaping is off so '<' and '=' in messages stay readable.
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+
+    private JsonCodec() {
+    }
+
+    /**
+     * @param total a ward's running totals
+     * @return {@code {"wardId","total","byHarmLevel","byCategory","lastOccurredAt","batchTime"}}
+     */
+    public static String wardTotal(WardTotal total) {
+        WardState state = total.state();
+        JsonObject json = new JsonObject();
+        json.addProperty("wardId", total.wardId());
+        json.addProperty("total", state.total());
+        JsonObject harm = new JsonObject();
+        for (HarmLevel level : HarmLevel.values()) {
+            if (state.count(level) != 0) {
+                harm.addProperty(level.code(), state.count(level));
+            }
+        }
+        json.add("byHarmLevel", harm);
+        JsonObject categories = new JsonObject();
+        for (EventCategory category : EventCategory.values()) {
+            if (state.count(category) != 0) {
+                categories.addProperty(category.code(), state.count(category));
+            }
+        }
+        json.add("byCategory", categories);
+        json.addProperty("lastOccurredAt", Instant.ofEpochMilli(state.lastOccurredAtMillis()).toString());
+        json.addProperty("batchTime", total.batchTime());
+        return GSON.toJson(json);
+    }
+
+    /**
+     * @param window a ward's counts in one window
+     * @return {@code {"wardId","windowStart","windowEnd","count","byHarmLevel"}}
+     */
+    public static String wardWindow(WardWindow window) {
+        JsonObject json = new JsonObject();
+        json.addProperty("wardId", window.wardId());
+        json.addProperty("windowStart", Instant.ofEpochMilli(window.windowStartMillis()).toString());
+        json.addProperty("windowEnd", Instant.ofEpochMilli(window.windowEndMillis()).toString());
+        json.addProperty("count", window.counts().count());
+        JsonObject harm = new JsonObject();
+        for (HarmLevel level : HarmLevel.values()) {
+            if (window.counts().count(level) != 0) {
+                harm.addProperty(level.code(), window.counts().count(level));
+            }
+        }
+        json.add("byHarmLevel", harm);
+        return GSON.toJson(json);
+    }
+
+    /**
+     * @param alert a CRITICAL or SURGE alert
+     * @return {@code {"alertId","type","wardId","batchTime","message", "eventId","harmLevel" | "count","windowEnd"}}
+     */
+    public static String alert(Alert alert) {
+        JsonObject json = new JsonObject();
+        json.addProperty("alertId", alert.alertId());
+        json.addProperty("type", alert.type().name());
+        json.addProperty("wardId", alert.wardId());
+        json.addProperty("batchTime", alert.batchTime());
+        json.addProperty("message", alert.message());
+        if (alert.type() == Alert.Type.CRITICAL) {
+            json.addProperty("eventId", alert.eventId());
+            json.addProperty("harmLevel", alert.harmLevel().code());
+        } else {
+            json.addProperty("count", alert.count());
+            json.addProperty("windowEnd", Instant.ofEpochMilli(alert.windowEndMillis()).toString());
+        }
+        return GSON.toJson(json);
+    }
+
+    /**
+     * @param rejection a rejected line
+     * @return {@code {"reason","line","source","batchTime"}}; the line is escaped, so any content stays one line
+     */
+    public static String rejection(Rejection rejection) {
+        JsonObject json = new JsonObject();
+        json.addProperty("reason", rejection.reason());
+        json.addProperty("line", rejection.line());
+        json.addProperty("source", rejection.source());
+        json.addProperty("batchTime", rejection.batchTime());
+        return GSON.toJson(json);
+    }
+}

@@ -1,0 +1,33 @@
+package org.hospital.incidents.model;
+
+import java.io.Serializable;
+
+/**
+ * One alert for the operations team (DESIGN.md {@code alerts} output). Never carries patient data.
+ *
+ * <p>Ids are deterministic, so a batch replayed after recovery produces the same alerts:
+ * {@code CRITICAL:<eventId>} and {@code SURGE:<wardId>:<windowEndMillis>}.
+ *
+ * @param alertId deterministic id
+ * @param type CRITICAL or SURGE
+ * @param wardId the ward
+ * @param batchTime batch time, epoch millis
+ * @param message one human-readable sentence
+ * @param eventId the incident (CRITICAL only, else null)
+ * @param harmLevel its harm level (CRITICAL only, else null)
+ * @param count incidents in the window (SURGE only, else 0)
+ * @param windowEndMillis window end, epoch millis (SURGE only, else 0)
+ */
+public record Alert(String alertId, Type type, String wardId, long batchTime, String message, String eventId,
+        HarmLevel harmLevel, long count, long windowEndMillis) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Alert types. */
+    public enum Type {
+        /** An incident that caused severe harm or death. */
+        CRITICAL,
+        /** A ward whose windowed incident count reached the surge threshold. */
+        SURGE
+    }
+}

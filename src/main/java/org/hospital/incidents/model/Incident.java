@@ -1,0 +1,56 @@
+package org.hospital.incidents.model;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One accepted patient-safety report (DESIGN.md "Incident record"), immutable.
+ *
+ * <p>{@code patientRef} and {@code description} are sensitive: they are kept so a downstream consumer may
+ * use them, but {@link #toString()} redacts them and no output or alert of this application carries them.
+ *
+ * @param eventId unique report id, non-empty
+ * @param occurredAt when the event occurred (UTC instant)
+ * @param wardId ward the event belongs to, non-empty
+ * @param harmLevel AHRQ harm level
+ * @param category AHRQ event category, {@link EventCategory#UNCLASSIFIED} when absent or unknown
+ * @param reportType incident, near miss or unsafe condition
+ * @param hospitalId optional hospital id, may be null
+ * @param patientRef optional patient identifier (sensitive), may be null
+ * @param description optional free text (sensitive), may be null
+ */
+public record Incident(
+        String eventId,
+        Instant occurredAt,
+        String wardId,
+        HarmLevel harmLevel,
+        EventCategory category,
+        ReportType reportType,
+        String hospitalId,
+        String patientRef,
+        String description)
+        implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Checks the invariants the parser guarantees; a violation is a programming error. */
+    public Incident {
+        Objects.requireNonNull(eventId, "eventId");
+        Objects.requireNonNull(occurredAt, "occurredAt");
+        Objects.requireNonNull(wardId, "wardId");
+        Objects.requireNonNull(harmLevel, "harmLevel");
+        Objects.requireNonNull(category, "category");
+        Objects.requireNonNull(reportType, "reportType");
+    }
+
+    /** Never prints {@code patientRef} or {@code description}: log lines must not carry patient data. */
+    @Override
+    public String toString() {
+        return "Incident[eventId=" + eventId + ", occurredAt=" + occurredAt + ", wardId=" + wardId
+                + ", harmLevel=" + harmLevel.code() + ", category=" + category.code()
+                + ", reportType=" + reportType.code() + ", hospitalId=" + hospitalId
+                + ", patientRef=" + (patientRef == null ? "null" : "<redacted>")
+                + ", description=" + (description == null ? "null" : "<redacted>") + "]";
+    }
+}

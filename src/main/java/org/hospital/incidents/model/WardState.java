@@ -1,0 +1,130 @@
+package org.hospital.incidents.model;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * Running counts for one ward since the stream began: the state kept by {@code updateStateByKey}.
+ *
+ * <p>Immutable. Counts are indexed by {@link HarmLevel#ordinal()} and {@link EventCategory#ordinal()}, which
+ * keeps the state small in the checkpoint. {@link #changedInBatch()} is true when the batch that produced this
+ * value carried at least one incident for the ward; only such wards are written to {@code ward-totals}.
+ */
+public final class WardState implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final long total;
+    private final long[] byHarmLevel;
+    private final long[] byCategory;
+    private final long lastOccurredAtMillis;
+    private final boolean changedInBatch;
+
+    private WardState(long total, long[] byHarmLevel, long[] byCategory, long lastOccurredAtMillis,
+            boolean changedInBatch) {
+        this.total = total;
+        this.byHarmLevel = byHarmLevel;
+        this.byCategory = byCategory;
+        this.lastOccurredAtMillis = lastOccurredAtMillis;
+        this.changedInBatch = changedInBatch;
+    }
+
+    /** @return the state of a ward that has seen no incident yet */
+    public static WardState empty() {
+        return new WardState(0, new long[HarmLevel.values().length], new long[EventCategory.values().length],
+                Long.MIN_VALUE, false);
+    }
+
+    /**
+     * @param incident one accepted incident
+     * @return a state counting just that incident, marked changed
+     */
+    public static WardState of(Incident incident) {
+        long[] harm = new long[HarmLevel.values().length];
+        long[] category = new long[EventCategory.values().length];
+        harm[incident.harmLevel().ordinal()] = 1;
+        category[incident.category().ordinal()] = 1;
+        return new WardState(1, harm, category, incident.occurredAt().toEpochMilli(), true);
+    }
+
+    /**
+     * Adds another ward state's counts (sums counts, keeps the later {@code lastOccurredAt}).
+     *
+     * @param other counts to add
+     * @return the sum, marked changed if either side is
+     */
+    public WardState plus(WardState other) {
+        long[] harm = byHarmLevel.clone();
+        long[] category = byCategory.clone();
+        for (int i = 0; i < harm.length; i++) {
+            harm[i] += other.byHarmLevel[i];
+        }
+        for (int i = 0; i < category.length; i++) {
+            category[i] += other.byCategory[i];
+        }
+        return new WardState(total + other.total, harm, category,
+                Math.max(lastOccurredAtMillis, other.lastOccurredAtMillis), changedInBatch || other.changedInBatch);
+    }
+
+    /**
+     * @param changed the new flag
+     * @return the same counts with {@link #changedInBatch()} set to {@code changed}
+     */
+    public WardState withChanged(boolean changed) {
+        return changed == changedInBatch ? this
+                : new WardState(total, byHarmLevel, byCategory, lastOccurredAtMillis, changed);
+    }
+
+    /** @return accepted incidents for the ward since the first batch */
+    public long total() {
+        return total;
+    }
+
+    /**
+     * @param level a harm level
+     * @return incidents of that harm level
+     */
+    public long count(HarmLevel level) {
+        return byHarmLevel[level.ordinal()];
+    }
+
+    /**
+     * @param category an event category
+     * @return incidents of that category
+     */
+    public long count(EventCategory category) {
+        return byCategory[category.ordinal()];
+    }
+
+    /** @return latest {@code occurredAt} seen, epoch millis, or {@link Long#MIN_VALUE} for an empty state */
+    public long lastOccurredAtMillis() {
+        return lastOccurredAtMillis;
+    }
+
+    /** @return true when the batch that produced this state had incidents for the ward */
+    public boolean changedInBatch() {
+        return changedInBatch;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof WardState other)) {
+            return false;
+        }
+        return total == other.total && lastOccurredAtMillis == other.lastOccurredAtMillis
+                && changedInBatch == other.changedInBatch && Arrays.equals(byHarmLevel, other.byHarmLevel)
+                && Arrays.equals(byCategory, other.byCategory);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Long.hashCode(total) + Arrays.hashCode(byHarmLevel) + 17 * Arrays.hashCode(byCategory);
+    }
+
+    @Override
+    public String toString() {
+        return "WardState[total=" + total + ", byHarmLevel=" + Arrays.toString(byHarmLevel) + ", byCategory="
+                + Arrays.toString(byCategory) + ", lastOccurredAtMillis=" + lastOccurredAtMillis + ", changed="
+                + changedInBatch + "]";
+    }
+}

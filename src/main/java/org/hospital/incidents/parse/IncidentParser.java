@@ -1,0 +1,233 @@
+package org.hospital.incidents.parse;
+
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.StringReader;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.hospital.incidents.model.EventCategory;
+import org.hospital.incidents.model.HarmLevel;
+import org.hospital.incidents.model.Incident;
+import org.hospital.incidents.model.ParseResult;
+import org.hospital.incidents.model.Rejection;
+import org.hospital.incidents.model.ReportType;
+import org.hospital.incidents.model.SourcedLine;
+
+/**
+ * Parses one input line into an {@link Incident} or a {@link Rejection} with a reason; never throws.
+ *
+ * <p>Rules come from DESIGN.md "Incident record": one JSON object per line, fields per the AHRQ Common Formats
+ * vocabulary. On top of them, the parser refuses what a lenient JSON reader would silently guess at: it reads
+ * with Gson's {@link Strictness#STRICT} streaming reader (no comments, no single quotes, no unquoted names, no
+ * raw control characters), refuses duplicate keys (which value would be the real one?), trailing content
+ * after the object, nesting deeper than {@link #MAX_NESTING}, a byte-order mark, and text that was not valid
+ * UTF-8 (decoders turn such bytes into U+FFFD). Unknown extra fields are ignored for forward compatibility.
+ *
+ * <p>Instances are stateless and serializable, so one can be captured in Spark closures.
+ */
+public final class IncidentParser implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Deepest JSON nesting accepted (the record itself is flat; depth only comes from unknown fields). */
+    public static final int MAX_NESTING = 32;
+
+    /** Earliest {@code occurredAt} accepted: anything before is a typo or a default value, not an event. */
+    public static final Instant EARLIEST_OCCURRED_AT = Instant.parse("2000-01-01T00:00:00Z");
+
+    /**
+     * First {@code occurredAt} no longer accepted. A fixed bound, not "now": a replayed batch must parse the
+     * same way whenever it is replayed.
+     */
+    public static final Instant LATEST_OCCURRED_AT = Instant.parse("2100-01-01T00:00:00Z");
+
+    static final String EVENT_ID = "eventId";
+    static final String OCCURRED_AT = "occurredAt";
+    static final String WARD_ID = "wardId";
+    static final String HARM_LEVEL = "harmLevel";
+    static final String CATEGORY = "category";
+    static final String REPORT_TYPE = "reportType";
+    static final String HOSPITAL_ID = "hospitalId";
+    static final String PATIENT_REF = "patientRef";
+    static final String DESCRIPTION = "description";
+
+    private static final java.util.Set<String> STRING_FIELDS = java.util.Set.of(EVENT_ID, OCCURRED_AT, WARD_ID,
+            HARM_LEVEL, CATEGORY, REPORT_TYPE, HOSPITAL_ID, PATIENT_REF, DESCRIPTION);
+
+    /**
+     * Parses a line read from a source.
+     *
+     * @param input the raw line and its source label
+     * @param batchTimeMillis batch time the line belongs to, epoch millis (copied into a rejection)
+     * @return accepted incident or rejection; never null
+     */
+    public ParseResult parse(SourcedLine input, long batchTimeMillis) {
+        String line = input.line();
+        Object outcome = parseLine(line);
+        if (outcome instanceof Incident incident) {
+            return ParseResult.accepted(incident);
+        }
+        return ParseResult.rejected(Rejection.of((String) outcome, line, input.source(), batchTimeMillis));
+    }
+
+    /** @return an {@link Incident}, or a String reason */
+    private Object parseLine(String line) {
+        if (line == null) {
+            return "line is null";
+        }
+        if (!line.isEmpty() && line.charAt(0) == '\uFEFF') {
+            return "line starts with a byte-order mark (U+FEFF); send UTF-8 without BOM";
+        }
+        if (line.indexOf('\uFFFD') >= 0) {
+            return "line is not valid UTF-8 (decoding produced U+FFFD replacement characters)";
+        }
+        Map<String, String> fields;
+        try {
+            Object read = readTopLevelObject(line);
+            if (read instanceof String reason) {
+                return reason;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, String> readFields = (Map<String, String>) read;
+            fields = readFields;
+        } catch (IOException | IllegalStateException | NumberFormatException e) {
+            return "malformed JSON: " + cleanMessage(e);
+        } catch (StackOverflowError e) {
+            return "malformed JSON: nested too deeply";
+        }
+        return toIncident(fields);
+    }
+
+    /**
+     * Reads the line as one flat JSON object.
+     *
+     * @return a map of the known string fields (null values mean JSON null) or a String reason
+     */
+    private static Object readTopLevelObject(String line) throws IOException {
+        JsonReader reader = new JsonReader(new StringReader(line));
+        reader.setStrictness(Strictness.STRICT);
+        reader.setNestingLimit(MAX_NESTING);
+        JsonToken first = reader.peek();
+        if (first != JsonToken.BEGIN_OBJECT) {
+            return "not a JSON object (found " + describe(first) + ")";
+        }
+        reader.beginObject();
+        Map<String, String> fields = new HashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (reader.hasNext()) {
+            String name = reader.nextName();
+            if (!seen.add(name)) {
+                return "duplicate key '" + truncate(name) + "'";
+            }
+            if (!STRING_FIELDS.contains(name)) {
+                reader.skipValue();
+                continue;
+            }
+            JsonToken token = reader.peek();
+            if (token == JsonToken.STRING) {
+                fields.put(name, reader.nextString());
+            } else if (token == JsonToken.NULL) {
+                reader.nextNull();
+                fields.put(name, null);
+            } else {
+                return "field '" + name + "' must be a string, found " + describe(token);
+            }
+        }
+        reader.endObject();
+        try {
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                return "trailing content after the JSON object";
+            }
+        } catch (IOException e) {
+            // A strict reader refuses a second top-level value outright.
+            return "trailing content after the JSON object";
+        }
+        return fields;
+    }
+
+    private static Object toIncident(Map<String, String> fields) {
+        String eventId = fields.get(EVENT_ID);
+        String occurredAtText = fields.get(OCCURRED_AT);
+        String wardId = fields.get(WARD_ID);
+        String harmText = fields.get(HARM_LEVEL);
+        for (String required : new String[] {EVENT_ID, OCCURRED_AT, WARD_ID, HARM_LEVEL}) {
+            if (fields.get(required) == null) {
+                return "missing required field '" + required + "'";
+            }
+        }
+        if (eventId.isBlank()) {
+            return "field 'eventId' is empty or blank";
+        }
+        if (wardId.isBlank()) {
+            return "field 'wardId' is empty or blank";
+        }
+        Optional<HarmLevel> harm = HarmLevel.fromCode(harmText);
+        if (harm.isEmpty()) {
+            return "unknown harmLevel '" + truncate(harmText)
+                    + "' (expected death, severe, moderate, mild, none or unknown)";
+        }
+        Instant occurredAt;
+        try {
+            occurredAt = parseInstant(occurredAtText);
+        } catch (DateTimeParseException | ArithmeticException e) {
+            return "unparseable occurredAt '" + truncate(occurredAtText)
+                    + "' (expected an ISO-8601 instant such as 2026-11-21T08:15:30.123Z)";
+        }
+        if (occurredAt.isBefore(EARLIEST_OCCURRED_AT) || !occurredAt.isBefore(LATEST_OCCURRED_AT)) {
+            return "occurredAt " + occurredAtText + " is out of range [" + EARLIEST_OCCURRED_AT + ", "
+                    + LATEST_OCCURRED_AT + ")";
+        }
+        String reportTypeText = fields.get(REPORT_TYPE);
+        // An absent, empty or unknown reportType is counted as an incident (DESIGN.md lists no rejection for it):
+        // dropping a real report because of a mistyped secondary field would lose it from the ward's total.
+        ReportType reportType = reportTypeText == null ? ReportType.INCIDENT
+                : ReportType.fromCode(reportTypeText).orElse(ReportType.INCIDENT);
+        return new Incident(eventId, occurredAt, wardId, harm.get(), EventCategory.fromCode(fields.get(CATEGORY)),
+                reportType, fields.get(HOSPITAL_ID), fields.get(PATIENT_REF), fields.get(DESCRIPTION));
+    }
+
+    /** ISO-8601 instant ({@code ...Z}) or date-time with an explicit offset ({@code ...+01:00}). */
+    private static Instant parseInstant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        }
+    }
+
+    private static String describe(JsonToken token) {
+        return switch (token) {
+            case BEGIN_ARRAY -> "an array";
+            case BEGIN_OBJECT -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            case END_DOCUMENT -> "nothing";
+            default -> token.name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /** Gson appends a troubleshooting URL to its messages; the rejection reason keeps the first sentence. */
+    private static String cleanMessage(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int see = message.indexOf("\nSee ");
+        String first = see >= 0 ? message.substring(0, see) : message;
+        // Gson's advice to switch to lenient parsing is for programmers, not for whoever reads rejected/.
+        return first.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON",
+                "syntax not allowed in strict JSON");
+    }
+
+    /** Values echoed into a reason are cut: the full line is kept next to the reason anyway. */
+    private static String truncate(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 64) + "...";
+    }
+}

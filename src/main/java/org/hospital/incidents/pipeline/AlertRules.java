@@ -1,0 +1,66 @@
+package org.hospital.incidents.pipeline;
+
+import java.time.Instant;
+import java.util.Optional;
+import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.Incident;
+import org.hospital.incidents.model.WardWindow;
+
+/**
+ * The two alert rules, as plain functions so they are unit-tested alone (STYLE.md "rules are small functions").
+ *
+ * <ul>
+ *   <li>CRITICAL: an incident whose harm level is {@code death} or {@code severe} (DESIGN.md; AHRQ harm scale),
+ *       one alert per report, whatever its report type.
+ *   <li>SURGE: a ward whose incident count within one sliding window is at least the surge threshold; one alert
+ *       per ward per window (every slide interval while the surge lasts).
+ * </ul>
+ * Alerts never carry {@code patientRef} or {@code description}.
+ */
+public final class AlertRules {
+
+    private AlertRules() {
+    }
+
+    /**
+     * @param incident an accepted incident
+     * @return true when it must raise a CRITICAL alert
+     */
+    public static boolean isCritical(Incident incident) {
+        return incident.harmLevel().isCritical();
+    }
+
+    /**
+     * @param incident an incident for which {@link #isCritical} holds
+     * @param batchTimeMillis batch time, epoch millis
+     * @return the CRITICAL alert, id {@code CRITICAL:<eventId>}
+     */
+    public static Alert critical(Incident incident, long batchTimeMillis) {
+        String message = "CRITICAL " + incident.harmLevel().code() + " " + incident.reportType().code()
+                + " in ward " + incident.wardId() + ": event " + incident.eventId() + " ("
+                + incident.category().code() + ") occurred at " + incident.occurredAt();
+        return new Alert("CRITICAL:" + incident.eventId(), Alert.Type.CRITICAL, incident.wardId(), batchTimeMillis,
+                message, incident.eventId(), incident.harmLevel(), 0, 0);
+    }
+
+    /**
+     * The surge rule.
+     *
+     * @param window a ward's counts in the window ending at {@code batchTimeMillis}
+     * @param threshold incidents in one window that make a surge (>= 1)
+     * @param batchTimeMillis batch time, epoch millis
+     * @return a SURGE alert, id {@code SURGE:<wardId>:<windowEndMillis>}, when {@code count >= threshold}
+     */
+    public static Optional<Alert> surge(WardWindow window, long threshold, long batchTimeMillis) {
+        long count = window.counts().count();
+        if (count < threshold) {
+            return Optional.empty();
+        }
+        long seconds = (window.windowEndMillis() - window.windowStartMillis()) / 1000;
+        String message = "SURGE in ward " + window.wardId() + ": " + count + " incidents in the " + seconds
+                + " s window ending " + Instant.ofEpochMilli(window.windowEndMillis()) + " (threshold "
+                + threshold + ")";
+        return Optional.of(new Alert("SURGE:" + window.wardId() + ":" + window.windowEndMillis(), Alert.Type.SURGE,
+                window.wardId(), batchTimeMillis, message, null, null, count, window.windowEndMillis()));
+    }
+}

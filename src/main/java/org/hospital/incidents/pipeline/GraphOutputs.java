@@ -1,0 +1,23 @@
+package org.hospital.incidents.pipeline;
+
+import org.apache.spark.streaming.api.java.JavaDStream;
+import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.Incident;
+import org.hospital.incidents.model.Rejection;
+import org.hospital.incidents.model.WardTotal;
+import org.hospital.incidents.model.WardWindow;
+
+/**
+ * The output DStreams of {@link IncidentGraph#build}, one per DESIGN.md output plus the accepted incidents.
+ *
+ * @param incidents accepted incidents of each batch (used for the per-batch summary)
+ * @param rejected rejected lines of each batch
+ * @param wardTotals running totals of the wards that changed in each batch
+ * @param wardWindows per-ward counts in the window ending at each slide
+ * @param criticalAlerts CRITICAL alerts, every batch interval
+ * @param surgeAlerts SURGE alerts, every slide interval
+ */
+public record GraphOutputs(JavaDStream<Incident> incidents, JavaDStream<Rejection> rejected,
+        JavaDStream<WardTotal> wardTotals, JavaDStream<WardWindow> wardWindows, JavaDStream<Alert> criticalAlerts,
+        JavaDStream<Alert> surgeAlerts) {
+}

@@ -1,0 +1,99 @@
+package org.hospital.incidents.pipeline;
+
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.streaming.Durations;
+import org.apache.spark.streaming.api.java.JavaDStream;
+import org.apache.spark.streaming.api.java.JavaPairDStream;
+import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.Incident;
+import org.hospital.incidents.model.ParseResult;
+import org.hospital.incidents.model.Rejection;
+import org.hospital.incidents.model.SourcedLine;
+import org.hospital.incidents.model.WardState;
+import org.hospital.incidents.model.WardTotal;
+import org.hospital.incidents.model.WardWindow;
+import org.hospital.incidents.model.WindowCounts;
+import org.hospital.incidents.parse.IncidentParser;
+import scala.Tuple2;
+
+/**
+ * Builds the incident DStream graph: a pure function of its input stream, creating no context, source or sink.
+ *
+ * <pre>
+ * lines ─ drop blank ─ parse ─┬─ filter rejected ─────────────────────────────────► rejected
+ *                             └─ filter accepted ─┬─ updateStateByKey (per ward) ──► wardTotals
+ *                                                 ├─ reduceByKeyAndWindow ─────────► wardWindows ─ surge rule ─► surgeAlerts
+ *                                                 └─ filter harm death/severe ─────────────────────────────────► criticalAlerts
+ * </pre>
+ *
+ * <p>CRITICAL alerts come every batch interval, SURGE alerts every slide interval; DStreams of different slide
+ * intervals cannot be unioned, so the two alert streams stay apart and the sink writes both into the same
+ * {@code alerts/batch-<time>} folder.
+ *
+ * <p>The caller must have set a checkpoint directory on the context (both {@code updateStateByKey} and the
+ * inverse-function window require one). Both {@code main} and the tests call {@link #build}.
+ */
+public final class IncidentGraph {
+
+    private IncidentGraph() {
+    }
+
+    /**
+     * Wires the graph.
+     *
+     * @param lines raw input lines of every source, already unioned
+     * @param settings window, slide, threshold and checkpoint parameters (seconds)
+     * @return the output streams; the caller attaches sinks to them
+     */
+    public static GraphOutputs build(JavaDStream<SourcedLine> lines, GraphSettings settings) {
+        IncidentParser parser = new IncidentParser();
+        // Blank lines carry no report: DESIGN.md says they are ignored, not rejected.
+        JavaDStream<ParseResult> parsed = lines
+                .filter(line -> line.line() != null && !line.line().isBlank())
+                .transform((rdd, time) -> rdd.map(line -> parser.parse(line, time.milliseconds())));
+        // Four branches read each parsed batch: parse once.
+        parsed.cache();
+
+        JavaDStream<Rejection> rejected = parsed.filter(result -> !result.isAccepted()).map(ParseResult::rejection);
+        JavaDStream<Incident> incidents = parsed.filter(ParseResult::isAccepted).map(ParseResult::incident);
+
+        HashPartitioner partitioner = new HashPartitioner(settings.partitions());
+
+        JavaPairDStream<String, WardState> states = incidents
+                .mapToPair(incident -> new Tuple2<>(incident.wardId(), WardState.of(incident)))
+                .reduceByKey(WardState::plus, settings.partitions())
+                .updateStateByKey(new WardStateUpdate(), partitioner);
+        states.checkpoint(Durations.seconds(settings.stateCheckpointSeconds()));
+        JavaDStream<WardTotal> wardTotals = states
+                .filter(ward -> ward._2().changedInBatch())
+                .transform((rdd, time) -> rdd.map(ward -> new WardTotal(ward._1(), ward._2(), time.milliseconds())));
+
+        long windowMillis = settings.windowSeconds() * 1000L;
+        JavaPairDStream<String, WindowCounts> perBatch = incidents
+                .mapToPair(incident -> new Tuple2<>(incident.wardId(), WindowCounts.of(incident.harmLevel())));
+        JavaPairDStream<String, WindowCounts> windowed;
+        if (settings.windowSeconds() > settings.slideSeconds()) {
+            // Inverse-function form: each slide adds the batches entering the window and subtracts those
+            // leaving; the filter drops a ward whose count fell back to 0 so the window state does not keep
+            // every ward ever seen (Spark guide, "Window Operations").
+            windowed = perBatch.reduceByKeyAndWindow(WindowCounts::plus, WindowCounts::minus,
+                    Durations.seconds(settings.windowSeconds()), Durations.seconds(settings.slideSeconds()),
+                    settings.partitions(), ward -> ward._2().count() > 0);
+            windowed.checkpoint(Durations.seconds(settings.windowCheckpointSeconds()));
+        } else {
+            // Tumbling window (length == slide): nothing leaves a window that a later one reuses, so the
+            // inverse form would only add work.
+            windowed = perBatch.reduceByKeyAndWindow(WindowCounts::plus, Durations.seconds(settings.windowSeconds()),
+                    Durations.seconds(settings.slideSeconds()), settings.partitions());
+        }
+        JavaDStream<WardWindow> wardWindows = windowed.transform((rdd, time) -> rdd.map(ward -> new WardWindow(
+                ward._1(), time.milliseconds() - windowMillis, time.milliseconds(), ward._2())));
+
+        long threshold = settings.surgeThreshold();
+        JavaDStream<Alert> surgeAlerts = wardWindows.transform((rdd, time) -> rdd.flatMap(window -> AlertRules
+                .surge(window, threshold, time.milliseconds()).stream().iterator()));
+        JavaDStream<Alert> criticalAlerts = incidents.filter(AlertRules::isCritical)
+                .transform((rdd, time) -> rdd.map(incident -> AlertRules.critical(incident, time.milliseconds())));
+        return new GraphOutputs(incidents, rejected, wardTotals, wardWindows, criticalAlerts, surgeAlerts);
+    }
+}

@@ -1,0 +1,212 @@
+package org.hospital.incidents.parse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import org.hospital.incidents.model.EventCategory;
+import org.hospital.incidents.model.HarmLevel;
+import org.hospital.incidents.model.Incident;
+import org.hospital.incidents.model.ParseResult;
+import org.hospital.incidents.model.Rejection;
+import org.hospital.incidents.model.ReportType;
+import org.hospital.incidents.model.SourcedLine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class IncidentParserTest {
+
+    private static final String GOOD = "{\"eventId\":\"E-1\",\"occurredAt\":\"2026-11-21T08:15:30.123Z\","
+            + "\"wardId\":\"ICU-2\",\"harmLevel\":\"severe\",\"category\":\"medication\",\"reportType\":\"near_miss\","
+            + "\"hospitalId\":\"H1\",\"patientRef\":\"P-99\",\"description\":\"wrong dose\"}";
+
+    private final IncidentParser parser = new IncidentParser();
+
+    private ParseResult parse(String line) {
+        return parser.parse(new SourcedLine(line, "socket"), 5000L);
+    }
+
+    private String reasonFor(String line) {
+        ParseResult result = parse(line);
+        assertFalse(result.isAccepted(), "expected a rejection for " + line);
+        return result.rejection().reason();
+    }
+
+    @Test
+    void acceptsCompleteRecordWithEveryField() {
+        ParseResult result = parse(GOOD);
+        assertTrue(result.isAccepted());
+        Incident incident = result.incident();
+        assertEquals("E-1", incident.eventId());
+        assertEquals(Instant.parse("2026-11-21T08:15:30.123Z"), incident.occurredAt());
+        assertEquals("ICU-2", incident.wardId());
+        assertEquals(HarmLevel.SEVERE, incident.harmLevel());
+        assertEquals(EventCategory.MEDICATION, incident.category());
+        assertEquals(ReportType.NEAR_MISS, incident.reportType());
+        assertEquals("H1", incident.hospitalId());
+        assertEquals("P-99", incident.patientRef());
+        assertEquals("wrong dose", incident.description());
+    }
+
+    @Test
+    void acceptsMinimalRecordWithDefaults() {
+        Incident incident = parse("{\"eventId\":\"E-2\",\"occurredAt\":\"2026-11-21T08:15:30Z\",\"wardId\":\"W1\","
+                + "\"harmLevel\":\"none\"}").incident();
+        assertEquals(EventCategory.UNCLASSIFIED, incident.category());
+        assertEquals(ReportType.INCIDENT, incident.reportType());
+        assertNull(incident.hospitalId());
+        assertNull(incident.patientRef());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"fall,FALL", "'',UNCLASSIFIED", "Fall,UNCLASSIFIED", "slips,UNCLASSIFIED",
+        "healthcare_associated_infection,HEALTHCARE_ASSOCIATED_INFECTION", "other,OTHER",
+        "unclassified,UNCLASSIFIED"})
+    void mapsCategoryAndFallsBackToUnclassified(String category, EventCategory expected) {
+        String line = "{\"eventId\":\"E\",\"occurredAt\":\"2026-11-21T08:15:30Z\",\"wardId\":\"W\","
+                + "\"harmLevel\":\"mild\",\"category\":\"" + category + "\"}";
+        assertEquals(expected, parse(line).incident().category());
+    }
+
+    @Test
+    void nullCategoryIsUnclassified() {
+        assertEquals(EventCategory.UNCLASSIFIED, parse("{\"eventId\":\"E\",\"occurredAt\":\"2026-11-21T08:15:30Z\","
+                + "\"wardId\":\"W\",\"harmLevel\":\"mild\",\"category\":null}").incident().category());
+    }
+
+    @Test
+    void acceptsOffsetTimestampAsInstant() {
+        Incident incident = parse("{\"eventId\":\"E\",\"occurredAt\":\"2026-11-21T09:15:30+01:00\","
+                + "\"wardId\":\"W\",\"harmLevel\":\"mild\"}").incident();
+        assertEquals(Instant.parse("2026-11-21T08:15:30Z"), incident.occurredAt());
+    }
+
+    @Test
+    void ignoresUnknownExtraFields() {
+        assertTrue(parse("{\"eventId\":\"E\",\"occurredAt\":\"2026-11-21T08:15:30Z\",\"wardId\":\"W\","
+                + "\"harmLevel\":\"mild\",\"extra\":{\"a\":[1,2,{\"b\":null}]}}").isAccepted());
+    }
+
+    @Test
+    void unknownReportTypeCountsAsIncident() {
+        assertEquals(ReportType.INCIDENT, parse("{\"eventId\":\"E\",\"occurredAt\":\"2026-11-21T08:15:30Z\","
+                + "\"wardId\":\"W\",\"harmLevel\":\"mild\",\"reportType\":\"complaint\"}").incident().reportType());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "[1,2,3]|not a JSON object (found an array)",
+        "\"just a string\"|not a JSON object (found a string)",
+        "42|not a JSON object (found a number)",
+        "null|not a JSON object (found null)",
+        "true|not a JSON object (found a boolean)",
+    })
+    void rejectsNonObjects(String line, String reason) {
+        assertEquals(reason, reasonFor(line));
+    }
+
+    @Test
+    void rejectsTruncatedJson() {
+        assertTrue(reasonFor("{\"eventId\":\"E-1\",\"occurredAt\":\"2026-11").startsWith("malformed JSON"));
+    }
+
+    @Test
+    void rejectsLenientJsonSyntax() {
+        assertTrue(reasonFor("{eventId:'E'}").startsWith("malformed JSON"));
+        assertTrue(reasonFor("{\"eventId\":\"E\" /* c */}").startsWith("malformed JSON"));
+    }
+
+    @Test
+    void rejectsTrailingContent() {
+        assertEquals("trailing content after the JSON object", reasonFor(GOOD + " {\"x\":1}"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"eventId", "occurredAt", "wardId", "harmLevel"})
+    void rejectsMissingRequiredField(String field) {
+        String line = GOOD.replace("\"" + field + "\"", "\"x" + field + "\"");
+        assertEquals("missing required field '" + field + "'", reasonFor(line));
+    }
+
+    @Test
+    void rejectsNullRequiredField() {
+        assertEquals("missing required field 'wardId'", reasonFor(GOOD.replace("\"ICU-2\"", "null")));
+    }
+
+    @Test
+    void rejectsBlankIds() {
+        assertEquals("field 'eventId' is empty or blank", reasonFor(GOOD.replace("\"E-1\"", "\"   \"")));
+        assertEquals("field 'wardId' is empty or blank", reasonFor(GOOD.replace("\"ICU-2\"", "\"\"")));
+    }
+
+    @Test
+    void rejectsWrongTypes() {
+        assertEquals("field 'eventId' must be a string, found a number", reasonFor(GOOD.replace("\"E-1\"", "17")));
+        assertEquals("field 'harmLevel' must be a string, found an array",
+                reasonFor(GOOD.replace("\"severe\"", "[\"severe\"]")));
+        assertEquals("field 'category' must be a string, found a boolean",
+                reasonFor(GOOD.replace("\"medication\"", "true")));
+        assertEquals("field 'occurredAt' must be a string, found a number",
+                reasonFor(GOOD.replace("\"2026-11-21T08:15:30.123Z\"", "1763712930123")));
+    }
+
+    @Test
+    void rejectsUnknownHarmLevelIncludingWrongCase() {
+        assertEquals("unknown harmLevel 'catastrophic' (expected death, severe, moderate, mild, none or unknown)",
+                reasonFor(GOOD.replace("\"severe\"", "\"catastrophic\"")));
+        assertTrue(reasonFor(GOOD.replace("\"severe\"", "\"SEVERE\"")).startsWith("unknown harmLevel 'SEVERE'"));
+    }
+
+    @Test
+    void rejectsUnparseableAndOutOfRangeTimestamps() {
+        assertTrue(reasonFor(GOOD.replace("2026-11-21T08:15:30.123Z", "yesterday"))
+                .startsWith("unparseable occurredAt 'yesterday'"));
+        assertTrue(reasonFor(GOOD.replace("2026-11-21T08:15:30.123Z", "2026-11-21 08:15"))
+                .startsWith("unparseable occurredAt"));
+        assertTrue(reasonFor(GOOD.replace("2026-11-21T08:15:30.123Z", "1970-01-01T00:00:00Z"))
+                .startsWith("occurredAt 1970-01-01T00:00:00Z is out of range"));
+        assertTrue(reasonFor(GOOD.replace("2026-11-21T08:15:30.123Z", "+99999-01-01T00:00:00Z"))
+                .startsWith("occurredAt +99999-01-01T00:00:00Z is out of range"));
+    }
+
+    @Test
+    void rejectsDuplicateKeys() {
+        assertEquals("duplicate key 'wardId'", reasonFor(GOOD.replace("}", ",\"wardId\":\"ED-1\"}")));
+    }
+
+    @Test
+    void rejectsByteOrderMarkAndInvalidUtf8() {
+        assertTrue(reasonFor("\uFEFF" + GOOD).startsWith("line starts with a byte-order mark"));
+        assertTrue(reasonFor(GOOD.replace("wrong dose", "wrong \uFFFD dose")).startsWith("line is not valid UTF-8"));
+    }
+
+    @Test
+    void rejectsRawControlCharacterInString() {
+        assertTrue(reasonFor(GOOD.replace("wrong dose", "wrong\u0001dose")).startsWith("malformed JSON"));
+    }
+
+    @Test
+    void rejectsDeepNestingWithoutStackOverflow() {
+        String deep = "{\"eventId\":\"E\",\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        assertTrue(reasonFor(deep).startsWith("malformed JSON"));
+    }
+
+    @Test
+    void keepsRejectedLineCutToTenThousandCharacters() {
+        String huge = "{\"eventId\":\"" + "x".repeat(10 * 1024 * 1024);
+        Rejection rejection = parse(huge).rejection();
+        assertEquals(Rejection.MAX_LINE_CHARS, rejection.line().length());
+        assertEquals("socket", rejection.source());
+        assertEquals(5000L, rejection.batchTime());
+    }
+
+    @Test
+    void toStringNeverShowsPatientData() {
+        String text = parse(GOOD).incident().toString();
+        assertFalse(text.contains("P-99"));
+        assertFalse(text.contains("wrong dose"));
+    }
+}
