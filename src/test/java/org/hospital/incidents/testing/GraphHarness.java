@@ -1,0 +1,165 @@
+package org.hospital.incidents.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkConf;
+import org.apache.spark.streaming.Durations;
+import org.apache.spark.streaming.JavaTestUtils;
+import org.apache.spark.streaming.api.java.JavaDStream;
+import org.apache.spark.streaming.api.java.JavaStreamingContext;
+import org.apache.spark.streaming.scheduler.StreamingListener;
+import org.apache.spark.streaming.scheduler.StreamingListenerBatchCompleted;
+import org.apache.spark.util.ManualClock;
+import org.hospital.incidents.model.SourcedLine;
+import org.hospital.incidents.pipeline.GraphOutputs;
+import org.hospital.incidents.pipeline.GraphSettings;
+import org.hospital.incidents.pipeline.IncidentGraph;
+
+/**
+ * Drives {@link IncidentGraph#build} on a real local Spark with controlled time: Spark's own
+ * {@code TestInputStream} (checkpointable, unlike {@code queueStream}) feeds one list of lines per batch, and a
+ * {@link ManualClock} is advanced one batch interval at a time, waiting for each batch to complete. No sleeps.
+ *
+ * <p>Batch {@code i} (0-based) has batch time {@code (i + 1) * batchMillis}: the manual clock starts at 0.
+ * Outputs are collected on the driver, per output and per batch time.
+ */
+public final class GraphHarness implements AutoCloseable {
+
+    private static final Map<String, Map<String, List<Collected>>> COLLECTED = new ConcurrentHashMap<>();
+
+    /** One collected batch of one output. */
+    public record Collected(long batchTime, List<Object> records) {
+    }
+
+    private final String runId = UUID.randomUUID().toString();
+    private final JavaStreamingContext ssc;
+    private final GraphSettings settings;
+    private final AtomicLong completedBatches = new AtomicLong();
+    private final Path checkpoint;
+
+    /**
+     * @param settings graph settings under test
+     * @param batches one list of raw lines per batch (socket source label); null or empty = empty batch
+     * @throws Exception when the temp checkpoint directory cannot be made
+     */
+    public GraphHarness(GraphSettings settings, List<List<String>> batches) throws Exception {
+        this.settings = settings;
+        this.checkpoint = Files.createTempDirectory("graph-harness-checkpoint");
+        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("graph-test")
+                .set("spark.streaming.clock", "org.apache.spark.util.ManualClock")
+                .set("spark.ui.enabled", "false")
+                .set("spark.driver.bindAddress", "127.0.0.1")
+                .set("spark.sql.shuffle.partitions", "2");
+        ssc = new JavaStreamingContext(conf, Durations.seconds(settings.batchSeconds()));
+        ssc.checkpoint(checkpoint.toString());
+        List<List<SourcedLine>> input = new ArrayList<>();
+        for (List<String> batch : batches) {
+            List<SourcedLine> lines = new ArrayList<>();
+            if (batch != null) {
+                for (String line : batch) {
+                    lines.add(new SourcedLine(line, SourcedLine.SOCKET));
+                }
+            }
+            input.add(lines);
+        }
+        JavaDStream<SourcedLine> stream = JavaTestUtils.attachTestInputStream(ssc, input, 2);
+        GraphOutputs outputs = IncidentGraph.build(stream, settings);
+        collect(outputs.rejected(), "rejected");
+        collect(outputs.wardTotals(), "ward-totals");
+        collect(outputs.wardWindows(), "ward-windows");
+        collect(outputs.criticalAlerts(), "critical-alerts");
+        collect(outputs.surgeAlerts(), "surge-alerts");
+        collect(outputs.incidents(), "incidents");
+        ssc.addStreamingListener(new StreamingListener() {
+            @Override
+            public void onBatchCompleted(StreamingListenerBatchCompleted batchCompleted) {
+                completedBatches.incrementAndGet();
+            }
+        });
+    }
+
+    private <T> void collect(JavaDStream<T> stream, String name) {
+        String id = runId;
+        stream.foreachRDD((rdd, time) -> {
+            List<Object> records = new ArrayList<>(rdd.collect());
+            COLLECTED.computeIfAbsent(id, k -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(name, k -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(new Collected(time.milliseconds(), records));
+        });
+    }
+
+    /**
+     * Starts the context and runs {@code count} batches, one clock step each.
+     *
+     * @param count batches to run
+     * @throws Exception when a batch does not complete within 60 s
+     */
+    public void runBatches(int count) throws Exception {
+        ssc.start();
+        ManualClock clock = (ManualClock) ssc.ssc().scheduler().clock();
+        long batchMillis = settings.batchSeconds() * 1000L;
+        for (int i = 0; i < count; i++) {
+            long before = completedBatches.get();
+            clock.advance(batchMillis);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (completedBatches.get() <= before) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("batch " + (i + 1) + " did not complete in 60 s");
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    /**
+     * @param name output name: rejected, ward-totals, ward-windows, critical-alerts, surge-alerts, incidents
+     * @param batchTime batch time, millis
+     * @param <T> record type
+     * @return the records of that output at that batch time (empty if the output had no RDD then)
+     */
+    @SuppressWarnings("unchecked")
+    public <T> List<T> output(String name, long batchTime) {
+        for (Collected collected : all(name)) {
+            if (collected.batchTime() == batchTime) {
+                return (List<T>) (List<?>) collected.records();
+            }
+        }
+        return List.of();
+    }
+
+    /**
+     * @param name output name
+     * @return every batch collected for the output, in batch order
+     */
+    public List<Collected> all(String name) {
+        List<Collected> list = COLLECTED.getOrDefault(runId, Map.of()).getOrDefault(name, List.of());
+        synchronized (list) {
+            List<Collected> copy = new ArrayList<>(list);
+            copy.sort((a, b) -> Long.compare(a.batchTime(), b.batchTime()));
+            return copy;
+        }
+    }
+
+    /**
+     * @param batchIndex 0-based batch index
+     * @return its batch time in millis
+     */
+    public long batchTime(int batchIndex) {
+        return (batchIndex + 1) * settings.batchSeconds() * 1000L;
+    }
+
+    @Override
+    public void close() throws Exception {
+        ssc.stop(true, false);
+        COLLECTED.remove(runId);
+        TestFiles.deleteRecursively(checkpoint);
+    }
+}
