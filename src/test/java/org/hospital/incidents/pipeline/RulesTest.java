@@ -1,0 +1,100 @@
+package org.hospital.incidents.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.EventCategory;
+import org.hospital.incidents.model.HarmLevel;
+import org.hospital.incidents.model.Incident;
+import org.hospital.incidents.model.ReportType;
+import org.hospital.incidents.model.WardState;
+import org.hospital.incidents.model.WardWindow;
+import org.hospital.incidents.model.WindowCounts;
+import org.junit.jupiter.api.Test;
+
+/** The state update and the alert rules, alone. */
+class RulesTest {
+
+    private static Incident incident(String id, HarmLevel harm, EventCategory category, String at) {
+        return new Incident(id, Instant.parse(at), "ICU-2", harm, category, ReportType.INCIDENT, null, "P-1",
+                "secret");
+    }
+
+    private final WardStateUpdate update = new WardStateUpdate();
+
+    @Test
+    void stateUpdateAddsTheBatchToThePreviousState() {
+        WardState first = update.call(List.of(
+                WardState.of(incident("a", HarmLevel.MILD, EventCategory.FALL, "2026-11-21T08:00:00Z")),
+                WardState.of(incident("b", HarmLevel.DEATH, EventCategory.MEDICATION, "2026-11-21T08:05:00Z"))),
+                org.apache.spark.api.java.Optional.empty()).get();
+        assertEquals(2, first.total());
+        assertTrue(first.changedInBatch());
+        WardState second = update.call(List.of(
+                WardState.of(incident("c", HarmLevel.MILD, EventCategory.FALL, "2026-11-21T07:00:00Z"))),
+                org.apache.spark.api.java.Optional.of(first)).get();
+        assertEquals(3, second.total());
+        assertEquals(2, second.count(HarmLevel.MILD));
+        assertEquals(1, second.count(HarmLevel.DEATH));
+        assertEquals(2, second.count(EventCategory.FALL));
+        assertEquals(Instant.parse("2026-11-21T08:05:00Z").toEpochMilli(), second.lastOccurredAtMillis(),
+                "an out-of-order older event does not move lastOccurredAt back");
+    }
+
+    @Test
+    void stateUpdateWithoutIncidentsKeepsCountsAndMarksUnchanged() {
+        WardState state = WardState.of(incident("a", HarmLevel.MILD, EventCategory.FALL, "2026-11-21T08:00:00Z"));
+        WardState next = update.call(List.of(), org.apache.spark.api.java.Optional.of(state)).get();
+        assertEquals(1, next.total());
+        assertFalse(next.changedInBatch());
+    }
+
+    @Test
+    void criticalRuleFiresForDeathAndSevereOnly() {
+        for (HarmLevel level : HarmLevel.values()) {
+            boolean expected = level == HarmLevel.DEATH || level == HarmLevel.SEVERE;
+            assertEquals(expected, AlertRules.isCritical(incident("e", level, EventCategory.OTHER,
+                    "2026-11-21T08:00:00Z")), level.code());
+        }
+    }
+
+    @Test
+    void criticalAlertHasDeterministicIdAndNoPatientData() {
+        Alert alert = AlertRules.critical(incident("E-7", HarmLevel.DEATH, EventCategory.FALL,
+                "2026-11-21T08:00:00Z"), 42_000);
+        assertEquals("CRITICAL:E-7", alert.alertId());
+        assertEquals(Alert.Type.CRITICAL, alert.type());
+        assertEquals(42_000, alert.batchTime());
+        assertFalse(alert.message().contains("P-1"));
+        assertFalse(alert.message().contains("secret"));
+    }
+
+    @Test
+    void surgeRuleFiresAtTheThresholdAndNotBelow() {
+        WindowCounts nine = WindowCounts.of(HarmLevel.MILD);
+        for (int i = 0; i < 8; i++) {
+            nine = nine.plus(WindowCounts.of(HarmLevel.NONE));
+        }
+        WindowCounts ten = nine.plus(WindowCounts.of(HarmLevel.SEVERE));
+        assertEquals(Optional.empty(), AlertRules.surge(new WardWindow("W", 0, 60_000, nine), 10, 60_000));
+        Alert alert = AlertRules.surge(new WardWindow("W", 0, 60_000, ten), 10, 60_000).orElseThrow();
+        assertEquals("SURGE:W:60000", alert.alertId());
+        assertEquals(10, alert.count());
+        assertEquals(60_000, alert.windowEndMillis());
+    }
+
+    @Test
+    void windowCountsSubtractExactly() {
+        WindowCounts a = WindowCounts.of(HarmLevel.MILD).plus(WindowCounts.of(HarmLevel.SEVERE));
+        WindowCounts b = WindowCounts.of(HarmLevel.SEVERE);
+        WindowCounts diff = a.minus(b);
+        assertEquals(1, diff.count());
+        assertEquals(0, diff.count(HarmLevel.SEVERE));
+        assertEquals(WindowCounts.of(HarmLevel.MILD), diff);
+    }
+}
