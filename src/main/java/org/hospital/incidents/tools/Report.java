@@ -1,0 +1,133 @@
+package org.hospital.incidents.tools;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Prints the latest view of an output root: each ward's running total (its line with the largest
+ * {@code batchTime}, per DESIGN.md), the alerts, and the rejected lines by reason.
+ *
+ * <p>Reads any Hadoop file system URI ({@code data/out}, {@code hdfs://127.0.0.1:8020/out}). Exit status 0, or 2
+ * when the output root does not exist.
+ */
+@Command(name = "incident-report", mixinStandardHelpOptions = true,
+        description = "Show the latest ward totals, alerts and rejected lines of an output folder.")
+public final class Report implements Callable<Integer> {
+
+    @Option(names = "--output", paramLabel = "URI", description = "Output root (default data/out).")
+    String output = "data/out";
+
+    @Option(names = "--alerts", paramLabel = "N", description = "Alerts to list, newest first (default 20).")
+    int alertsShown = 20;
+
+    /**
+     * @param args see {@code --help}
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Report()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Path root = new Path(output);
+        FileSystem fs = root.getFileSystem(new Configuration());
+        if (!fs.exists(root)) {
+            System.err.println("incident-report: output folder not found: " + fs.makeQualified(root));
+            return 2;
+        }
+        print(fs, root, alertsShown, System.out);
+        return 0;
+    }
+
+    /**
+     * Prints the report.
+     *
+     * @param fs file system of the output root
+     * @param root output root
+     * @param maxAlerts alerts to list, newest first
+     * @param out where to print
+     * @throws IOException when a file cannot be read
+     */
+    public static void print(FileSystem fs, Path root, int maxAlerts, PrintStream out) throws IOException {
+        Map<String, JsonObject> latest = new TreeMap<>();
+        for (JsonObject total : read(fs, new Path(root, "ward-totals"))) {
+            String ward = total.get("wardId").getAsString();
+            JsonObject seen = latest.get(ward);
+            if (seen == null || seen.get("batchTime").getAsLong() < total.get("batchTime").getAsLong()) {
+                latest.put(ward, total);
+            }
+        }
+        out.println("Ward totals (latest per ward)");
+        out.printf("  %-12s %7s  %-40s %s%n", "ward", "total", "by harm level", "last occurred at");
+        long all = 0;
+        for (JsonObject total : latest.values()) {
+            all += total.get("total").getAsLong();
+            out.printf("  %-12s %7d  %-40s %s%n", total.get("wardId").getAsString(), total.get("total").getAsLong(),
+                    compact(total.getAsJsonObject("byHarmLevel")), total.get("lastOccurredAt").getAsString());
+        }
+        out.printf("  %-12s %7d%n", "all wards", all);
+
+        List<JsonObject> alerts = read(fs, new Path(root, "alerts"));
+        alerts.sort((a, b) -> Long.compare(b.get("batchTime").getAsLong(), a.get("batchTime").getAsLong()));
+        long critical = alerts.stream().filter(a -> a.get("type").getAsString().equals("CRITICAL")).count();
+        out.println();
+        out.println("Alerts: " + critical + " CRITICAL, " + (alerts.size() - critical) + " SURGE (newest first)");
+        alerts.stream().limit(maxAlerts).forEach(a -> out.println("  " + a.get("message").getAsString()));
+
+        Map<String, Integer> reasons = new TreeMap<>();
+        List<JsonObject> rejected = read(fs, new Path(root, "rejected"));
+        for (JsonObject r : rejected) {
+            String reason = r.get("reason").getAsString();
+            reasons.merge(reason.length() > 70 ? reason.substring(0, 70) + "..." : reason, 1, Integer::sum);
+        }
+        out.println();
+        out.println("Rejected lines: " + rejected.size());
+        reasons.forEach((reason, count) -> out.printf("  %5d  %s%n", count, reason));
+    }
+
+    private static String compact(JsonObject counts) {
+        StringBuilder text = new StringBuilder();
+        counts.entrySet().forEach(e -> text.append(text.length() == 0 ? "" : " ").append(e.getKey()).append('=')
+                .append(e.getValue().getAsLong()));
+        return text.toString();
+    }
+
+    /** Reads every {@code batch-*}/{@code part-*} file under an output folder; an absent folder is empty. */
+    static List<JsonObject> read(FileSystem fs, Path folder) throws IOException {
+        List<JsonObject> records = new ArrayList<>();
+        if (!fs.exists(folder)) {
+            return records;
+        }
+        for (FileStatus batch : fs.listStatus(folder, p -> p.getName().startsWith("batch-"))) {
+            for (FileStatus part : fs.listStatus(batch.getPath(), p -> p.getName().startsWith("part-"))) {
+                try (BufferedReader reader = new BufferedReader(
+                        new InputStreamReader(fs.open(part.getPath()), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = reader.readLine()) != null) {
+                        if (!line.isBlank()) {
+                            records.add(JsonParser.parseString(line).getAsJsonObject());
+                        }
+                    }
+                }
+            }
+        }
+        return records;
+    }
+}
