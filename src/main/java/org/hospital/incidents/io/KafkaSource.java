@@ -5,6 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaInputDStream;
@@ -92,14 +95,26 @@ public final class KafkaSource {
                 LOG.warn("Batch {}: an output failed, Kafka offsets not committed", time.milliseconds());
                 return;
             }
-            ((CanCommitOffsets) stream.inputDStream()).commitAsync(ranges, (offsets, error) -> {
-                if (error != null) {
-                    // The checkpoint still holds the offsets; a later batch's commit covers these ones.
-                    LOG.warn("Kafka offset commit failed (will be retried by the next batch): {}", error.toString());
-                } else if (LOG.isDebugEnabled()) {
-                    LOG.debug("Committed Kafka offsets {}", offsets);
-                }
-            });
+            ((CanCommitOffsets) stream.inputDStream()).commitAsync(ranges, new LoggingCommitCallback());
         });
+    }
+
+    /**
+     * Logs the outcome of an offset commit. Serializable because the direct stream keeps the last callback in a
+     * field, and the stream is written to every checkpoint.
+     */
+    static final class LoggingCommitCallback implements OffsetCommitCallback, java.io.Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void onComplete(Map<TopicPartition, OffsetAndMetadata> offsets, Exception error) {
+            if (error != null) {
+                // The checkpoint still holds the offsets, and the next batch's commit covers these ones too.
+                LOG.warn("Kafka offset commit failed (the next batch's commit covers it): {}", error.toString());
+            } else if (LOG.isDebugEnabled()) {
+                LOG.debug("Committed Kafka offsets {}", offsets);
+            }
+        }
     }
 }

@@ -1,0 +1,72 @@
+package org.hospital.incidents.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real TCP server that behaves like {@code nc -lk PORT < file}: it waits for the streaming job's receiver to
+ * connect, writes the lines, and keeps the connection open until closed.
+ */
+public final class LineServer implements AutoCloseable {
+
+    private final ServerSocket server;
+    private final CountDownLatch sent = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile Socket client;
+
+    /**
+     * Starts listening on a free loopback port and serves {@code lines} to the first client.
+     *
+     * @param lines lines to send, without terminators
+     * @throws IOException when the port cannot be opened
+     */
+    public LineServer(List<String> lines) throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        thread = new Thread(() -> {
+            try {
+                client = server.accept();
+                OutputStream out = client.getOutputStream();
+                StringBuilder text = new StringBuilder();
+                for (String line : lines) {
+                    text.append(line).append('\n');
+                }
+                out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                sent.countDown();
+            } catch (IOException e) {
+                // closed before a client came: nothing to send
+            }
+        }, "line-server");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** @return the port to give to {@code --socket 127.0.0.1:PORT} */
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /**
+     * @param seconds how long to wait
+     * @return true once every line was written to a connected receiver
+     * @throws InterruptedException when interrupted
+     */
+    public boolean awaitSent(long seconds) throws InterruptedException {
+        return sent.await(seconds, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        if (client != null) {
+            client.close();
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package org.hospital.incidents.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** A real KRaft broker started with the project's own {@code bin/kafka-local}, on free ports in a temp folder. */
+public final class LocalKafka implements AutoCloseable {
+
+    private final Map<String, String> env = new HashMap<>();
+    private final Path data;
+    private final int port;
+
+    /**
+     * Starts the broker and waits until it accepts connections.
+     *
+     * @throws Exception when it does not start
+     */
+    public LocalKafka() throws Exception {
+        data = Files.createTempDirectory("kafka-local-it");
+        port = Scripts.freePort();
+        env.put("KAFKA_PORT", Integer.toString(port));
+        env.put("KAFKA_CONTROLLER_PORT", Integer.toString(Scripts.freePort()));
+        env.put("KAFKA_DATA", data.toString());
+        Scripts.Result result = Scripts.run(env, 180, "kafka-local", "start");
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("kafka-local start failed: " + result.stderr());
+        }
+    }
+
+    /** @return {@code 127.0.0.1:PORT} */
+    public String bootstrap() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** @return environment for further bin/kafka-local calls against this broker */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /**
+     * @param topic topic name
+     * @param partitions partitions
+     * @throws Exception on a Kafka error
+     */
+    public void createTopic(String topic, int partitions) throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        }
+    }
+
+    /**
+     * Produces lines (unkeyed: spread over partitions) and waits for every acknowledgement.
+     *
+     * @param topic topic
+     * @param lines record values
+     * @throws Exception on a Kafka error
+     */
+    public void produce(String topic, List<String> lines) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            for (String line : lines) {
+                producer.send(new ProducerRecord<>(topic, line));
+            }
+            producer.flush();
+        }
+    }
+
+    /**
+     * @param group consumer group
+     * @return its committed offset per partition
+     * @throws ExecutionException on a Kafka error
+     * @throws InterruptedException when interrupted
+     */
+    public Map<TopicPartition, Long> committed(String group) throws ExecutionException, InterruptedException {
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetAndMetadata> offsets =
+                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, Long> result = new HashMap<>();
+            offsets.forEach((tp, om) -> result.put(tp, om.offset()));
+            return result;
+        }
+    }
+
+    /**
+     * @param topic topic
+     * @param partitions its partition count
+     * @return log-end offset per partition
+     * @throws ExecutionException on a Kafka error
+     * @throws InterruptedException when interrupted
+     */
+    public Map<TopicPartition, Long> endOffsets(String topic, int partitions)
+            throws ExecutionException, InterruptedException {
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, Long> result = new HashMap<>();
+            admin.listOffsets(request).all().get().forEach((tp, info) -> result.put(tp, info.offset()));
+            return result;
+        }
+    }
+
+    private Admin admin() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        return Admin.create(props);
+    }
+
+    @Override
+    public void close() throws Exception {
+        Scripts.Result result = Scripts.run(env, 120, "kafka-local", "stop");
+        if (result.exitCode() != 0) {
+            System.err.println("kafka-local stop: " + result.stderr());
+        }
+        Files.writeString(data.resolve("stopped"), "", StandardCharsets.UTF_8);
+        TestFiles.deleteRecursively(data);
+    }
+
+}

@@ -1,0 +1,88 @@
+package org.hospital.incidents.testing;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** Reads a local output root the way a user would: every {@code NAME/batch-*}/{@code part-*} line. */
+public final class OutputFolder {
+
+    private final Path root;
+
+    /** @param root the {@code --output} folder */
+    public OutputFolder(Path root) {
+        this.root = root;
+    }
+
+    /**
+     * @param name output name
+     * @return every JSON line of the output
+     * @throws IOException on a read error
+     */
+    public List<JsonObject> records(String name) throws IOException {
+        List<JsonObject> records = new ArrayList<>();
+        Path folder = root.resolve(name);
+        if (!Files.isDirectory(folder)) {
+            return records;
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path file : files.filter(p -> p.getFileName().toString().startsWith("part-"))
+                    .filter(p -> p.getParent().getFileName().toString().startsWith("batch-")).sorted().toList()) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    if (!line.isBlank()) {
+                        records.add(JsonParser.parseString(line).getAsJsonObject());
+                    }
+                }
+            }
+        }
+        return records;
+    }
+
+    /**
+     * @return per ward, its {@code ward-totals} line with the largest batchTime (DESIGN.md "latest view")
+     * @throws IOException on a read error
+     */
+    public Map<String, JsonObject> latestWardTotals() throws IOException {
+        Map<String, JsonObject> latest = new TreeMap<>();
+        for (JsonObject total : records("ward-totals")) {
+            String ward = total.get("wardId").getAsString();
+            JsonObject seen = latest.get(ward);
+            if (seen == null || seen.get("batchTime").getAsLong() < total.get("batchTime").getAsLong()) {
+                latest.put(ward, total);
+            }
+        }
+        return latest;
+    }
+
+    /**
+     * @param counts a JSON object of counts
+     * @return it as a sorted map
+     */
+    public static Map<String, Long> counts(JsonObject counts) {
+        Map<String, Long> map = new TreeMap<>();
+        for (Map.Entry<String, JsonElement> entry : counts.entrySet()) {
+            map.put(entry.getKey(), entry.getValue().getAsLong());
+        }
+        return map;
+    }
+
+    /**
+     * @return per ward total from the latest lines
+     * @throws IOException on a read error
+     */
+    public Map<String, Long> totals() throws IOException {
+        Map<String, Long> totals = new HashMap<>();
+        latestWardTotals().forEach((ward, json) -> totals.put(ward, json.get("total").getAsLong()));
+        return new TreeMap<>(totals);
+    }
+}
