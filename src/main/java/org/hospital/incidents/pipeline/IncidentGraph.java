@@ -22,8 +22,8 @@ import scala.Tuple2;
  * <pre>
  * lines ─ drop blank ─ parse ─┬─ filter rejected ─────────────────────────────────► rejected
  *                             └─ filter accepted ─┬─ updateStateByKey (per ward) ──► wardTotals
- *                                                 ├─ reduceByKeyAndWindow ─────────► wardWindows ─ surge rule ─► surgeAlerts
- *                                                 └─ filter harm death/severe ─────────────────────────────────► criticalAlerts
+ *                                                 ├─ reduceByKeyAndWindow ──► wardWindows ─ surge ─► surgeAlerts
+ *                                                 └─ filter harm death/severe ──────────────────► criticalAlerts
  * </pre>
  *
  * <p>CRITICAL alerts come every batch interval, SURGE alerts every slide interval; DStreams of different slide

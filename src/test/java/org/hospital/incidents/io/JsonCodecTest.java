@@ -38,8 +38,10 @@ class JsonCodecTest {
 
     @Test
     void wardWindowUsesIsoInstants() {
-        JsonObject json = JsonParser.parseString(JsonCodec.wardWindow(new WardWindow("W", Instant.parse("2026-11-21T08:00:00Z").toEpochMilli(),
-                Instant.parse("2026-11-21T08:01:00Z").toEpochMilli(), WindowCounts.of(HarmLevel.NONE)))).getAsJsonObject();
+        long start = Instant.parse("2026-11-21T08:00:00Z").toEpochMilli();
+        long end = Instant.parse("2026-11-21T08:01:00Z").toEpochMilli();
+        JsonObject json = JsonParser.parseString(JsonCodec.wardWindow(
+                new WardWindow("W", start, end, WindowCounts.of(HarmLevel.NONE)))).getAsJsonObject();
         assertEquals("2026-11-21T08:00:00Z", json.get("windowStart").getAsString());
         assertEquals("2026-11-21T08:01:00Z", json.get("windowEnd").getAsString());
         assertEquals(1, json.get("count").getAsLong());

@@ -50,7 +50,8 @@ class KafkaSourceIT {
         Settings settings = CommandLineOptions.parse("--kafka", kafka.bootstrap(), "--topics", TOPIC,
                 "--group-id", GROUP, "--checkpoint", checkpoint, "--output", output,
                 "--window-seconds", "4", "--slide-seconds", "2", "--surge-threshold", "100", "--run-seconds", "15");
-        return IncidentStreamingApp.run(settings, new SparkConf().setMaster("local[2]").set("spark.ui.enabled", "false"));
+        return IncidentStreamingApp.run(settings,
+                new SparkConf().setMaster("local[2]").set("spark.ui.enabled", "false"));
     }
 
     @Test

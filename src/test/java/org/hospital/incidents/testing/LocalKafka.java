@@ -1,6 +1,5 @@
 package org.hospital.incidents.testing;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
