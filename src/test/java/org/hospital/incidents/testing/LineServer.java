@@ -28,7 +28,20 @@ public final class LineServer implements AutoCloseable {
      * @throws IOException when the port cannot be opened
      */
     public LineServer(List<String> lines) throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this(lines, 0);
+    }
+
+    /**
+     * Starts listening on a given loopback port (a recovered job reconnects to the port in its checkpoint).
+     *
+     * @param lines lines to send, without terminators
+     * @param port port, 0 for any free one
+     * @throws IOException when the port cannot be opened
+     */
+    public LineServer(List<String> lines, int port) throws IOException {
+        server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         thread = new Thread(() -> {
             try {
                 client = server.accept();

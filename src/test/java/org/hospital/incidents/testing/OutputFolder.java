@@ -3,25 +3,36 @@ package org.hospital.incidents.testing;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 
-/** Reads a local output root the way a user would: every {@code NAME/batch-*}/{@code part-*} line. */
+/**
+ * Reads an output root (local or {@code hdfs://}) the way a user would: every {@code NAME/batch-*}/{@code part-*}
+ * line.
+ */
 public final class OutputFolder {
 
-    private final Path root;
+    private final org.apache.hadoop.fs.Path root;
 
-    /** @param root the {@code --output} folder */
+    /** @param root a local {@code --output} folder */
     public OutputFolder(Path root) {
-        this.root = root;
+        this(root.toUri().toString());
+    }
+
+    /** @param uri an {@code --output} URI, e.g. {@code hdfs://localhost:PORT/out} */
+    public OutputFolder(String uri) {
+        this.root = new org.apache.hadoop.fs.Path(uri);
     }
 
     /**
@@ -31,16 +42,20 @@ public final class OutputFolder {
      */
     public List<JsonObject> records(String name) throws IOException {
         List<JsonObject> records = new ArrayList<>();
-        Path folder = root.resolve(name);
-        if (!Files.isDirectory(folder)) {
+        FileSystem fs = root.getFileSystem(new Configuration());
+        org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(root, name);
+        if (!fs.exists(folder)) {
             return records;
         }
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path file : files.filter(p -> p.getFileName().toString().startsWith("part-"))
-                    .filter(p -> p.getParent().getFileName().toString().startsWith("batch-")).sorted().toList()) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (!line.isBlank()) {
-                        records.add(JsonParser.parseString(line).getAsJsonObject());
+        for (FileStatus batch : fs.listStatus(folder, p -> p.getName().startsWith("batch-"))) {
+            for (FileStatus part : fs.listStatus(batch.getPath(), p -> p.getName().startsWith("part-"))) {
+                try (BufferedReader reader = new BufferedReader(
+                        new InputStreamReader(fs.open(part.getPath()), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = reader.readLine()) != null) {
+                        if (!line.isBlank()) {
+                            records.add(JsonParser.parseString(line).getAsJsonObject());
+                        }
                     }
                 }
             }

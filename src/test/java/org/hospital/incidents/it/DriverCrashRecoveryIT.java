@@ -1,0 +1,119 @@
+package org.hospital.incidents.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.hospital.incidents.testing.Corpora;
+import org.hospital.incidents.testing.LocalKafka;
+import org.hospital.incidents.testing.OutputFolder;
+import org.hospital.incidents.testing.Scripts;
+import org.hospital.incidents.tools.CorpusGenerator.Corpus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly-once state for Kafka input across driver crashes: the job (the application jar under SparkSubmit) is
+ * killed with SIGKILL three times while reports keep arriving in a 3-partition topic, and restarted each time
+ * from its checkpoint on HDFS. The final per-ward totals must equal the input exactly: nothing lost, nothing
+ * counted twice, and one CRITICAL alert per severe or death event.
+ */
+class DriverCrashRecoveryIT {
+
+    private static final String TOPIC = "incidents-crash";
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void totalsAreExactAfterThreeSigkillsWhileDataKeepsArriving() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, temp.resolve("hdfs").toString());
+        MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).nameNodePort(Scripts.freePort())
+                .numDataNodes(1).build();
+        try (LocalKafka kafka = new LocalKafka()) {
+            cluster.waitActive();
+            String hdfs = "hdfs://localhost:" + cluster.getNameNodePort();
+            kafka.createTopic(TOPIC, 3);
+            List<Corpus> corpora = List.of(Corpora.fresh(5001, 1200), Corpora.fresh(5002, 1200),
+                    Corpora.fresh(5003, 1200), Corpora.fresh(5004, 1200));
+
+            // Keep producing while the driver is killed and restarted: one corpus every ~12 s.
+            AtomicReference<Exception> producerError = new AtomicReference<>();
+            Thread producer = new Thread(() -> {
+                try {
+                    for (Corpus corpus : corpora) {
+                        List<String> lines = corpus.lines();
+                        for (int i = 0; i < lines.size(); i += 100) {
+                            kafka.produce(TOPIC, lines.subList(i, Math.min(lines.size(), i + 100)));
+                            Thread.sleep(1000);
+                        }
+                    }
+                } catch (Exception e) {
+                    producerError.set(e);
+                }
+            }, "producer");
+            producer.start();
+
+            List<String> args = List.of("--kafka", kafka.bootstrap(), "--topics", TOPIC, "--group-id", "crash-it",
+                    "--checkpoint", hdfs + "/hospital/checkpoint", "--output", hdfs + "/hospital/out",
+                    "--window-seconds", "4", "--slide-seconds", "2");
+            for (int crash = 1; crash <= 3; crash++) {
+                Path log = temp.resolve("run-" + crash + ".out");
+                Process driver = start(args, log);
+                awaitProcessedBatches(log, 3 + crash, driver);
+                driver.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop
+                assertTrue(driver.waitFor(30, TimeUnit.SECONDS));
+                assertEquals(137, driver.exitValue(), "killed by SIGKILL");
+            }
+            producer.join(TimeUnit.MINUTES.toMillis(3));
+            assertEquals(null, producerError.get());
+
+            List<String> last = new ArrayList<>(args);
+            last.addAll(List.of("--run-seconds", "30"));
+            Path log = temp.resolve("final.out");
+            Process driver = start(last, log);
+            assertTrue(driver.waitFor(4, TimeUnit.MINUTES), "final run ends");
+            assertEquals(0, driver.exitValue(), Files.readString(log));
+
+            Corpora.assertOutputsMatch(new OutputFolder(hdfs + "/hospital/out"), corpora.toArray(new Corpus[0]));
+        } finally {
+            cluster.shutdown();
+        }
+    }
+
+    private Process start(List<String> args, Path log) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Scripts.projectDir().resolve("bin/incident-stream").toString());
+        command.addAll(args);
+        return new ProcessBuilder(command).directory(Scripts.projectDir().toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+    }
+
+    /** Waits until the driver printed {@code count} batch summaries with accepted reports. */
+    private static void awaitProcessedBatches(Path log, int count, Process driver) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log)) {
+                long batches = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                        .filter(l -> l.startsWith("batch ") && !l.contains(": 0 accepted")).count();
+                if (batches >= count) {
+                    return;
+                }
+            }
+            if (!driver.isAlive()) {
+                throw new AssertionError("driver exited early: " + Files.readString(log));
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("driver processed fewer than " + count + " batches: " + Files.readString(log));
+    }
+}

@@ -1,0 +1,79 @@
+package org.hospital.incidents.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.SparkConf;
+import org.hospital.incidents.app.CommandLineOptions;
+import org.hospital.incidents.app.IncidentStreamingApp;
+import org.hospital.incidents.app.Settings;
+import org.hospital.incidents.testing.Corpora;
+import org.hospital.incidents.testing.LineServer;
+import org.hospital.incidents.testing.OutputFolder;
+import org.hospital.incidents.testing.Scripts;
+import org.hospital.incidents.tools.CorpusGenerator.Corpus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoints and outputs on a real HDFS (MiniDFSCluster on a fixed port), used through hdfs:// URIs. */
+class HdfsCheckpointIT {
+
+    @TempDir
+    Path temp;
+
+    private MiniDFSCluster cluster;
+    private String hdfs;
+
+    @BeforeEach
+    void startHdfs() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, temp.resolve("hdfs").toString());
+        int port = Scripts.freePort();
+        cluster = new MiniDFSCluster.Builder(conf).nameNodePort(port).numDataNodes(1).build();
+        cluster.waitActive();
+        hdfs = "hdfs://localhost:" + port;
+    }
+
+    @AfterEach
+    void stopHdfs() {
+        if (cluster != null) {
+            cluster.shutdown();
+        }
+    }
+
+    private int runSocketJob(Corpus corpus, int port) throws Exception {
+        try (LineServer server = new LineServer(corpus.lines(), port)) {
+            Settings settings = CommandLineOptions.parse("--socket", "127.0.0.1:" + server.port(),
+                    "--checkpoint", hdfs + "/hospital/checkpoint", "--output", hdfs + "/hospital/out",
+                    "--window-seconds", "4", "--slide-seconds", "2", "--run-seconds", "15");
+            int status = IncidentStreamingApp.run(settings,
+                    new SparkConf().setMaster("local[2]").set("spark.ui.enabled", "false"));
+            assertTrue(server.awaitSent(1), "the receiver took every line");
+            return status;
+        }
+    }
+
+    @Test
+    void keepsStateAndOutputsOnHdfsAndResumesTotalsAfterRestart() throws Exception {
+        // One socket port for both runs: a recovered context reconnects to the source stored in its checkpoint.
+        int port = Scripts.freePort();
+        Corpus first = Corpora.fresh(4004, 900);
+        assertEquals(0, runSocketJob(first, port));
+        OutputFolder out = new OutputFolder(hdfs + "/hospital/out");
+        Corpora.assertOutputsMatch(out, first);
+        FileSystem fs = cluster.getFileSystem();
+        assertTrue(fs.listStatus(new org.apache.hadoop.fs.Path("/hospital/checkpoint")).length > 0,
+                "checkpoint files on HDFS");
+
+        // Same checkpoint on HDFS: the running totals continue from the first run's state.
+        Corpus second = Corpora.fresh(4005, 500);
+        assertEquals(0, runSocketJob(second, port));
+        Corpora.assertOutputsMatch(out, first, second);
+    }
+}
