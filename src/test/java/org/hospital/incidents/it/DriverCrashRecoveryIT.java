@@ -68,7 +68,12 @@ class DriverCrashRecoveryIT {
                     "--window-seconds", "4", "--slide-seconds", "2");
             for (int crash = 1; crash <= 3; crash++) {
                 Path log = temp.resolve("run-" + crash + ".out");
+                long started = System.nanoTime();
                 Process driver = start(args, log);
+                awaitProcessedBatches(log, 1, driver);
+                // Reported in the failsafe output and in docs/RELIABILITY.md.
+                System.out.printf("crash-recovery: run %d processed its first batch %.1f s after start%n", crash,
+                        (System.nanoTime() - started) / 1e9);
                 awaitProcessedBatches(log, 3 + crash, driver);
                 driver.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop
                 assertTrue(driver.waitFor(30, TimeUnit.SECONDS));
@@ -85,6 +90,10 @@ class DriverCrashRecoveryIT {
             assertEquals(0, driver.exitValue(), Files.readString(log));
 
             Corpora.assertOutputsMatch(new OutputFolder(hdfs + "/hospital/out"), corpora.toArray(new Corpus[0]));
+            int records = corpora.stream().mapToInt(c -> c.lines().size()).sum();
+            int rejected = corpora.stream().mapToInt(Corpus::malformed).sum();
+            System.out.printf("crash-recovery: %d lines in, %d rejected, 3 SIGKILLs, totals exact%n", records,
+                    rejected);
         } finally {
             cluster.shutdown();
         }
