@@ -46,6 +46,35 @@ public final class IncidentStreamingApp {
     }
 
     /**
+     * The advice printed when a checkpoint cannot be read (DESIGN.md promise: an incompatible checkpoint fails
+     * with a message that says what to do, never a crash loop of stack traces).
+     *
+     * @param checkpoint the checkpoint directory
+     * @param error what Spark threw
+     * @return one line
+     */
+    static String checkpointAdvice(String checkpoint, Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return "cannot recover from the checkpoint in " + checkpoint + ": it was written by an incompatible build "
+                + "or configuration, or is damaged (" + root.getClass().getSimpleName() + "). Start with a new "
+                + "--checkpoint directory: Kafka input resumes from the consumer group's committed offsets "
+                + "(at-least-once for the batches in flight); running totals restart from zero unless you keep "
+                + "the old outputs. Delete the old directory once the new run is healthy.";
+    }
+
+    private static boolean isCheckpointReadFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Failed to read checkpoint from directory")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Runs the stream until {@code --run-seconds} pass or it is stopped.
      *
      * @param settings validated settings
@@ -54,8 +83,19 @@ public final class IncidentStreamingApp {
      * @throws InterruptedException when interrupted while waiting
      */
     public static int run(Settings settings, SparkConf conf) throws InterruptedException {
-        JavaStreamingContext ssc = JavaStreamingContext.getOrCreate(settings.checkpoint(),
-                () -> ContextFactory.create(settings, conf));
+        JavaStreamingContext ssc;
+        try {
+            ssc = JavaStreamingContext.getOrCreate(settings.checkpoint(), () -> ContextFactory.create(settings, conf));
+        } catch (Exception e) {
+            // Scala's SparkException is checked in Java's eyes, hence Exception here.
+            if (!isCheckpointReadFailure(e)) {
+                throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+            }
+            String message = checkpointAdvice(settings.checkpoint(), e);
+            LOG.error(message, e);
+            System.err.println("incident-stream: " + message);
+            return 1;
+        }
         try {
             ssc.start();
             LOG.info("Streaming started: checkpoint {}, output {}, batch interval {} s", settings.checkpoint(),
