@@ -78,5 +78,13 @@ class KafkaSourceIT {
         assertEquals(0, runJob(checkpoint, output));
         Corpora.assertOutputsMatch(out, first, second);
         assertEquals(kafka.endOffsets(TOPIC, 3), kafka.committed(GROUP));
+
+        // A new checkpoint directory (e.g. after an incompatible upgrade) resumes from the committed offsets:
+        // only what arrived after them is read, nothing from the start of the topic.
+        Corpus third = Corpora.fresh(2004, 600);
+        kafka.produce(TOPIC, third.lines());
+        assertEquals(0, runJob(temp.resolve("checkpoint-new").toString(), temp.resolve("out-new").toString()));
+        Corpora.assertOutputsMatch(new OutputFolder(temp.resolve("out-new")), third);
+        assertEquals(kafka.endOffsets(TOPIC, 3), kafka.committed(GROUP));
     }
 }
