@@ -72,7 +72,8 @@ public final class OutputSinks {
             BatchLedger.Summary summary = BatchLedger.get().finish(time.milliseconds());
             String line = summaryLine(summary);
             System.out.println(line);
-            LOG.info(line);
+            // Already on stdout; the log keeps it at DEBUG so consoles do not show it twice.
+            LOG.debug(line);
         });
     }
 
