@@ -109,15 +109,8 @@ public final class Report implements Callable<Integer> {
         return text.toString();
     }
 
-    /**
-     * Reads every {@code batch-*}/{@code part-*} line under one output folder.
-     *
-     * @param fs its file system
-     * @param folder e.g. {@code <output>/ward-totals}; an absent folder reads as empty
-     * @return one JSON object per line
-     * @throws IOException on a read error
-     */
-    public static List<JsonObject> read(FileSystem fs, Path folder) throws IOException {
+    /** Reads every {@code batch-*}/{@code part-*} file under an output folder; an absent folder is empty. */
+    static List<JsonObject> read(FileSystem fs, Path folder) throws IOException {
         List<JsonObject> records = new ArrayList<>();
         if (!fs.exists(folder)) {
             return records;
