@@ -109,11 +109,28 @@ public final class Report implements Callable<Integer> {
         return text.toString();
     }
 
-    /** Reads every {@code batch-*}/{@code part-*} file under an output folder; an absent folder is empty. */
+    /** Reads every {@code batch-*}/{@code part-*} line under an output folder; an absent folder is empty. */
     static List<JsonObject> read(FileSystem fs, Path folder) throws IOException {
         List<JsonObject> records = new ArrayList<>();
+        for (String line : readLines(fs, folder)) {
+            records.add(JsonParser.parseString(line).getAsJsonObject());
+        }
+        return records;
+    }
+
+    /**
+     * Reads the raw lines of one output folder. Returns strings, not JSON objects: in the application jar Gson is
+     * relocated, so its types must not cross into code built against the plain Gson (tests, other tools).
+     *
+     * @param fs its file system
+     * @param folder e.g. {@code <output>/ward-totals}; an absent folder reads as empty
+     * @return every non-blank line of its {@code batch-*}/{@code part-*} files
+     * @throws IOException on a read error
+     */
+    public static List<String> readLines(FileSystem fs, Path folder) throws IOException {
+        List<String> lines = new ArrayList<>();
         if (!fs.exists(folder)) {
-            return records;
+            return lines;
         }
         for (FileStatus batch : fs.listStatus(folder, p -> p.getName().startsWith("batch-"))) {
             for (FileStatus part : fs.listStatus(batch.getPath(), p -> p.getName().startsWith("part-"))) {
@@ -122,12 +139,12 @@ public final class Report implements Callable<Integer> {
                     String line;
                     while ((line = reader.readLine()) != null) {
                         if (!line.isBlank()) {
-                            records.add(JsonParser.parseString(line).getAsJsonObject());
+                            lines.add(line);
                         }
                     }
                 }
             }
         }
-        return records;
+        return lines;
     }
 }

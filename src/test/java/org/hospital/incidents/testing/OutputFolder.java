@@ -3,10 +3,7 @@ package org.hospital.incidents.testing;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.hospital.incidents.tools.Report;
 
 /**
  * Reads an output root (local or {@code hdfs://}) the way a user would: every {@code NAME/batch-*}/{@code part-*}
@@ -43,22 +40,8 @@ public final class OutputFolder {
     public List<JsonObject> records(String name) throws IOException {
         List<JsonObject> records = new ArrayList<>();
         FileSystem fs = root.getFileSystem(new Configuration());
-        org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(root, name);
-        if (!fs.exists(folder)) {
-            return records;
-        }
-        for (FileStatus batch : fs.listStatus(folder, p -> p.getName().startsWith("batch-"))) {
-            for (FileStatus part : fs.listStatus(batch.getPath(), p -> p.getName().startsWith("part-"))) {
-                try (BufferedReader reader = new BufferedReader(
-                        new InputStreamReader(fs.open(part.getPath()), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = reader.readLine()) != null) {
-                        if (!line.isBlank()) {
-                            records.add(JsonParser.parseString(line).getAsJsonObject());
-                        }
-                    }
-                }
-            }
+        for (String line : Report.readLines(fs, new org.apache.hadoop.fs.Path(root, name))) {
+            records.add(JsonParser.parseString(line).getAsJsonObject());
         }
         return records;
     }
