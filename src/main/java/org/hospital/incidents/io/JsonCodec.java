@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.time.Instant;
+import java.util.function.ToLongFunction;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
@@ -37,13 +38,7 @@ public final class JsonCodec {
         JsonObject json = new JsonObject();
         json.addProperty("wardId", total.wardId());
         json.addProperty("total", state.total());
-        JsonObject harm = new JsonObject();
-        for (HarmLevel level : HarmLevel.values()) {
-            if (state.count(level) != 0) {
-                harm.addProperty(level.code(), state.count(level));
-            }
-        }
-        json.add("byHarmLevel", harm);
+        json.add("byHarmLevel", harmCounts(state::count));
         JsonObject categories = new JsonObject();
         for (EventCategory category : EventCategory.values()) {
             if (state.count(category) != 0) {
@@ -66,14 +61,20 @@ public final class JsonCodec {
         json.addProperty("windowStart", Instant.ofEpochMilli(window.windowStartMillis()).toString());
         json.addProperty("windowEnd", Instant.ofEpochMilli(window.windowEndMillis()).toString());
         json.addProperty("count", window.counts().count());
+        json.add("byHarmLevel", harmCounts(window.counts()::count));
+        return GSON.toJson(json);
+    }
+
+    /** {@code {level code: count}} for the non-zero harm-level counts, in harm-scale order. */
+    private static JsonObject harmCounts(ToLongFunction<HarmLevel> count) {
         JsonObject harm = new JsonObject();
         for (HarmLevel level : HarmLevel.values()) {
-            if (window.counts().count(level) != 0) {
-                harm.addProperty(level.code(), window.counts().count(level));
+            long n = count.applyAsLong(level);
+            if (n != 0) {
+                harm.addProperty(level.code(), n);
             }
         }
-        json.add("byHarmLevel", harm);
-        return GSON.toJson(json);
+        return harm;
     }
 
     /**
