@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.spark.SparkConf;
+import org.hospital.incidents.testing.InProcessJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,14 +20,13 @@ class CheckpointCompatibilityTest {
         Files.createDirectories(checkpoint);
         // What a checkpoint of another build looks like to this one: a file Spark finds but cannot deserialize.
         Files.write(checkpoint.resolve("checkpoint-1763712000000"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
-        Settings settings = CommandLineOptions.parse("--socket", "127.0.0.1:9", "--checkpoint", checkpoint.toString(),
-                "--output", temp.resolve("out").toString(), "--run-seconds", "1");
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         java.io.PrintStream original = System.err;
         System.setErr(new java.io.PrintStream(err, true, "UTF-8"));
         int status;
         try {
-            status = IncidentStreamingApp.run(settings, new SparkConf().setMaster("local[2]"));
+            status = InProcessJob.run("--socket", "127.0.0.1:9", "--checkpoint", checkpoint.toString(),
+                    "--output", temp.resolve("out").toString(), "--run-seconds", "1");
         } finally {
             System.setErr(original);
         }

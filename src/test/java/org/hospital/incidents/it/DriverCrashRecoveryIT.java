@@ -101,12 +101,8 @@ class DriverCrashRecoveryIT {
         }
     }
 
-    private Process start(List<String> args, Path log) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Scripts.projectDir().resolve("bin/incident-stream").toString());
-        command.addAll(args);
-        return new ProcessBuilder(command).directory(Scripts.projectDir().toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+    private static Process start(List<String> args, Path log) throws Exception {
+        return Scripts.start(log, "incident-stream", args.toArray(new String[0]));
     }
 
     /**

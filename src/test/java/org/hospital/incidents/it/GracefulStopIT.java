@@ -33,11 +33,9 @@ class GracefulStopIT {
         Path log = temp.resolve("driver.out");
         Path out = temp.resolve("out");
         try (LineServer server = new LineServer(corpus.lines())) {
-            Process driver = new ProcessBuilder(Scripts.projectDir().resolve("bin/incident-stream").toString(),
-                    "--socket", "127.0.0.1:" + server.port(), "--checkpoint", temp.resolve("checkpoint").toString(),
-                    "--output", out.toString(), "--window-seconds", "4", "--slide-seconds", "2")
-                    .directory(Scripts.projectDir().toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .start();
+            Process driver = Scripts.start(log, "incident-stream", "--socket", "127.0.0.1:" + server.port(),
+                    "--checkpoint", temp.resolve("checkpoint").toString(), "--output", out.toString(),
+                    "--window-seconds", "4", "--slide-seconds", "2");
             assertTrue(server.awaitSent(120), "receiver connected and took the lines");
             // Let the receiver drain the socket into blocks (milliseconds), but not the first batches finish
             // (seconds in a fresh driver): the stop has received-but-unprocessed data to finish.

@@ -7,11 +7,8 @@ import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.apache.spark.SparkConf;
-import org.hospital.incidents.app.CommandLineOptions;
-import org.hospital.incidents.app.IncidentStreamingApp;
-import org.hospital.incidents.app.Settings;
 import org.hospital.incidents.testing.Corpora;
+import org.hospital.incidents.testing.InProcessJob;
 import org.hospital.incidents.testing.LineServer;
 import org.hospital.incidents.testing.OutputFolder;
 import org.hospital.incidents.testing.Scripts;
@@ -49,11 +46,9 @@ class HdfsCheckpointIT {
 
     private int runSocketJob(Corpus corpus, int port) throws Exception {
         try (LineServer server = new LineServer(corpus.lines(), port)) {
-            Settings settings = CommandLineOptions.parse("--socket", "127.0.0.1:" + server.port(),
+            int status = InProcessJob.run("--socket", "127.0.0.1:" + server.port(),
                     "--checkpoint", hdfs + "/hospital/checkpoint", "--output", hdfs + "/hospital/out",
                     "--window-seconds", "4", "--slide-seconds", "2", "--run-seconds", "15");
-            int status = IncidentStreamingApp.run(settings,
-                    new SparkConf().setMaster("local[2]").set("spark.ui.enabled", "false"));
             assertTrue(server.awaitSent(1), "the receiver took every line");
             return status;
         }

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
-import org.apache.spark.SparkConf;
-import org.hospital.incidents.app.CommandLineOptions;
-import org.hospital.incidents.app.IncidentStreamingApp;
-import org.hospital.incidents.app.Settings;
 import org.hospital.incidents.testing.Corpora;
+import org.hospital.incidents.testing.InProcessJob;
 import org.hospital.incidents.testing.LocalKafka;
 import org.hospital.incidents.testing.OutputFolder;
 import org.hospital.incidents.tools.CorpusGenerator.Corpus;
@@ -47,11 +44,9 @@ class KafkaSourceIT {
     }
 
     private int runJob(String checkpoint, String output) throws Exception {
-        Settings settings = CommandLineOptions.parse("--kafka", kafka.bootstrap(), "--topics", TOPIC,
+        return InProcessJob.run("--kafka", kafka.bootstrap(), "--topics", TOPIC,
                 "--group-id", GROUP, "--checkpoint", checkpoint, "--output", output,
                 "--window-seconds", "4", "--slide-seconds", "2", "--surge-threshold", "100", "--run-seconds", "15");
-        return IncidentStreamingApp.run(settings,
-                new SparkConf().setMaster("local[2]").set("spark.ui.enabled", "false"));
     }
 
     @Test

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
-import org.apache.spark.SparkConf;
-import org.hospital.incidents.app.CommandLineOptions;
-import org.hospital.incidents.app.IncidentStreamingApp;
-import org.hospital.incidents.app.Settings;
 import org.hospital.incidents.testing.Corpora;
+import org.hospital.incidents.testing.InProcessJob;
 import org.hospital.incidents.testing.LineServer;
 import org.hospital.incidents.testing.OutputFolder;
 import org.hospital.incidents.tools.CorpusGenerator.Corpus;
@@ -26,12 +23,10 @@ class SocketSourceIT {
     void countsEveryReportOfAFreshCorpusFedOverATcpSocket() throws Exception {
         Corpus corpus = Corpora.fresh(1001, 1500);
         try (LineServer server = new LineServer(corpus.lines())) {
-            Settings settings = CommandLineOptions.parse("--socket", "127.0.0.1:" + server.port(),
+            int status = InProcessJob.run("--socket", "127.0.0.1:" + server.port(),
                     "--checkpoint", temp.resolve("checkpoint").toString(), "--output", temp.resolve("out").toString(),
                     "--window-seconds", "4", "--slide-seconds", "2", "--surge-threshold", "100",
                     "--run-seconds", "20");
-            int status = IncidentStreamingApp.run(settings, new SparkConf().setMaster("local[2]")
-                    .set("spark.ui.enabled", "false"));
             assertEquals(0, status);
             assertTrue(server.awaitSent(1), "the receiver connected and took every line");
         }

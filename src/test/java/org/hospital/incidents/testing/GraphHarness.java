@@ -56,8 +56,7 @@ public final class GraphHarness implements AutoCloseable {
         SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("graph-test")
                 .set("spark.streaming.clock", "org.apache.spark.util.ManualClock")
                 .set("spark.ui.enabled", "false")
-                .set("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.sql.shuffle.partitions", "2");
+                .set("spark.driver.bindAddress", "127.0.0.1");
         ssc = new JavaStreamingContext(conf, Durations.seconds(settings.batchSeconds()));
         ssc.checkpoint(checkpoint.toString());
         List<List<SourcedLine>> input = new ArrayList<>();

@@ -1,6 +1,5 @@
 package org.hospital.incidents.testing;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -133,7 +132,6 @@ public final class LocalKafka implements AutoCloseable {
         if (result.exitCode() != 0) {
             System.err.println("kafka-local stop: " + result.stderr());
         }
-        Files.writeString(data.resolve("stopped"), "", StandardCharsets.UTF_8);
         TestFiles.deleteRecursively(data);
     }
 

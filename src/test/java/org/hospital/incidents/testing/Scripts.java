@@ -63,6 +63,20 @@ public final class Scripts {
         }
     }
 
+    /**
+     * Starts {@code bin/<script> args...} without waiting, its standard output and error going to {@code log}.
+     *
+     * @param log file that receives both output streams
+     * @param script script name under bin/
+     * @param args arguments
+     * @return the running process (for {@code bin/incident-stream}, the driver JVM itself: the script execs java)
+     * @throws IOException when it cannot start
+     */
+    public static Process start(Path log, String script, String... args) throws IOException {
+        return new ProcessBuilder(command(script, args)).directory(projectDir().toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+    }
+
     private static List<String> command(String script, String... args) {
         List<String> command = new java.util.ArrayList<>();
         command.add(projectDir().resolve("bin").resolve(script).toString());

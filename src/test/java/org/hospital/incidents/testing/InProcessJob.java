@@ -1,0 +1,22 @@
+package org.hospital.incidents.testing;
+
+import org.apache.spark.SparkConf;
+import org.hospital.incidents.app.CommandLineOptions;
+import org.hospital.incidents.app.IncidentStreamingApp;
+
+/** Runs the application in the test JVM, as {@code main} would, on a {@code local[2]} master without a UI. */
+public final class InProcessJob {
+
+    private InProcessJob() {
+    }
+
+    /**
+     * @param args DESIGN.md options (include {@code --run-seconds} so the call returns)
+     * @return the application's exit status: 0 after a normal stop, 1 when streaming failed
+     * @throws Exception on a bad option or an interruption
+     */
+    public static int run(String... args) throws Exception {
+        return IncidentStreamingApp.run(CommandLineOptions.parse(args),
+                new SparkConf().setMaster("local[2]").set("spark.ui.enabled", "false"));
+    }
+}
