@@ -1,6 +1,7 @@
 package org.hospital.incidents.app;
 
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.spark.SparkConf;
 import org.apache.spark.storage.StorageLevel;
@@ -30,19 +31,50 @@ public final class ContextFactory {
     }
 
     /**
+     * Applies the settings to a Spark configuration: the application name, every {@code spark.*} key of the config
+     * file unless already set (spark-submit {@code --conf} wins), and a graceful stop on SIGTERM.
+     *
      * @param settings validated settings
      * @param conf Spark configuration; the master comes from spark-submit (or, in tests, from the caller), never
-     *     from here. {@code spark.*} settings from the config file are applied unless already set.
-     * @return the new context, not started
+     *     from here. Modified in place.
+     * @return {@code conf}
      */
-    public static JavaStreamingContext create(Settings settings, SparkConf conf) {
+    public static SparkConf sparkConf(Settings settings, SparkConf conf) {
         conf.setIfMissing("spark.app.name", APP_NAME);
         for (Map.Entry<String, String> entry : settings.sparkConf().entrySet()) {
             conf.setIfMissing(entry.getKey(), entry.getValue());
         }
         // A SIGTERM (or Ctrl-C) lets the batches in flight and the received blocks finish before exit.
         conf.setIfMissing("spark.streaming.stopGracefullyOnShutdown", "true");
+        return conf;
+    }
 
+    /**
+     * The Hadoop configuration Spark would derive from {@code conf}: every {@code spark.hadoop.<key>} as
+     * {@code <key>} (Spark configuration guide, "Custom Hadoop/Hive Configuration").
+     *
+     * <p>Used to read the checkpoint at start-up. It matters beyond that read: Hadoop caches one
+     * {@code FileSystem} per scheme and authority, built from the first configuration that asks, and that first
+     * ask is the checkpoint read. Without the {@code spark.hadoop.*} keys there, HDFS client settings such as the
+     * retry policy in {@code config/application.properties} would never reach the checkpoint and output writes.
+     *
+     * @param conf Spark configuration after {@link #sparkConf}
+     * @return a new Hadoop configuration (defaults plus the {@code spark.hadoop.*} keys)
+     */
+    public static Configuration hadoopConf(SparkConf conf) {
+        Configuration hadoop = new Configuration();
+        for (scala.Tuple2<String, String> entry : conf.getAllWithPrefix("spark.hadoop.")) {
+            hadoop.set(entry._1(), entry._2(), "spark.hadoop." + entry._1());
+        }
+        return hadoop;
+    }
+
+    /**
+     * @param settings validated settings
+     * @param conf Spark configuration after {@link #sparkConf}
+     * @return the new context, not started
+     */
+    public static JavaStreamingContext create(Settings settings, SparkConf conf) {
         JavaStreamingContext ssc = new JavaStreamingContext(conf, Durations.seconds(settings.graph().batchSeconds()));
         ssc.checkpoint(settings.checkpoint());
 

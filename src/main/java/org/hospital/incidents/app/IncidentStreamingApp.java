@@ -91,9 +91,11 @@ public final class IncidentStreamingApp {
      * @throws InterruptedException when interrupted while waiting
      */
     public static int run(Settings settings, SparkConf conf) throws InterruptedException {
+        SparkConf sparkConf = ContextFactory.sparkConf(settings, conf);
         JavaStreamingContext ssc;
         try {
-            ssc = JavaStreamingContext.getOrCreate(settings.checkpoint(), () -> ContextFactory.create(settings, conf));
+            ssc = JavaStreamingContext.getOrCreate(settings.checkpoint(),
+                    () -> ContextFactory.create(settings, sparkConf), ContextFactory.hadoopConf(sparkConf));
         } catch (Exception e) {
             // Scala's SparkException is checked in Java's eyes, hence Exception here.
             if (!isCheckpointReadFailure(e)) {

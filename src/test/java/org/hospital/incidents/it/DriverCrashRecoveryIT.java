@@ -3,18 +3,17 @@ package org.hospital.incidents.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.hospital.incidents.testing.Corpora;
+import org.hospital.incidents.testing.DriverLog;
 import org.hospital.incidents.testing.LocalKafka;
+import org.hospital.incidents.testing.MiniHdfs;
 import org.hospital.incidents.testing.OutputFolder;
+import org.hospital.incidents.testing.PacedProducer;
 import org.hospital.incidents.testing.Scripts;
 import org.hospital.incidents.tools.CorpusGenerator.Corpus;
 import org.junit.jupiter.api.Test;
@@ -35,34 +34,14 @@ class DriverCrashRecoveryIT {
 
     @Test
     void totalsAreExactAfterThreeSigkillsWhileDataKeepsArriving() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, temp.resolve("hdfs").toString());
-        MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).nameNodePort(Scripts.freePort())
-                .numDataNodes(1).build();
-        try (LocalKafka kafka = new LocalKafka()) {
-            cluster.waitActive();
-            String hdfs = "hdfs://localhost:" + cluster.getNameNodePort();
+        try (MiniHdfs miniHdfs = new MiniHdfs(temp.resolve("hdfs")); LocalKafka kafka = new LocalKafka()) {
+            String hdfs = miniHdfs.uri();
             kafka.createTopic(TOPIC, 3);
             List<Corpus> corpora = List.of(Corpora.fresh(5001, 1200), Corpora.fresh(5002, 1200),
                     Corpora.fresh(5003, 1200), Corpora.fresh(5004, 1200));
 
             // Keep producing while the driver is killed and restarted: one corpus every ~12 s.
-            AtomicReference<Exception> producerError = new AtomicReference<>();
-            Thread producer = new Thread(() -> {
-                try {
-                    for (Corpus corpus : corpora) {
-                        List<String> lines = corpus.lines();
-                        for (int i = 0; i < lines.size(); i += 100) {
-                            kafka.produce(TOPIC, lines.subList(i, Math.min(lines.size(), i + 100)));
-                            Thread.sleep(1000);
-                        }
-                    }
-                } catch (Exception e) {
-                    producerError.set(e);
-                }
-            }, "producer");
-            producer.start();
-
+            PacedProducer producer = new PacedProducer(kafka, TOPIC, corpora, 100);
             List<String> args = List.of("--kafka", kafka.bootstrap(), "--topics", TOPIC, "--group-id", "crash-it",
                     "--checkpoint", hdfs + "/hospital/checkpoint", "--output", hdfs + "/hospital/out",
                     "--window-seconds", "4", "--slide-seconds", "2");
@@ -70,19 +49,19 @@ class DriverCrashRecoveryIT {
                 Path log = temp.resolve("run-" + crash + ".out");
                 long started = System.nanoTime();
                 Process driver = start(args, log);
-                awaitProcessedBatches(log, 1, driver, () -> true);
+                DriverLog console = new DriverLog(log, driver);
+                console.awaitBatchesWithData(1, () -> true);
                 // Reported in the failsafe output and in docs/RELIABILITY.md.
                 System.out.printf("crash-recovery: run %d processed its first batch %.1f s after start%n", crash,
                         (System.nanoTime() - started) / 1e9);
                 // Kill mid-stream: after a second batch with data, while the producer is still going. (Once the
                 // producer is done, a restart may read the whole backlog in one batch: then one is enough.)
-                awaitProcessedBatches(log, 2, driver, () -> !producer.isAlive());
+                console.awaitBatchesWithData(2, () -> !producer.isAlive());
                 driver.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop
                 assertTrue(driver.waitFor(30, TimeUnit.SECONDS));
                 assertEquals(137, driver.exitValue(), "killed by SIGKILL");
             }
-            producer.join(TimeUnit.MINUTES.toMillis(3));
-            assertEquals(null, producerError.get());
+            producer.await(3);
 
             List<String> last = new ArrayList<>(args);
             last.addAll(List.of("--run-seconds", "30"));
@@ -96,35 +75,10 @@ class DriverCrashRecoveryIT {
             int rejected = corpora.stream().mapToInt(Corpus::malformed).sum();
             System.out.printf("crash-recovery: %d lines in, %d rejected, 3 SIGKILLs, totals exact%n", records,
                     rejected);
-        } finally {
-            cluster.shutdown();
         }
     }
 
     private static Process start(List<String> args, Path log) throws Exception {
         return Scripts.start(log, "incident-stream", args.toArray(new String[0]));
-    }
-
-    /**
-     * Waits until the driver printed {@code count} batch summaries with accepted reports (one, once
-     * {@code oneIsEnough} holds).
-     */
-    private static void awaitProcessedBatches(Path log, int count, Process driver,
-            java.util.function.BooleanSupplier oneIsEnough) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log)) {
-                long batches = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-                        .filter(l -> l.startsWith("batch ") && !l.contains(": 0 accepted")).count();
-                if (batches >= count || (batches >= 1 && oneIsEnough.getAsBoolean())) {
-                    return;
-                }
-            }
-            if (!driver.isAlive()) {
-                throw new AssertionError("driver exited early: " + Files.readString(log));
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("driver processed fewer than " + count + " batches: " + Files.readString(log));
     }
 }

@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.hospital.incidents.testing.Corpora;
 import org.hospital.incidents.testing.InProcessJob;
 import org.hospital.incidents.testing.LineServer;
+import org.hospital.incidents.testing.MiniHdfs;
 import org.hospital.incidents.testing.OutputFolder;
 import org.hospital.incidents.testing.Scripts;
 import org.hospital.incidents.tools.CorpusGenerator.Corpus;
@@ -24,23 +23,19 @@ class HdfsCheckpointIT {
     @TempDir
     Path temp;
 
-    private MiniDFSCluster cluster;
+    private MiniHdfs miniHdfs;
     private String hdfs;
 
     @BeforeEach
     void startHdfs() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, temp.resolve("hdfs").toString());
-        int port = Scripts.freePort();
-        cluster = new MiniDFSCluster.Builder(conf).nameNodePort(port).numDataNodes(1).build();
-        cluster.waitActive();
-        hdfs = "hdfs://localhost:" + port;
+        miniHdfs = new MiniHdfs(temp.resolve("hdfs"));
+        hdfs = miniHdfs.uri();
     }
 
     @AfterEach
     void stopHdfs() {
-        if (cluster != null) {
-            cluster.shutdown();
+        if (miniHdfs != null) {
+            miniHdfs.close();
         }
     }
 
@@ -62,7 +57,7 @@ class HdfsCheckpointIT {
         assertEquals(0, runSocketJob(first, port));
         OutputFolder out = new OutputFolder(hdfs + "/hospital/out");
         Corpora.assertOutputsMatch(out, first);
-        FileSystem fs = cluster.getFileSystem();
+        FileSystem fs = miniHdfs.cluster().getFileSystem();
         assertTrue(fs.listStatus(new org.apache.hadoop.fs.Path("/hospital/checkpoint")).length > 0,
                 "checkpoint files on HDFS");
 
