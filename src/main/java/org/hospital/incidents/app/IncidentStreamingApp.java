@@ -1,6 +1,8 @@
 package org.hospital.incidents.app;
 
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.SparkConf;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
@@ -15,11 +17,21 @@ import org.slf4j.LoggerFactory;
  * waits: for {@code --run-seconds} followed by a graceful stop, or until it is stopped (SIGTERM stops it
  * gracefully through {@code spark.streaming.stopGracefullyOnShutdown}).
  *
- * <p>Exit status: 0 after a normal stop, 1 when the stream failed, 2 for bad options.
+ * <p>Exit status: 0 after a normal stop, 1 when the stream failed, 2 for bad options, 3 when Kafka has deleted
+ * records the checkpoint still has to read ({@link #EXIT_OFFSETS_DELETED}).
  */
 public final class IncidentStreamingApp {
 
     private static final Logger LOG = LoggerFactory.getLogger(IncidentStreamingApp.class);
+
+    /**
+     * Exit status when the next Kafka offsets to read were deleted by retention: restarting with the same
+     * checkpoint would fail the same way, so it differs from 1 (a failure a restart may cure).
+     */
+    public static final int EXIT_OFFSETS_DELETED = 3;
+
+    private static final Pattern FETCH_OFFSET = Pattern.compile("offset=(\\d+)");
+    private static final Pattern PARTITION = Pattern.compile("out of range for partition (\\S+)");
 
     /** Hadoop shutdown-hook priority of the graceful stop: above Spark's hook manager (40), so it runs first. */
     static final int GRACEFUL_STOP_HOOK_PRIORITY = 45;
@@ -73,6 +85,58 @@ public final class IncidentStreamingApp {
                 + "the old outputs. Delete the old directory once the new run is healthy.";
     }
 
+    /**
+     * The advice printed when a batch's Kafka offset range starts below the partition's log start offset: Kafka
+     * deleted those records (retention, or {@code kafka-delete-records}) before the job read them. Executors read
+     * with {@code auto.offset.reset=none} (spark-streaming-kafka-0-10 forces it), so the batch fails with
+     * {@code OffsetOutOfRangeException} instead of silently skipping records.
+     *
+     * @param error what the stream failed with
+     * @return one paragraph naming the partition and offset when Kafka's message gives them, or null when the
+     *     error is something else
+     */
+    static String deletedOffsetsAdvice(Throwable error) {
+        String kafkaMessage = null;
+        for (Throwable t = error; t != null && kafkaMessage == null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (t.getClass().getName().endsWith(".OffsetOutOfRangeException")
+                    || message.contains("OffsetOutOfRangeException")) {
+                kafkaMessage = message;
+            }
+        }
+        if (kafkaMessage == null) {
+            return null;
+        }
+        Matcher partition = PARTITION.matcher(kafkaMessage);
+        Matcher offset = FETCH_OFFSET.matcher(kafkaMessage);
+        String where = partition.find() && offset.find()
+                ? "offset " + offset.group(1) + " of partition " + partition.group(1)
+                : "the next offsets of a partition";
+        return "Kafka no longer holds " + where + ": the records from there were deleted by Kafka (topic retention, "
+                + "or kafka-delete-records) before this job read them, so they cannot be counted. The checkpoint "
+                + "(or the committed offset) still points at them, and every restart with it stops here again. To "
+                + "go on, start with a new --checkpoint directory and kafka.auto-offset-reset=earliest (the "
+                + "default): each partition resumes at the group's committed offset, or where Kafka deleted it at "
+                + "the oldest record Kafka still has, and the log says how many records were lost. Running totals "
+                + "restart from zero (the old outputs keep the totals so far). Raise the topic's retention.ms above "
+                + "the longest outage you expect.";
+    }
+
+    /**
+     * @param error what creating the context threw
+     * @return the message when {@code kafka.auto-offset-reset=none} met a partition without a committed offset
+     *     (a setting the user chose, hence exit 2 like a bad flag), else null
+     */
+    static String noCommittedOffsetAdvice(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.apache.kafka.clients.consumer.NoOffsetForPartitionException) {
+                return "kafka.auto-offset-reset=none, and " + t.getMessage() + " for this --group-id: set it to "
+                        + "earliest (read the whole topic) or latest (only new reports).";
+            }
+        }
+        return null;
+    }
+
     private static boolean isCheckpointReadFailure(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t.getMessage() != null && t.getMessage().contains("Failed to read checkpoint from directory")) {
@@ -98,6 +162,17 @@ public final class IncidentStreamingApp {
                     () -> ContextFactory.create(settings, sparkConf), ContextFactory.hadoopConf(sparkConf));
         } catch (Exception e) {
             // Scala's SparkException is checked in Java's eyes, hence Exception here.
+            String deleted = deletedOffsetsAdvice(e);
+            if (deleted != null) {
+                LOG.error(deleted, e);
+                System.err.println("incident-stream: " + deleted);
+                return EXIT_OFFSETS_DELETED;
+            }
+            String noOffset = noCommittedOffsetAdvice(e);
+            if (noOffset != null) {
+                System.err.println("incident-stream: " + noOffset);
+                return 2;
+            }
             if (!isCheckpointReadFailure(e)) {
                 throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
             }
@@ -133,9 +208,15 @@ public final class IncidentStreamingApp {
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
+            ssc.stop(true, false);
+            String advice = deletedOffsetsAdvice(e);
+            if (advice != null) {
+                LOG.error(advice, e);
+                System.err.println("incident-stream: " + advice);
+                return EXIT_OFFSETS_DELETED;
+            }
             LOG.error("Streaming failed", e);
             System.err.println("incident-stream: streaming failed: " + e);
-            ssc.stop(true, false);
             return 1;
         } finally {
             if (!ShutdownHookManager.get().isShutdownInProgress()) {

@@ -2,12 +2,20 @@ package org.hospital.incidents.io;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaInputDStream;
@@ -60,15 +68,95 @@ public final class KafkaSource {
     }
 
     /**
+     * The direct stream of a new context (no checkpoint), starting at {@link #startOffsets}.
+     *
      * @param ssc the streaming context
      * @param topics topics to subscribe to
      * @param params from {@link #consumerParams}
      * @return the direct stream
+     * @throws OffsetOutOfRangeException when a committed offset is gone and {@code auto.offset.reset} is
+     *     {@code none}
      */
     public static JavaInputDStream<ConsumerRecord<String, String>> directStream(JavaStreamingContext ssc,
             Collection<String> topics, Map<String, Object> params) {
         return KafkaUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent(),
-                ConsumerStrategies.<String, String>Subscribe(topics, params));
+                ConsumerStrategies.<String, String>Subscribe(topics, params, startOffsets(topics, params)));
+    }
+
+    /**
+     * Where a new context starts reading each partition of {@code topics}: the consumer group's committed offset
+     * when Kafka still holds it, otherwise where {@code auto.offset.reset} says (see {@link #startOffset}).
+     *
+     * <p>Spark's Subscribe strategy would take the committed offset as it is. When retention has deleted the
+     * records there, the driver plans an offset range that starts below the log start offset, and every batch
+     * fails on the executors (which read with {@code auto.offset.reset=none}); decided here, the job starts at
+     * the oldest record Kafka still has and says in the log how many records were lost to retention.
+     *
+     * @param topics subscribed topics
+     * @param params consumer parameters (bootstrap servers, group id, {@code auto.offset.reset})
+     * @return start offset per partition
+     * @throws OffsetOutOfRangeException as {@link #startOffset}
+     */
+    public static Map<TopicPartition, Long> startOffsets(Collection<String> topics, Map<String, Object> params) {
+        Map<String, Object> probe = new HashMap<>(params);
+        probe.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        probe.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        String reset = String.valueOf(params.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG));
+        Map<TopicPartition, Long> start = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(probe)) {
+            Set<TopicPartition> partitions = new HashSet<>();
+            for (String topic : topics) {
+                List<PartitionInfo> infos = consumer.partitionsFor(topic);
+                if (infos != null) {
+                    infos.forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+                }
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions);
+            Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            for (TopicPartition tp : partitions) {
+                OffsetAndMetadata c = committed.get(tp);
+                start.put(tp, startOffset(tp, c == null ? null : c.offset(), beginning.get(tp), end.get(tp), reset));
+            }
+        }
+        return start;
+    }
+
+    /**
+     * One partition's start offset, with the Kafka consumer's own {@code auto.offset.reset} semantics.
+     *
+     * @param tp the partition (for messages)
+     * @param committed the group's committed offset, null when none
+     * @param logStart the oldest offset Kafka still holds
+     * @param logEnd the next offset Kafka will write
+     * @param reset {@code earliest}, {@code latest} or {@code none}
+     * @return the committed offset when within {@code [logStart, logEnd]}; otherwise {@code logStart} for
+     *     {@code earliest}, {@code logEnd} for {@code latest}
+     * @throws OffsetOutOfRangeException for {@code none} when the committed offset is gone or beyond the end
+     * @throws NoOffsetForPartitionException for {@code none} when nothing was committed
+     */
+    static long startOffset(TopicPartition tp, Long committed, long logStart, long logEnd, String reset) {
+        if (committed != null && committed >= logStart && committed <= logEnd) {
+            return committed;
+        }
+        if (committed == null && "none".equals(reset)) {
+            throw new NoOffsetForPartitionException(tp);
+        }
+        if (committed != null && "none".equals(reset)) {
+            throw new OffsetOutOfRangeException("Committed offset=" + committed + " is out of range for partition "
+                    + tp + " (Kafka holds " + logStart + " to " + logEnd + ")", Map.of(tp, committed));
+        }
+        long offset = "latest".equals(reset) ? logEnd : logStart;
+        if (committed != null && committed < logStart) {
+            // No patient data here: partition and offsets only.
+            LOG.warn("Partition {}: committed offset {} was deleted by Kafka (retention) before it was read; "
+                    + "{} records lost, starting at offset {} ({})", tp, committed, logStart - committed, offset,
+                    reset);
+        } else if (committed != null) {
+            LOG.warn("Partition {}: committed offset {} is beyond the end {} (topic recreated?); starting at {} "
+                    + "({})", tp, committed, logEnd, offset, reset);
+        }
+        return offset;
     }
 
     /**

@@ -19,4 +19,32 @@ public final class InProcessJob {
         return IncidentStreamingApp.run(CommandLineOptions.parse(args),
                 new SparkConf().setMaster("local[2]").set("spark.ui.enabled", "false"));
     }
+
+    /**
+     * The exit status and what the application printed on standard error.
+     *
+     * @param status exit status
+     * @param stderr standard error of the run
+     */
+    public record Outcome(int status, String stderr) {
+    }
+
+    /**
+     * Like {@link #run}, capturing standard error (where the application prints its one-line advice).
+     *
+     * @param args DESIGN.md options (include {@code --run-seconds} so the call returns)
+     * @return status and standard error
+     * @throws Exception on a bad option or an interruption
+     */
+    public static Outcome runCapturingStderr(String... args) throws Exception {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            int status = run(args);
+            return new Outcome(status, err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(original);
+        }
+    }
 }

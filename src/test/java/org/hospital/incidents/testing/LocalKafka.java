@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -36,9 +37,45 @@ public final class LocalKafka implements AutoCloseable {
         env.put("KAFKA_PORT", Integer.toString(port));
         env.put("KAFKA_CONTROLLER_PORT", Integer.toString(Scripts.freePort()));
         env.put("KAFKA_DATA", data.toString());
+        start();
+    }
+
+    /**
+     * {@code bin/kafka-local start}: starts the broker (again, on the same port and data) and waits until it
+     * accepts connections.
+     *
+     * @throws Exception when it does not start
+     */
+    public void start() throws Exception {
         Scripts.Result result = Scripts.run(env, 180, "kafka-local", "start");
         if (result.exitCode() != 0) {
             throw new IllegalStateException("kafka-local start failed: " + result.stderr());
+        }
+    }
+
+    /**
+     * {@code bin/kafka-local stop}: stops the broker, keeping its data.
+     *
+     * @throws Exception when it does not stop
+     */
+    public void stop() throws Exception {
+        Scripts.Result result = Scripts.run(env, 120, "kafka-local", "stop");
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("kafka-local stop failed: " + result.stderr());
+        }
+    }
+
+    /**
+     * Deletes every record below the given offsets, as retention would ({@code Admin.deleteRecords}).
+     *
+     * @param offsets per partition, the new log start offset
+     * @throws Exception on a Kafka error
+     */
+    public void deleteRecordsBefore(Map<TopicPartition, Long> offsets) throws Exception {
+        Map<TopicPartition, RecordsToDelete> request = new HashMap<>();
+        offsets.forEach((tp, offset) -> request.put(tp, RecordsToDelete.beforeOffset(offset)));
+        try (Admin admin = admin()) {
+            admin.deleteRecords(request).all().get();
         }
     }
 
@@ -74,6 +111,10 @@ public final class LocalKafka implements AutoCloseable {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
+        // Not idempotent: after deleteRecords empties a partition, the 3.4 broker answers an idempotent producer
+        // with OUT_OF_ORDER_SEQUENCE_NUMBER for minutes. One request in flight keeps the order without it.
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {

@@ -83,4 +83,27 @@ public final class OutputFolder {
         latestWardTotals().forEach((ward, json) -> totals.put(ward, json.get("total").getAsLong()));
         return new TreeMap<>(totals);
     }
+
+    /**
+     * Records each batch took in, as the outputs show it: accepted reports (the growth of every ward's running
+     * total since its previous {@code ward-totals} line) plus rejected lines, per batch time.
+     *
+     * @return batch time (epoch ms) to records, batches without records left out
+     * @throws IOException on a read error
+     */
+    public Map<Long, Long> recordsPerBatch() throws IOException {
+        List<JsonObject> totals = new ArrayList<>(records("ward-totals"));
+        totals.sort(java.util.Comparator.comparingLong(t -> t.get("batchTime").getAsLong()));
+        Map<String, Long> previous = new HashMap<>();
+        Map<Long, Long> perBatch = new TreeMap<>();
+        for (JsonObject total : totals) {
+            long now = total.get("total").getAsLong();
+            Long before = previous.put(total.get("wardId").getAsString(), now);
+            perBatch.merge(total.get("batchTime").getAsLong(), now - (before == null ? 0 : before), Long::sum);
+        }
+        for (JsonObject rejected : records("rejected")) {
+            perBatch.merge(rejected.get("batchTime").getAsLong(), 1L, Long::sum);
+        }
+        return perBatch;
+    }
 }
