@@ -12,6 +12,7 @@ import org.apache.spark.streaming.api.java.JavaStreamingContext;
 import org.hospital.incidents.io.BatchFolderWriter;
 import org.hospital.incidents.io.KafkaSource;
 import org.hospital.incidents.io.OutputSinks;
+import org.hospital.incidents.io.Utf8Lines;
 import org.hospital.incidents.model.SourcedLine;
 import org.hospital.incidents.pipeline.GraphOutputs;
 import org.hospital.incidents.pipeline.IncidentGraph;
@@ -80,11 +81,11 @@ public final class ContextFactory {
 
         JavaDStream<SourcedLine> lines = null;
         if (settings.socketHost() != null) {
-            lines = ssc.socketTextStream(settings.socketHost(), settings.socketPort(),
-                    StorageLevel.fromString(settings.socketStorageLevel()))
-                    .map(line -> new SourcedLine(line, SourcedLine.SOCKET));
+            // Bytes, not socketTextStream's text: invalid UTF-8 is detected before a decoder hides it as U+FFFD.
+            lines = ssc.socketStream(settings.socketHost(), settings.socketPort(), Utf8Lines::socketLines,
+                    StorageLevel.fromString(settings.socketStorageLevel()));
         }
-        JavaInputDStream<ConsumerRecord<String, String>> kafka = null;
+        JavaInputDStream<ConsumerRecord<String, byte[]>> kafka = null;
         if (settings.kafkaBootstrap() != null) {
             Map<String, Object> params = KafkaSource.consumerParams(settings.kafkaBootstrap(), settings.groupId(),
                     settings.kafkaAutoOffsetReset(), settings.kafkaConsumer());

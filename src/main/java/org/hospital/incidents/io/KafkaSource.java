@@ -61,7 +61,8 @@ public final class KafkaSource {
         params.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         params.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         params.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        params.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        // Bytes: Utf8Lines checks UTF-8 itself instead of letting a decoder hide invalid bytes as U+FFFD.
+        params.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         params.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset);
         params.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return params;
@@ -77,10 +78,10 @@ public final class KafkaSource {
      * @throws OffsetOutOfRangeException when a committed offset is gone and {@code auto.offset.reset} is
      *     {@code none}
      */
-    public static JavaInputDStream<ConsumerRecord<String, String>> directStream(JavaStreamingContext ssc,
+    public static JavaInputDStream<ConsumerRecord<String, byte[]>> directStream(JavaStreamingContext ssc,
             Collection<String> topics, Map<String, Object> params) {
         return KafkaUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent(),
-                ConsumerStrategies.<String, String>Subscribe(topics, params, startOffsets(topics, params)));
+                ConsumerStrategies.<String, byte[]>Subscribe(topics, params, startOffsets(topics, params)));
     }
 
     /**
@@ -164,10 +165,13 @@ public final class KafkaSource {
      * @return its record values, labelled {@code kafka:<topic>/<partition>/<offset>}; a null value (a tombstone)
      *     becomes an empty line, which the graph ignores
      */
-    public static JavaDStream<SourcedLine> lines(JavaInputDStream<ConsumerRecord<String, String>> stream) {
+    public static JavaDStream<SourcedLine> lines(JavaInputDStream<ConsumerRecord<String, byte[]>> stream) {
         // ConsumerRecord is not serializable: turn it into a SourcedLine before anything else touches it.
-        return stream.map(record -> new SourcedLine(record.value() == null ? "" : record.value(),
-                SourcedLine.kafkaSource(record.topic(), record.partition(), record.offset())));
+        return stream.map(record -> {
+            String source = SourcedLine.kafkaSource(record.topic(), record.partition(), record.offset());
+            byte[] value = record.value();
+            return value == null ? new SourcedLine("", source) : Utf8Lines.decode(value, value.length, source);
+        });
     }
 
     /**
@@ -176,7 +180,7 @@ public final class KafkaSource {
      *
      * @param stream the direct stream
      */
-    public static void commitAfterOutputs(JavaInputDStream<ConsumerRecord<String, String>> stream) {
+    public static void commitAfterOutputs(JavaInputDStream<ConsumerRecord<String, byte[]>> stream) {
         stream.foreachRDD((rdd, time) -> {
             OffsetRange[] ranges = ((HasOffsetRanges) rdd.rdd()).offsetRanges();
             if (BatchLedger.get().hasFailed(time.milliseconds())) {

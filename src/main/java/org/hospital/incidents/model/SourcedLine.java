@@ -5,12 +5,25 @@ import java.io.Serializable;
 /**
  * One raw input line and where it came from, before parsing.
  *
- * @param line the text of the line, without its line terminator
+ * @param line the text of the line, without its line terminator; where the bytes were not valid UTF-8, the
+ *     invalid sequences are U+FFFD replacement characters
  * @param source {@code "socket"} or {@code "kafka:<topic>/<partition>/<offset>"} (DESIGN.md, rejected output)
+ * @param encodingError null when the line's bytes were valid UTF-8, else what was wrong with them (first invalid
+ *     sequence and its byte offset); the parser rejects such a line with this reason
  */
-public record SourcedLine(String line, String source) implements Serializable {
+public record SourcedLine(String line, String source, String encodingError) implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+
+    /**
+     * A line that arrived as text (valid by construction).
+     *
+     * @param line the text
+     * @param source source label
+     */
+    public SourcedLine(String line, String source) {
+        this(line, source, null);
+    }
 
     /** Source label of every socket line. */
     public static final String SOCKET = "socket";

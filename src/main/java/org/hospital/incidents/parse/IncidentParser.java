@@ -28,8 +28,10 @@ import org.hospital.incidents.model.SourcedLine;
  * vocabulary. On top of them, the parser refuses what a lenient JSON reader would silently guess at: it reads
  * with Gson's {@link Strictness#STRICT} streaming reader (no comments, no single quotes, no unquoted names, no
  * raw control characters), refuses duplicate keys (which value would be the real one?), trailing content
- * after the object, nesting deeper than {@link #MAX_NESTING}, a byte-order mark, and text that was not valid
- * UTF-8 (decoders turn such bytes into U+FFFD). Unknown extra fields are ignored for forward compatibility.
+ * after the object, nesting deeper than {@link #MAX_NESTING}, a byte-order mark, and bytes that were not valid
+ * UTF-8 (found by {@link org.hospital.incidents.io.Utf8Lines} and carried in
+ * {@link SourcedLine#encodingError()}; a genuine U+FFFD character is text like any other). Unknown extra fields
+ * are ignored for forward compatibility.
  *
  * <p>Instances are stateless and serializable, so one can be captured in Spark closures.
  */
@@ -71,7 +73,7 @@ public final class IncidentParser implements Serializable {
      */
     public ParseResult parse(SourcedLine input, long batchTimeMillis) {
         String line = input.line();
-        Object outcome = parseLine(line);
+        Object outcome = input.encodingError() != null ? input.encodingError() : parseLine(line);
         if (outcome instanceof Incident incident) {
             return ParseResult.accepted(incident);
         }
@@ -85,9 +87,6 @@ public final class IncidentParser implements Serializable {
         }
         if (!line.isEmpty() && line.charAt(0) == '\uFEFF') {
             return "line starts with a byte-order mark (U+FEFF); send UTF-8 without BOM";
-        }
-        if (line.indexOf('\uFFFD') >= 0) {
-            return "line is not valid UTF-8 (decoding produced U+FFFD replacement characters)";
         }
         Map<String, String> fields;
         try {

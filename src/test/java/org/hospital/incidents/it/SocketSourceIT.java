@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.hospital.incidents.testing.Corpora;
 import org.hospital.incidents.testing.InProcessJob;
 import org.hospital.incidents.testing.LineServer;
@@ -22,7 +24,16 @@ class SocketSourceIT {
     @Test
     void countsEveryReportOfAFreshCorpusFedOverATcpSocket() throws Exception {
         Corpus corpus = Corpora.fresh(1001, 1500);
-        try (LineServer server = new LineServer(corpus.lines())) {
+        // The corpus, with one line of invalid UTF-8 bytes in the middle, as a damaged sender would write it.
+        java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
+        List<String> lines = corpus.lines();
+        for (int i = 0; i < lines.size(); i++) {
+            payload.write((lines.get(i) + "\n").getBytes(StandardCharsets.UTF_8));
+            if (i == lines.size() / 2) {
+                payload.write(new byte[] {'{', '"', 'e', (byte) 0xC3, 0x28, '"', '}', '\n'});
+            }
+        }
+        try (LineServer server = new LineServer(payload.toByteArray(), 0)) {
             int status = InProcessJob.run("--socket", "127.0.0.1:" + server.port(),
                     "--checkpoint", temp.resolve("checkpoint").toString(), "--output", temp.resolve("out").toString(),
                     "--window-seconds", "4", "--slide-seconds", "2", "--surge-threshold", "100",
@@ -31,10 +42,15 @@ class SocketSourceIT {
             assertTrue(server.awaitSent(1), "the receiver connected and took every line");
         }
         OutputFolder out = new OutputFolder(temp.resolve("out"));
-        Corpora.assertOutputsMatch(out, corpus);
+        Corpora.assertOutputsMatch(out, 1, corpus);
+        int invalidUtf8 = 0;
         for (JsonObject rejected : out.records("rejected")) {
             assertEquals("socket", rejected.get("source").getAsString());
+            if (rejected.get("reason").getAsString().startsWith("invalid UTF-8: byte 0xC3 at byte offset 3")) {
+                invalidUtf8++;
+            }
         }
+        assertEquals(1, invalidUtf8, "the invalid bytes rejected with their offset");
         assertTrue(out.records("ward-windows").size() > 0, "windows were written");
     }
 }

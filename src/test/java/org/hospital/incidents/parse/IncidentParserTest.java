@@ -180,7 +180,15 @@ class IncidentParserTest {
     @Test
     void rejectsByteOrderMarkAndInvalidUtf8() {
         assertTrue(reasonFor("\uFEFF" + GOOD).startsWith("line starts with a byte-order mark"));
-        assertTrue(reasonFor(GOOD.replace("wrong dose", "wrong \uFFFD dose")).startsWith("line is not valid UTF-8"));
+        ParseResult invalid = parser.parse(new SourcedLine(GOOD, "socket", "invalid UTF-8: byte 0xFF at byte offset 3"),
+                5000L);
+        assertEquals("invalid UTF-8: byte 0xFF at byte offset 3", invalid.rejection().reason());
+    }
+
+    @Test
+    void acceptsAGenuineReplacementCharacter() {
+        // U+FFFD sent as its valid UTF-8 bytes EF BF BD is text like any other; only invalid bytes are refused.
+        assertTrue(parse(GOOD.replace("wrong dose", "wrong \uFFFD dose")).isAccepted());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.hospital.incidents.pipeline;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.hospital.incidents.testing.Lines.incident;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,7 +68,6 @@ class BadInputGraphTest {
                 + "\"mild\"}", "occurredAt +10000-01-01T00:00:00Z is out of range");
         bad.put("{\"eventId\":\"K1\",\"eventId\":\"K2\"," + OK + "}", "duplicate key 'eventId'");
         bad.put("\uFEFF{\"eventId\":\"BOM1\"," + OK + "}", "line starts with a byte-order mark");
-        bad.put("{\"eventId\":\"U1\"," + OK + ",\"description\":\"caf\uFFFD\"}", "line is not valid UTF-8");
         bad.put("{\"eventId\":\"C1\"," + OK + ",\"description\":\"tab\u0007bell\"}", "malformed JSON");
         bad.put("{\"eventId\":\"X1\"," + OK + ",\"deep\":" + "[".repeat(5000) + "]".repeat(5000) + "}",
                 "malformed JSON");
@@ -81,22 +81,58 @@ class BadInputGraphTest {
         return bad;
     }
 
+    /**
+     * Lines whose bytes are not valid UTF-8 (RFC 3629), each with the reason it must get. The key is the line as
+     * the rejected output shows it (invalid sequences as U+FFFD).
+     */
+    static Map<String, byte[]> invalidUtf8Lines() {
+        Map<String, byte[]> bad = new LinkedHashMap<>();
+        byte[][] insides = {
+            {(byte) 0xC3, 0x28}, // a 2-byte lead followed by ASCII
+            {(byte) 0x80}, // a lone continuation byte
+            {(byte) 0xC0, (byte) 0xAF}, // an overlong form of '/'
+            {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // an encoded UTF-16 surrogate
+            {(byte) 0xFF}, // a byte that never occurs in UTF-8
+            {(byte) 0xE2, (byte) 0x82}, // a 3-byte sequence cut short
+        };
+        int n = 0;
+        for (byte[] inside : insides) {
+            byte[] head = ("{\"eventId\":\"U" + n++ + "\"," + OK + ",\"description\":\"caf").getBytes(UTF_8);
+            byte[] tail = "\"}".getBytes(UTF_8);
+            byte[] line = new byte[head.length + inside.length + tail.length];
+            System.arraycopy(head, 0, line, 0, head.length);
+            System.arraycopy(inside, 0, line, head.length, inside.length);
+            System.arraycopy(tail, 0, line, head.length + inside.length, tail.length);
+            bad.put(new String(line, UTF_8), line);
+        }
+        return bad;
+    }
+
     @Test
     void rejectsEachKindWithItsReasonAndCountsTheGoodLinesExactly() throws Exception {
         Map<String, String> bad = badLines();
+        Map<String, byte[]> bytes = new LinkedHashMap<>();
+        bad.keySet().forEach(line -> bytes.put(line, line.getBytes(UTF_8)));
+        invalidUtf8Lines().forEach((shown, raw) -> {
+            bytes.put(shown, raw);
+            bad.put(shown, "invalid UTF-8: byte");
+        });
         assertTrue(bad.size() >= 30, "at least 30 kinds");
-        List<String> batch1 = new ArrayList<>();
-        List<String> batch2 = new ArrayList<>();
+        List<byte[]> batch1 = new ArrayList<>();
+        List<byte[]> batch2 = new ArrayList<>();
         int good = 0;
         int i = 0;
-        for (String line : bad.keySet()) {
-            List<String> batch = i++ % 2 == 0 ? batch1 : batch2;
-            batch.add(incident("G" + good++, "W", "mild", "fall"));
+        for (byte[] line : bytes.values()) {
+            List<byte[]> batch = i++ % 2 == 0 ? batch1 : batch2;
+            batch.add(incident("G" + good++, "W", "mild", "fall").getBytes(UTF_8));
             batch.add(line);
         }
-        batch2.add(incident("G" + good++, "W", "none", null));
-        try (GraphHarness harness = new GraphHarness(new GraphSettings(1, 2, 1, 1000, 2, 2, 2),
-                List.of(batch1, batch2))) {
+        batch2.add(incident("G" + good++, "W", "none", null).getBytes(UTF_8));
+        // A genuine U+FFFD (valid bytes EF BF BD) is text like any other: counted, not rejected.
+        batch2.add(incident("G" + good++, "W", "mild", "fall").replace("sensitive text", "caf\uFFFD")
+                .getBytes(UTF_8));
+        try (GraphHarness harness = new GraphHarness(List.of(batch1, batch2),
+                new GraphSettings(1, 2, 1, 1000, 2, 2, 2))) {
             harness.runBatches(2);
             List<Rejection> rejected = new ArrayList<>(harness.<Rejection>output("rejected", 1000));
             rejected.addAll(harness.output("rejected", 2000));

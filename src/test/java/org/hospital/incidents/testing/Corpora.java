@@ -37,11 +37,24 @@ public final class Corpora {
      * @throws IOException on a read error
      */
     public static void assertOutputsMatch(OutputFolder out, Corpus... corpora) throws IOException {
+        assertOutputsMatch(out, 0, corpora);
+    }
+
+    /**
+     * As {@link #assertOutputsMatch(OutputFolder, Corpus...)}, with {@code extraRejected} bad lines fed besides.
+     *
+     * @param out the output folder
+     * @param extraRejected bad lines fed on top of the corpora
+     * @param corpora corpora fed, in any order
+     * @throws IOException on a read error
+     */
+    public static void assertOutputsMatch(OutputFolder out, int extraRejected, Corpus... corpora)
+            throws IOException {
         Map<String, Long> totals = new TreeMap<>();
         Map<String, Map<String, Long>> harm = new TreeMap<>();
         Map<String, Map<String, Long>> category = new TreeMap<>();
         TreeSet<String> critical = new TreeSet<>();
-        int malformed = 0;
+        int malformed = extraRejected;
         for (Corpus corpus : corpora) {
             corpus.totals().forEach((ward, n) -> totals.merge(ward, n, Long::sum));
             corpus.byHarmLevel().forEach((ward, m) -> m.forEach((k, n) ->

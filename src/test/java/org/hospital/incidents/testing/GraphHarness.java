@@ -1,5 +1,6 @@
 package org.hospital.incidents.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import org.apache.spark.streaming.api.java.JavaStreamingContext;
 import org.apache.spark.streaming.scheduler.StreamingListener;
 import org.apache.spark.streaming.scheduler.StreamingListenerBatchCompleted;
 import org.apache.spark.util.ManualClock;
+import org.hospital.incidents.io.Utf8Lines;
 import org.hospital.incidents.model.SourcedLine;
 import org.hospital.incidents.pipeline.GraphOutputs;
 import org.hospital.incidents.pipeline.GraphSettings;
@@ -51,6 +53,18 @@ public final class GraphHarness implements AutoCloseable {
      * @throws Exception when the temp checkpoint directory cannot be made
      */
     public GraphHarness(GraphSettings settings, List<List<String>> batches) throws Exception {
+        this(batches.stream().map(batch -> batch == null ? List.<byte[]>of()
+                : batch.stream().map(line -> line.getBytes(StandardCharsets.UTF_8)).toList()).toList(), settings);
+    }
+
+    /**
+     * Builds the graph over raw input bytes, decoded as the sources decode them ({@link Utf8Lines#decode}).
+     *
+     * @param batches one list of raw lines (bytes, no terminator) per batch
+     * @param settings graph settings
+     * @throws Exception when the temp checkpoint directory cannot be made
+     */
+    public GraphHarness(List<List<byte[]>> batches, GraphSettings settings) throws Exception {
         this.settings = settings;
         this.checkpoint = Files.createTempDirectory("graph-harness-checkpoint");
         SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("graph-test")
@@ -60,12 +74,10 @@ public final class GraphHarness implements AutoCloseable {
         ssc = new JavaStreamingContext(conf, Durations.seconds(settings.batchSeconds()));
         ssc.checkpoint(checkpoint.toString());
         List<List<SourcedLine>> input = new ArrayList<>();
-        for (List<String> batch : batches) {
+        for (List<byte[]> batch : batches) {
             List<SourcedLine> lines = new ArrayList<>();
-            if (batch != null) {
-                for (String line : batch) {
-                    lines.add(new SourcedLine(line, SourcedLine.SOCKET));
-                }
+            for (byte[] line : batch) {
+                lines.add(Utf8Lines.decode(line, line.length, SourcedLine.SOCKET));
             }
             input.add(lines);
         }

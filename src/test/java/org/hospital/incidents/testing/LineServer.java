@@ -39,6 +39,25 @@ public final class LineServer implements AutoCloseable {
      * @throws IOException when the port cannot be opened
      */
     public LineServer(List<String> lines, int port) throws IOException {
+        this(text(lines), port);
+    }
+
+    private static byte[] text(List<String> lines) {
+        StringBuilder text = new StringBuilder();
+        for (String line : lines) {
+            text.append(line).append('\n');
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Starts listening and serves raw bytes (e.g. lines that are not valid UTF-8) to the first client.
+     *
+     * @param payload bytes to send, line terminators included
+     * @param port port, 0 for any free one
+     * @throws IOException when the port cannot be opened
+     */
+    public LineServer(byte[] payload, int port) throws IOException {
         server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
@@ -46,11 +65,7 @@ public final class LineServer implements AutoCloseable {
             try {
                 client = server.accept();
                 OutputStream out = client.getOutputStream();
-                StringBuilder text = new StringBuilder();
-                for (String line : lines) {
-                    text.append(line).append('\n');
-                }
-                out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+                out.write(payload);
                 out.flush();
                 sent.countDown();
             } catch (IOException e) {
