@@ -65,6 +65,11 @@ public final class KafkaSource {
         params.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         params.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset);
         params.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Static group membership (KIP-345): a driver restarted after a crash takes over its dead predecessor's
+        // place in the group at once. Without it the group still holds the dead member until its session times
+        // out, and Spark's Subscribe strategy, which seeks right after its first poll, can fail the restart
+        // with "No current assignment for partition" (seen in bin/recovery-drill).
+        params.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupId + "-driver");
         return params;
     }
 

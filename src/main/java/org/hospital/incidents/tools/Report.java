@@ -24,8 +24,10 @@ import picocli.CommandLine.Option;
  * Prints the latest view of an output root: each ward's running total (its line with the largest
  * {@code batchTime}, per DESIGN.md), the alerts, and the rejected lines by reason.
  *
- * <p>Reads any Hadoop file system URI ({@code data/out}, {@code hdfs://127.0.0.1:8020/out}). Exit status 0, or 2
- * when the output root does not exist.
+ * <p>Reads any Hadoop file system URI ({@code data/out}, {@code hdfs://127.0.0.1:8020/out}). With
+ * {@code --expect FILE} (an answer written by {@link CorpusGenerator} {@code --expected}) it also checks the
+ * outputs against that answer, e.g. after a recovery drill: exit 1 and one line per difference when they differ.
+ * Exit status 0, 1 (differences), or 2 when the output root or the answer file does not exist.
  */
 @Command(name = "incident-report", mixinStandardHelpOptions = true,
         description = "Show the latest ward totals, alerts and rejected lines of an output folder.")
@@ -36,6 +38,11 @@ public final class Report implements Callable<Integer> {
 
     @Option(names = "--alerts", paramLabel = "N", description = "Alerts to list, newest first (default 20).")
     int alertsShown = 20;
+
+    @Option(names = "--expect", paramLabel = "FILE", description = "Check the outputs against this answer "
+            + "(CorpusGenerator --expected): per-ward totals, harm-level and category counts, one CRITICAL alert "
+            + "per severe or death event, the number of rejected lines. Exit 1 when they differ.")
+    java.nio.file.Path expect;
 
     /**
      * @param args see {@code --help}
@@ -53,7 +60,97 @@ public final class Report implements Callable<Integer> {
             return 2;
         }
         print(fs, root, alertsShown, System.out);
-        return 0;
+        if (expect == null) {
+            return 0;
+        }
+        if (!java.nio.file.Files.isRegularFile(expect)) {
+            System.err.println("incident-report: --expect: file not found: " + expect.toAbsolutePath());
+            return 2;
+        }
+        JsonObject answer = JsonParser.parseString(java.nio.file.Files.readString(expect, StandardCharsets.UTF_8))
+                .getAsJsonObject();
+        List<String> differences = differences(fs, root, answer);
+        System.out.println();
+        if (differences.isEmpty()) {
+            System.out.println("Expected answer " + expect + ": all match (totals, harm levels, categories, "
+                    + answer.getAsJsonArray("critical").size() + " CRITICAL alerts, "
+                    + answer.get("malformed").getAsInt() + " rejected)");
+            return 0;
+        }
+        System.out.println("Expected answer " + expect + ": " + differences.size() + " difference(s)");
+        differences.forEach(d -> System.out.println("  " + d));
+        return 1;
+    }
+
+    /**
+     * Compares an output root with an answer.
+     *
+     * @param fs file system of the output root
+     * @param root output root
+     * @param answer {@code totals} {ward: n}, {@code byHarmLevel} and {@code byCategory} {ward: {code: n}},
+     *     {@code critical} [eventId], {@code malformed} n (the {@link CorpusGenerator.Corpus#expected()} shape)
+     * @return one line per difference; empty when everything matches
+     * @throws IOException when a file cannot be read
+     */
+    static List<String> differences(FileSystem fs, Path root, JsonObject answer) throws IOException {
+        List<String> differences = new ArrayList<>();
+        Map<String, JsonObject> latest = latestWardTotals(fs, root);
+        JsonObject totals = answer.getAsJsonObject("totals");
+        java.util.Set<String> wards = new java.util.TreeSet<>(totals.keySet());
+        wards.addAll(latest.keySet());
+        for (String ward : wards) {
+            JsonObject seen = latest.get(ward);
+            long expected = totals.has(ward) ? totals.get(ward).getAsLong() : 0;
+            long actual = seen == null ? 0 : seen.get("total").getAsLong();
+            if (expected != actual) {
+                differences.add("ward " + ward + ": total " + actual + ", expected " + expected);
+            }
+            for (String counts : List.of("byHarmLevel", "byCategory")) {
+                JsonObject want = answer.getAsJsonObject(counts).getAsJsonObject(ward);
+                JsonObject got = seen == null ? null : seen.getAsJsonObject(counts);
+                if (!java.util.Objects.equals(want == null ? new JsonObject() : want,
+                        got == null ? new JsonObject() : got)) {
+                    differences.add("ward " + ward + ": " + counts + " " + got + ", expected " + want);
+                }
+            }
+        }
+        Map<String, Integer> critical = new TreeMap<>();
+        for (JsonObject alert : read(fs, new Path(root, "alerts"))) {
+            if (alert.get("type").getAsString().equals("CRITICAL")) {
+                critical.merge(alert.get("eventId").getAsString(), 1, Integer::sum);
+            }
+        }
+        java.util.Set<String> expectedCritical = new java.util.TreeSet<>();
+        answer.getAsJsonArray("critical").forEach(id -> expectedCritical.add(id.getAsString()));
+        for (String id : expectedCritical) {
+            if (!critical.containsKey(id)) {
+                differences.add("CRITICAL alert missing for event " + id);
+            }
+        }
+        critical.forEach((id, n) -> {
+            if (!expectedCritical.contains(id)) {
+                differences.add("CRITICAL alert for event " + id + " not expected");
+            } else if (n > 1) {
+                differences.add("CRITICAL alert for event " + id + " written " + n + " times");
+            }
+        });
+        int rejected = readLines(fs, new Path(root, "rejected")).size();
+        if (rejected != answer.get("malformed").getAsInt()) {
+            differences.add("rejected lines " + rejected + ", expected " + answer.get("malformed").getAsInt());
+        }
+        return differences;
+    }
+
+    private static Map<String, JsonObject> latestWardTotals(FileSystem fs, Path root) throws IOException {
+        Map<String, JsonObject> latest = new TreeMap<>();
+        for (JsonObject total : read(fs, new Path(root, "ward-totals"))) {
+            String ward = total.get("wardId").getAsString();
+            JsonObject seen = latest.get(ward);
+            if (seen == null || seen.get("batchTime").getAsLong() < total.get("batchTime").getAsLong()) {
+                latest.put(ward, total);
+            }
+        }
+        return latest;
     }
 
     /**
@@ -66,14 +163,7 @@ public final class Report implements Callable<Integer> {
      * @throws IOException when a file cannot be read
      */
     public static void print(FileSystem fs, Path root, int maxAlerts, PrintStream out) throws IOException {
-        Map<String, JsonObject> latest = new TreeMap<>();
-        for (JsonObject total : read(fs, new Path(root, "ward-totals"))) {
-            String ward = total.get("wardId").getAsString();
-            JsonObject seen = latest.get(ward);
-            if (seen == null || seen.get("batchTime").getAsLong() < total.get("batchTime").getAsLong()) {
-                latest.put(ward, total);
-            }
-        }
+        Map<String, JsonObject> latest = latestWardTotals(fs, root);
         out.println("Ward totals (latest per ward)");
         out.printf("  %-12s %7s  %-40s %s%n", "ward", "total", "by harm level", "last occurred at");
         long all = 0;
