@@ -1,5 +1,7 @@
 package org.hospital.incidents.app;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,10 +76,8 @@ public final class IncidentStreamingApp {
      * @return one line
      */
     static String checkpointAdvice(String checkpoint, Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        List<Throwable> chain = causes(error);
+        Throwable root = chain.get(chain.size() - 1);
         return "cannot recover from the checkpoint in " + checkpoint + ": it was written by an incompatible build "
                 + "or configuration, or is damaged (" + root.getClass().getSimpleName() + "). Start with a new "
                 + "--checkpoint directory: Kafka input resumes from the consumer group's committed offsets "
@@ -97,11 +97,12 @@ public final class IncidentStreamingApp {
      */
     static String deletedOffsetsAdvice(Throwable error) {
         String kafkaMessage = null;
-        for (Throwable t = error; t != null && kafkaMessage == null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : causes(error)) {
             String message = String.valueOf(t.getMessage());
             if (t.getClass().getName().endsWith(".OffsetOutOfRangeException")
                     || message.contains("OffsetOutOfRangeException")) {
                 kafkaMessage = message;
+                break;
             }
         }
         if (kafkaMessage == null) {
@@ -128,7 +129,7 @@ public final class IncidentStreamingApp {
      *     (a setting the user chose, hence exit 2 like a bad flag), else null
      */
     static String noCommittedOffsetAdvice(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : causes(error)) {
             if (t instanceof org.apache.kafka.clients.consumer.NoOffsetForPartitionException) {
                 return "kafka.auto-offset-reset=none, and " + t.getMessage() + " for this --group-id: set it to "
                         + "earliest (read the whole topic) or latest (only new reports).";
@@ -137,8 +138,24 @@ public final class IncidentStreamingApp {
         return null;
     }
 
-    private static boolean isCheckpointReadFailure(Throwable error) {
+    /** @return {@code error} and its causes, outermost first; a cause that is its own cause ends the chain */
+    private static List<Throwable> causes(Throwable error) {
+        List<Throwable> chain = new ArrayList<>();
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            chain.add(t);
+        }
+        return chain;
+    }
+
+    /** Logs the advice with the error, prints it on stderr (one line) and returns the exit status. */
+    private static int exitWithAdvice(int status, String advice, Throwable error) {
+        LOG.error(advice, error);
+        System.err.println("incident-stream: " + advice);
+        return status;
+    }
+
+    private static boolean isCheckpointReadFailure(Throwable error) {
+        for (Throwable t : causes(error)) {
             if (t.getMessage() != null && t.getMessage().contains("Failed to read checkpoint from directory")) {
                 return true;
             }
@@ -164,9 +181,7 @@ public final class IncidentStreamingApp {
             // Scala's SparkException is checked in Java's eyes, hence Exception here.
             String deleted = deletedOffsetsAdvice(e);
             if (deleted != null) {
-                LOG.error(deleted, e);
-                System.err.println("incident-stream: " + deleted);
-                return EXIT_OFFSETS_DELETED;
+                return exitWithAdvice(EXIT_OFFSETS_DELETED, deleted, e);
             }
             String noOffset = noCommittedOffsetAdvice(e);
             if (noOffset != null) {
@@ -176,10 +191,7 @@ public final class IncidentStreamingApp {
             if (!isCheckpointReadFailure(e)) {
                 throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
             }
-            String message = checkpointAdvice(settings.checkpoint(), e);
-            LOG.error(message, e);
-            System.err.println("incident-stream: " + message);
-            return 1;
+            return exitWithAdvice(1, checkpointAdvice(settings.checkpoint(), e), e);
         }
         Runnable gracefulStop = () -> {
             if (ssc.getState() == org.apache.spark.streaming.StreamingContextState.ACTIVE) {
@@ -209,11 +221,9 @@ public final class IncidentStreamingApp {
             throw e;
         } catch (Exception e) {
             ssc.stop(true, false);
-            String advice = deletedOffsetsAdvice(e);
-            if (advice != null) {
-                LOG.error(advice, e);
-                System.err.println("incident-stream: " + advice);
-                return EXIT_OFFSETS_DELETED;
+            String deleted = deletedOffsetsAdvice(e);
+            if (deleted != null) {
+                return exitWithAdvice(EXIT_OFFSETS_DELETED, deleted, e);
             }
             LOG.error("Streaming failed", e);
             System.err.println("incident-stream: streaming failed: " + e);

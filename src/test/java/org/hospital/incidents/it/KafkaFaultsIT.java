@@ -3,7 +3,6 @@ package org.hospital.incidents.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +12,7 @@ import org.hospital.incidents.testing.InProcessJob;
 import org.hospital.incidents.testing.LocalKafka;
 import org.hospital.incidents.testing.OutputFolder;
 import org.hospital.incidents.testing.PacedProducer;
+import org.hospital.incidents.testing.TestFiles;
 import org.hospital.incidents.tools.CorpusGenerator.Corpus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,9 +44,7 @@ class KafkaFaultsIT {
 
     /** The shipped config file plus {@code overrides} (later keys win in a properties file). */
     private Path config(String overrides) throws Exception {
-        Path file = temp.resolve("application.properties");
-        Files.writeString(file, Files.readString(Path.of("config/application.properties")) + "\n" + overrides);
-        return file;
+        return TestFiles.configWith(temp.resolve("application.properties"), overrides);
     }
 
     private String[] args(String topic, String checkpoint, String output, int runSeconds, Path config) {

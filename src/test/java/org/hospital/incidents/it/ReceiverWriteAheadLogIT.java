@@ -12,6 +12,7 @@ import org.hospital.incidents.testing.LiveLineServer;
 import org.hospital.incidents.testing.MiniHdfs;
 import org.hospital.incidents.testing.OutputFolder;
 import org.hospital.incidents.testing.Scripts;
+import org.hospital.incidents.testing.TestFiles;
 import org.hospital.incidents.tools.CorpusGenerator.Corpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,21 +42,23 @@ class ReceiverWriteAheadLogIT {
 
             OutputFolder withoutLog = crashWhileReceivedDataIsUnprocessed(hdfs, "nowal", false, first, second);
             long counted = withoutLog.totals().values().stream().mapToLong(Long::longValue).sum();
-            long all = first.totals().values().stream().mapToLong(Long::longValue).sum()
-                    + second.totals().values().stream().mapToLong(Long::longValue).sum();
+            long all = accepted(first) + accepted(second);
             // Reported in the failsafe output and in docs/RELIABILITY.md.
             System.out.printf("receiver-wal: with the log all %d reports counted; without it %d counted, %d lost%n",
                     all, counted, all - counted);
-            assertTrue(all - counted >= second.totals().values().stream().mapToLong(Long::longValue).sum(),
+            assertTrue(all - counted >= accepted(second),
                     "without the write-ahead log the received, unprocessed corpus is lost: " + counted + " of " + all);
         }
     }
 
+    /** @return the reports of the corpus that must be counted */
+    private static long accepted(Corpus corpus) {
+        return corpus.totals().values().stream().mapToLong(Long::longValue).sum();
+    }
+
     private OutputFolder crashWhileReceivedDataIsUnprocessed(MiniHdfs hdfs, String name, boolean writeAheadLog,
             Corpus first, Corpus second) throws Exception {
-        Path config = temp.resolve(name + ".properties");
-        Files.writeString(config, Files.readString(Path.of("config/application.properties"))
-                + "\nstate-checkpoint-seconds=20\n"
+        Path config = TestFiles.configWith(temp.resolve(name + ".properties"), "state-checkpoint-seconds=20\n"
                 + "spark.streaming.receiver.writeAheadLog.enable=" + writeAheadLog + "\n");
         int port = Scripts.freePort();
         String[] args = {"--socket", "127.0.0.1:" + port, "--checkpoint", hdfs.uri() + "/" + name + "/checkpoint",

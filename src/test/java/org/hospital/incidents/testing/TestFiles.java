@@ -28,4 +28,19 @@ public final class TestFiles {
             }
         }
     }
+
+    /**
+     * Writes a config file: the shipped {@code config/application.properties} followed by {@code overrides}
+     * (in a properties file the later of two equal keys wins).
+     *
+     * @param file where to write it
+     * @param overrides {@code key=value} lines, each ending in a newline
+     * @return {@code file}
+     * @throws IOException on a read or write error
+     */
+    public static Path configWith(Path file, String overrides) throws IOException {
+        Files.writeString(file, Files.readString(Scripts.projectDir().resolve("config/application.properties"))
+                + "\n" + overrides);
+        return file;
+    }
 }
