@@ -9,7 +9,7 @@ import org.apache.spark.streaming.Durations;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaInputDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
-import org.hospital.incidents.io.BatchFolderWriter;
+import org.hospital.incidents.io.BatchOutputWriter;
 import org.hospital.incidents.io.KafkaSource;
 import org.hospital.incidents.io.OutputSinks;
 import org.hospital.incidents.io.Utf8Lines;
@@ -47,7 +47,7 @@ public final class ContextFactory {
         }
         // A SIGTERM (or Ctrl-C) lets the batches in flight and the received blocks finish before exit.
         conf.setIfMissing("spark.streaming.stopGracefullyOnShutdown", "true");
-        return conf;
+        return KryoClasses.configure(conf);
     }
 
     /**
@@ -95,7 +95,7 @@ public final class ContextFactory {
         }
 
         GraphOutputs outputs = IncidentGraph.build(lines, settings.graph());
-        OutputSinks.attach(outputs, new BatchFolderWriter(settings.output()));
+        OutputSinks.attach(outputs, new BatchOutputWriter(settings.output(), 1));
         if (kafka != null) {
             KafkaSource.commitAfterOutputs(kafka);
         }

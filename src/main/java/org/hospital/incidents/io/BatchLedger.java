@@ -15,20 +15,42 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BatchLedger {
 
-    /** What a batch produced. */
+    /**
+     * What a batch produced, and where each output's lines go: {@code <output root>/<folder>/batch-<millis>/
+     * <partPrefix>-NNNNN} (DESIGN.md "Outputs"). CRITICAL and SURGE alerts share the {@code alerts} folder with
+     * different part prefixes.
+     */
     public enum Output {
-        /** Accepted incidents. */
-        INCIDENTS,
+        /** Accepted incidents: counted for the summary, not written. */
+        INCIDENTS(null, null),
         /** Rejected lines. */
-        REJECTED,
+        REJECTED("rejected", "part"),
         /** Ward-total lines. */
-        WARD_TOTALS,
+        WARD_TOTALS("ward-totals", "part"),
         /** Ward-window lines. */
-        WARD_WINDOWS,
+        WARD_WINDOWS("ward-windows", "part"),
         /** CRITICAL alerts. */
-        CRITICAL_ALERTS,
+        CRITICAL_ALERTS("alerts", "part-critical"),
         /** SURGE alerts. */
-        SURGE_ALERTS
+        SURGE_ALERTS("alerts", "part-surge");
+
+        private final String folder;
+        private final String partPrefix;
+
+        Output(String folder, String partPrefix) {
+            this.folder = folder;
+            this.partPrefix = partPrefix;
+        }
+
+        /** @return output folder name under {@code --output}, or null for a count that is not written */
+        public String folder() {
+            return folder;
+        }
+
+        /** @return prefix of this output's part files within its batch folder */
+        public String partPrefix() {
+            return partPrefix;
+        }
     }
 
     private static final BatchLedger INSTANCE = new BatchLedger();

@@ -1,36 +1,42 @@
 package org.hospital.incidents.io;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.Function;
 import org.apache.spark.streaming.Time;
 import org.apache.spark.streaming.api.java.JavaDStream;
-import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.pipeline.GraphOutputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Attaches the DESIGN.md outputs to a graph: the four batch-folder outputs under {@code --output}, alerts on the
+ * Attaches the DESIGN.md outputs to a graph: the batch-folder outputs under {@code --output}, alerts on the
  * console, and a one-line summary per batch.
  *
- * <p>Output operations run in the order they are registered here; the summary comes last, so when it runs every
+ * <p>Spark jobs per batch: one that writes every output produced each batch interval (rejected lines, ward
+ * totals, CRITICAL alerts, and the accepted count), and on slide batches a second one for the window outputs
+ * (ward windows, SURGE alerts). DStreams of different slide intervals cannot be unioned, hence two. Each job is
+ * a {@link BatchOutputWriter} run over the union of its outputs' records.
+ *
+ * <p>Output operations run in the order they are registered; the summary comes last, so when it runs every
  * output of the batch has been written (or has failed and been recorded in the {@link BatchLedger}).
  */
 public final class OutputSinks {
 
     /** Output folder names (DESIGN.md). */
-    public static final String WARD_TOTALS = "ward-totals";
+    public static final String WARD_TOTALS = BatchLedger.Output.WARD_TOTALS.folder();
     /** Output folder of per-ward window counts. */
-    public static final String WARD_WINDOWS = "ward-windows";
+    public static final String WARD_WINDOWS = BatchLedger.Output.WARD_WINDOWS.folder();
     /** Output folder of alerts. */
-    public static final String ALERTS = "alerts";
+    public static final String ALERTS = BatchLedger.Output.CRITICAL_ALERTS.folder();
     /** Output folder of rejected lines. */
-    public static final String REJECTED = "rejected";
+    public static final String REJECTED = BatchLedger.Output.REJECTED.folder();
 
     /** Most alerts printed on the console per batch; every alert is in the {@code alerts} folder anyway. */
-    static final int MAX_CONSOLE_ALERTS = 50;
+    static final int MAX_CONSOLE_ALERTS = BatchOutputWriter.MAX_CONSOLE_LINES - 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputSinks.class);
 
@@ -43,23 +49,65 @@ public final class OutputSinks {
      * @param outputs the graph's streams
      * @param writer where batch folders go
      */
-    public static void attach(GraphOutputs outputs, BatchFolderWriter writer) {
-        writeEachBatch(outputs.rejected(), JsonCodec::rejection, writer, REJECTED, "part",
-                BatchLedger.Output.REJECTED);
-        writeEachBatch(outputs.wardTotals(), JsonCodec::wardTotal, writer, WARD_TOTALS, "part",
-                BatchLedger.Output.WARD_TOTALS);
-        writeEachBatch(outputs.wardWindows(), JsonCodec::wardWindow, writer, WARD_WINDOWS, "part",
-                BatchLedger.Output.WARD_WINDOWS);
-        writeEachBatch(outputs.criticalAlerts(), JsonCodec::alert, writer, ALERTS, "part-critical",
-                BatchLedger.Output.CRITICAL_ALERTS);
-        writeEachBatch(outputs.surgeAlerts(), JsonCodec::alert, writer, ALERTS, "part-surge",
-                BatchLedger.Output.SURGE_ALERTS);
-        printAlerts(outputs.criticalAlerts());
-        printAlerts(outputs.surgeAlerts());
-        outputs.incidents().foreachRDD((rdd, time) -> {
-            // The incidents RDD is cached upstream (parsed stream), so counting it costs no re-parse.
-            BatchLedger.get().record(time.milliseconds(), BatchLedger.Output.INCIDENTS, rdd.count());
+    public static void attach(GraphOutputs outputs, BatchOutputWriter writer) {
+        JavaDStream<OutputRecord> everyBatch = outputs.rejected()
+                .map(r -> OutputRecord.line(BatchLedger.Output.REJECTED, JsonCodec.rejection(r)))
+                .union(outputs.wardTotals()
+                        .map(t -> OutputRecord.line(BatchLedger.Output.WARD_TOTALS, JsonCodec.wardTotal(t))))
+                .union(outputs.criticalAlerts().map(a -> OutputRecord.shown(BatchLedger.Output.CRITICAL_ALERTS,
+                        JsonCodec.alert(a), a.message())))
+                .union(outputs.incidents().mapPartitions(OutputSinks::countIncidents));
+        writeEachBatch(everyBatch, writer);
+        JavaDStream<OutputRecord> everySlide = outputs.wardWindows()
+                .map(w -> OutputRecord.line(BatchLedger.Output.WARD_WINDOWS, JsonCodec.wardWindow(w)))
+                .union(outputs.surgeAlerts().map(a -> OutputRecord.shown(BatchLedger.Output.SURGE_ALERTS,
+                        JsonCodec.alert(a), a.message())));
+        writeEachBatch(everySlide, writer);
+        // Every output of the batch that reads the parsed reports has run: free their blocks now rather than when
+        // the window's remember duration (a window length) expires.
+        outputs.parsed().foreachRDD(rdd -> {
+            rdd.unpersist(false);
         });
+    }
+
+    private static Iterator<OutputRecord> countIncidents(Iterator<Incident> incidents) {
+        long count = 0;
+        while (incidents.hasNext()) {
+            incidents.next();
+            count++;
+        }
+        return count == 0 ? Collections.emptyIterator()
+                : List.of(OutputRecord.count(BatchLedger.Output.INCIDENTS, count)).iterator();
+    }
+
+    private static void writeEachBatch(JavaDStream<OutputRecord> records, BatchOutputWriter writer) {
+        records.foreachRDD((JavaRDD<OutputRecord> rdd, Time time) -> {
+            long batchTime = time.milliseconds();
+            BatchOutputWriter.Written written;
+            try {
+                written = writer.write(rdd, batchTime, rdd.context().hadoopConfiguration());
+            } catch (Exception e) {
+                BatchLedger.get().fail(batchTime, "outputs: " + e);
+                // Failing the job stops the context: the batch is re-run from the checkpoint on restart,
+                // which is safer than carrying on with an output folder missing a batch.
+                throw e;
+            }
+            for (BatchLedger.Output output : BatchLedger.Output.values()) {
+                if (written.count(output) > 0) {
+                    BatchLedger.get().record(batchTime, output, written.count(output));
+                }
+                printAlerts(written.console(output));
+            }
+        });
+    }
+
+    private static void printAlerts(List<String> shown) {
+        for (int i = 0; i < Math.min(shown.size(), MAX_CONSOLE_ALERTS); i++) {
+            System.out.println("ALERT " + shown.get(i));
+        }
+        if (shown.size() > MAX_CONSOLE_ALERTS) {
+            System.out.println("ALERT ... more alerts in this batch: see the alerts output folder");
+        }
     }
 
     /**
@@ -91,36 +139,5 @@ public final class OutputSinks {
                 + summary.count(BatchLedger.Output.CRITICAL_ALERTS) + " CRITICAL "
                 + summary.count(BatchLedger.Output.SURGE_ALERTS) + " SURGE"
                 + (summary.succeeded() ? "" : " -- OUTPUT FAILED: " + summary.failure());
-    }
-
-    private static <T> void writeEachBatch(JavaDStream<T> stream, Function<T, String> toJson,
-            BatchFolderWriter writer, String name, String partPrefix, BatchLedger.Output output) {
-        stream.foreachRDD((JavaRDD<T> rdd, Time time) -> {
-            long batchTime = time.milliseconds();
-            JavaRDD<String> lines = rdd.map(toJson).cache();
-            try {
-                long written = writer.write(lines, name, partPrefix, batchTime, rdd.context().hadoopConfiguration());
-                BatchLedger.get().record(batchTime, output, written);
-            } catch (Exception e) {
-                BatchLedger.get().fail(batchTime, name + ": " + e);
-                // Failing the job stops the context: the batch is re-run from the checkpoint on restart,
-                // which is safer than carrying on with an output folder missing a batch.
-                throw e;
-            } finally {
-                lines.unpersist(false);
-            }
-        });
-    }
-
-    private static void printAlerts(JavaDStream<Alert> alerts) {
-        alerts.foreachRDD(rdd -> {
-            List<Alert> shown = rdd.take(MAX_CONSOLE_ALERTS + 1);
-            for (int i = 0; i < Math.min(shown.size(), MAX_CONSOLE_ALERTS); i++) {
-                System.out.println("ALERT " + shown.get(i).message());
-            }
-            if (shown.size() > MAX_CONSOLE_ALERTS) {
-                System.out.println("ALERT ... more alerts in this batch: see the alerts output folder");
-            }
-        });
     }
 }

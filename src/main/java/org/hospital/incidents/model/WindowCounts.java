@@ -33,6 +33,18 @@ public final class WindowCounts implements Serializable {
     }
 
     /**
+     * @param batch one ward's counts within one batch (a {@code reduceByKey} of {@link WardState#of})
+     * @return the same incidents as window counts: {@code count} = the batch's total, harm levels copied
+     */
+    public static WindowCounts of(WardState batch) {
+        long[] harm = new long[HarmLevel.values().length];
+        for (HarmLevel level : HarmLevel.values()) {
+            harm[level.ordinal()] = batch.count(level);
+        }
+        return new WindowCounts(batch.total(), harm);
+    }
+
+    /**
      * @param other counts to add
      * @return element-wise sum
      */

@@ -1,6 +1,7 @@
 package org.hospital.incidents.pipeline;
 
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Durations;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
@@ -20,10 +21,11 @@ import scala.Tuple2;
  * Builds the incident DStream graph: a pure function of its input stream, creating no context, source or sink.
  *
  * <pre>
- * lines ─ drop blank ─ parse ─┬─ filter rejected ─────────────────────────────────► rejected
- *                             └─ filter accepted ─┬─ updateStateByKey (per ward) ──► wardTotals
- *                                                 ├─ reduceByKeyAndWindow ──► wardWindows ─ surge ─► surgeAlerts
- *                                                 └─ filter harm death/severe ──────────────────► criticalAlerts
+ * lines ─ drop blank ─ parse ─┬─ filter rejected ──────────────────────────────────────────────► rejected
+ *                             └─ filter accepted ─┬─ reduceByKey (ward, batch) ─┬─ updateStateByKey ──► wardTotals
+ *                                                 │                             └─ reduceByKeyAndWindow ► wardWindows
+ *                                                 │                                        └─ surge ────► surgeAlerts
+ *                                                 └─ filter harm death/severe ─────────────────────► criticalAlerts
  * </pre>
  *
  * <p>CRITICAL alerts come every batch interval, SURGE alerts every slide interval; DStreams of different slide
@@ -51,26 +53,32 @@ public final class IncidentGraph {
         JavaDStream<ParseResult> parsed = lines
                 .filter(line -> line.line() != null && !line.line().isBlank())
                 .transform((rdd, time) -> rdd.map(line -> parser.parse(line, time.milliseconds())));
-        // Four branches read each parsed batch: parse once.
-        parsed.cache();
+        // Several branches read each parsed batch: parse once. Deserialized (MEMORY_ONLY), because each branch
+        // re-reading a serialized copy was most of the job's cost (issue 10 profile: 40 % in ObjectInputStream).
+        // The window's remember duration would keep these blocks for a whole window length; the sink releases
+        // each batch's blocks once its outputs are written (GraphOutputs#parsed).
+        parsed.persist(StorageLevel.MEMORY_ONLY());
 
         JavaDStream<Rejection> rejected = parsed.filter(result -> !result.isAccepted()).map(ParseResult::rejection);
         JavaDStream<Incident> incidents = parsed.filter(ParseResult::isAccepted).map(ParseResult::incident);
 
         HashPartitioner partitioner = new HashPartitioner(settings.partitions());
 
-        JavaPairDStream<String, WardState> states = incidents
+        // One shuffle per batch serves both the running state and the window: each ward's counts in the batch.
+        // Partitioned like the state, so updateStateByKey's cogroup with the previous state needs no shuffle.
+        JavaPairDStream<String, WardState> batchCounts = incidents
                 .mapToPair(incident -> new Tuple2<>(incident.wardId(), WardState.of(incident)))
-                .reduceByKey(WardState::plus, settings.partitions())
-                .updateStateByKey(new WardStateUpdate(), partitioner);
+                .reduceByKey(WardState::plus, partitioner);
+        // Small (one entry per ward with incidents) and read again on slide batches by the window.
+        batchCounts.persist(StorageLevel.MEMORY_ONLY());
+        JavaPairDStream<String, WardState> states = batchCounts.updateStateByKey(new WardStateUpdate(), partitioner);
         states.checkpoint(Durations.seconds(settings.stateCheckpointSeconds()));
         JavaDStream<WardTotal> wardTotals = states
                 .filter(ward -> ward._2().changedInBatch())
                 .transform((rdd, time) -> rdd.map(ward -> new WardTotal(ward._1(), ward._2(), time.milliseconds())));
 
         long windowMillis = settings.windowSeconds() * 1000L;
-        JavaPairDStream<String, WindowCounts> perBatch = incidents
-                .mapToPair(incident -> new Tuple2<>(incident.wardId(), WindowCounts.of(incident.harmLevel())));
+        JavaPairDStream<String, WindowCounts> perBatch = batchCounts.mapValues(WindowCounts::of);
         JavaPairDStream<String, WindowCounts> windowed;
         if (settings.windowSeconds() > settings.slideSeconds()) {
             // Inverse-function form: each slide adds the batches entering the window and subtracts those
@@ -94,6 +102,6 @@ public final class IncidentGraph {
                 .surge(window, threshold, time.milliseconds()).stream().iterator()));
         JavaDStream<Alert> criticalAlerts = incidents.filter(AlertRules::isCritical)
                 .transform((rdd, time) -> rdd.map(incident -> AlertRules.critical(incident, time.milliseconds())));
-        return new GraphOutputs(incidents, rejected, wardTotals, wardWindows, criticalAlerts, surgeAlerts);
+        return new GraphOutputs(parsed, incidents, rejected, wardTotals, wardWindows, criticalAlerts, surgeAlerts);
     }
 }

@@ -19,6 +19,7 @@ import org.apache.spark.streaming.api.java.JavaStreamingContext;
 import org.apache.spark.streaming.scheduler.StreamingListener;
 import org.apache.spark.streaming.scheduler.StreamingListenerBatchCompleted;
 import org.apache.spark.util.ManualClock;
+import org.hospital.incidents.app.KryoClasses;
 import org.hospital.incidents.io.Utf8Lines;
 import org.hospital.incidents.model.SourcedLine;
 import org.hospital.incidents.pipeline.GraphOutputs;
@@ -71,6 +72,7 @@ public final class GraphHarness implements AutoCloseable {
                 .set("spark.streaming.clock", "org.apache.spark.util.ManualClock")
                 .set("spark.ui.enabled", "false")
                 .set("spark.driver.bindAddress", "127.0.0.1");
+        KryoClasses.configure(conf);
         ssc = new JavaStreamingContext(conf, Durations.seconds(settings.batchSeconds()));
         ssc.checkpoint(checkpoint.toString());
         List<List<SourcedLine>> input = new ArrayList<>();

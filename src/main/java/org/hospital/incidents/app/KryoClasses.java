@@ -1,0 +1,169 @@
+package org.hospital.incidents.app;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.time.Instant;
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.KryoRegistrator;
+import org.apache.spark.serializer.KryoSerializer;
+import org.hospital.incidents.io.BatchLedger;
+import org.hospital.incidents.io.OutputRecord;
+import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.EventCategory;
+import org.hospital.incidents.model.HarmLevel;
+import org.hospital.incidents.model.Incident;
+import org.hospital.incidents.model.ParseResult;
+import org.hospital.incidents.model.Rejection;
+import org.hospital.incidents.model.ReportType;
+import org.hospital.incidents.model.SourcedLine;
+import org.hospital.incidents.model.WardState;
+import org.hospital.incidents.model.WardTotal;
+import org.hospital.incidents.model.WardWindow;
+import org.hospital.incidents.model.WindowCounts;
+
+/**
+ * Kryo for everything Spark serializes besides closures: shuffle records (ward counts), receiver blocks (socket
+ * lines), cached and checkpointed state, task results. Spark's Java serializer was most of the job's cost
+ * (issue 10 profile) and Kryo is Spark's recommended replacement (Spark tuning guide, "Data Serialization").
+ *
+ * <p>Every class is registered, so Kryo writes a small id instead of the class name; tests set
+ * {@code spark.kryo.registrationRequired=true}, so a class missing here fails a test rather than silently costing
+ * a class name per record. Java records get {@link RecordSerializer}: Kryo 4 (the version Spark 3.5 ships) cannot
+ * set a record's final fields.
+ */
+public final class KryoClasses implements KryoRegistrator {
+
+    /** Records shipped between JVMs or kept in serialized blocks. */
+    private static final Class<?>[] RECORDS = {SourcedLine.class, ParseResult.class, Incident.class, Rejection.class,
+        WardTotal.class, WardWindow.class, Alert.class, OutputRecord.class};
+
+    /** Ordinary classes, enums and arrays; Kryo's field or default serializers handle them. */
+    private static final Class<?>[] CLASSES = {WardState.class, WindowCounts.class, HarmLevel.class,
+        EventCategory.class, ReportType.class, Alert.Type.class, BatchLedger.Output.class, Instant.class,
+        long[].class, String[].class, String[][].class, Object[].class, WardState[].class, WindowCounts[].class,
+        SourcedLine[].class, ParseResult[].class, Incident[].class, Rejection[].class, WardTotal[].class,
+        WardWindow[].class, Alert[].class, OutputRecord[].class};
+
+    /** Classes of other packages that are not public, registered by name. */
+    private static final String[] PRIVATE_CLASSES = {
+        "org.hospital.incidents.io.BatchOutputWriter$TaskFiles",
+        "[Lorg.hospital.incidents.io.BatchOutputWriter$TaskFiles;",
+        // What Spark itself moves around in a streaming job but does not register (found with
+        // registrationRequired in the graph and integration tests).
+        "scala.collection.immutable.Nil$",
+        "scala.collection.mutable.ArrayBuffer",
+        "scala.reflect.ClassTag$GenericClassTag",
+        "org.apache.spark.streaming.rdd.MapWithStateRDDRecord",
+        // The socket receiver travels to its executor inside an RDD of receivers (it gets Java serialization
+        // below: it holds the byte-to-line converter, a lambda that Kryo 4 cannot write).
+        "[Lorg.apache.spark.streaming.receiver.Receiver;",
+    };
+
+    /**
+     * Sets Kryo as Spark's serializer with this registrator, unless the configuration already names a serializer
+     * (spark-submit {@code --conf} wins, as for every other key).
+     *
+     * @param conf Spark configuration, modified in place
+     * @return {@code conf}
+     */
+    public static SparkConf configure(SparkConf conf) {
+        conf.setIfMissing("spark.serializer", KryoSerializer.class.getName());
+        conf.setIfMissing("spark.kryo.registrator", KryoClasses.class.getName());
+        return conf;
+    }
+
+    @Override
+    public void registerClasses(Kryo kryo) {
+        for (Class<?> record : RECORDS) {
+            kryo.register(record, new RecordSerializer<>(record));
+        }
+        for (Class<?> type : CLASSES) {
+            kryo.register(type);
+        }
+        // Once per receiver start, not per record: Java serialization is fine and copes with the lambda inside.
+        kryo.register(SocketReceiverClass.TYPE, new JavaSerializer());
+        for (String name : PRIVATE_CLASSES) {
+            try {
+                kryo.register(Class.forName(name, false, KryoClasses.class.getClassLoader()));
+            } catch (ClassNotFoundException e) {
+                // A Spark or Scala class that this version does not have: nothing to register.
+            }
+        }
+    }
+
+    /** Spark's socket receiver class, not public. */
+    private static final class SocketReceiverClass {
+        static final Class<?> TYPE;
+
+        static {
+            try {
+                TYPE = Class.forName("org.apache.spark.streaming.dstream.SocketReceiver");
+            } catch (ClassNotFoundException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+    }
+
+    /**
+     * Serializes a Java record through its components and canonical constructor, so the record's own checks
+     * run again on reading. Components are written with their classes (they may be null or subclasses).
+     *
+     * @param <T> the record type
+     */
+    static final class RecordSerializer<T> extends Serializer<T> {
+
+        private final Method[] accessors;
+        private final Constructor<T> constructor;
+
+        RecordSerializer(Class<T> type) {
+            if (!type.isRecord()) {
+                throw new IllegalArgumentException(type + " is not a record");
+            }
+            RecordComponent[] components = type.getRecordComponents();
+            accessors = new Method[components.length];
+            Class<?>[] types = new Class<?>[components.length];
+            for (int i = 0; i < components.length; i++) {
+                accessors[i] = components[i].getAccessor();
+                accessors[i].setAccessible(true);
+                types[i] = components[i].getType();
+            }
+            try {
+                constructor = type.getDeclaredConstructor(types);
+                constructor.setAccessible(true);
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("record without canonical constructor: " + type, e);
+            }
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, T record) {
+            try {
+                for (Method accessor : accessors) {
+                    kryo.writeClassAndObject(output, accessor.invoke(record));
+                }
+            } catch (IllegalAccessException | InvocationTargetException e) {
+                throw new IllegalStateException("cannot read record " + record.getClass().getName(), e);
+            }
+        }
+
+        @Override
+        public T read(Kryo kryo, Input input, Class<T> type) {
+            Object[] values = new Object[accessors.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = kryo.readClassAndObject(input);
+            }
+            try {
+                return constructor.newInstance(values);
+            } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {
+                throw new IllegalStateException("cannot rebuild record " + type.getName(), e);
+            }
+        }
+    }
+}
