@@ -1,8 +1,8 @@
 package org.hospital.incidents.bench;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.net.URI;
@@ -100,7 +100,8 @@ final class SparkRest {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? JsonParser.parseString(response.body()) : null;
-        } catch (IOException e) {
+        } catch (IOException | JsonParseException e) {
+            // Not up yet, or a page that is not JSON (the UI answers HTML while the application starts).
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -122,10 +123,5 @@ final class SparkRest {
         } catch (ParseException e) {
             throw new IllegalArgumentException("not a Spark REST date: " + text, e);
         }
-    }
-
-    /** @return a JSON array's size, for callers that only count */
-    static int size(JsonArray array) {
-        return array == null ? 0 : array.size();
     }
 }

@@ -1,0 +1,629 @@
+package org.hospital.incidents.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.AppInfoParser;
+import org.hospital.incidents.io.Utf8Lines;
+import org.hospital.incidents.model.ParseResult;
+import org.hospital.incidents.parse.IncidentParser;
+import org.hospital.incidents.testing.LocalKafka;
+import org.hospital.incidents.testing.Scripts;
+import org.hospital.incidents.testing.TestFiles;
+import org.hospital.incidents.tools.CorpusGenerator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/incident-bench}: measures the streaming job on this machine, side by side in one run (DESIGN.md
+ * "Benchmark"), and prints a Markdown table that {@code docs/PERFORMANCE.md} keeps.
+ *
+ * <ol>
+ *   <li><b>hand-loop limit</b>: UTF-8 decode + the job's own parser + a per-ward count in a plain Java loop on
+ *       one core, over the same generated reports;
+ *   <li><b>DStream throughput</b>: the real application jar through {@code bin/incident-stream} (Spark's own
+ *       SparkSubmit, {@code local[2]}) reading a Kafka backlog with backpressure off and the rate capped at each
+ *       offered rate in turn ({@code spark.streaming.kafka.maxRatePerPartition}); per batch, records and
+ *       processing time come from Spark's monitoring REST API (the Streaming tab's own numbers). Records per
+ *       second of processing time = sum of records / sum of processing times; an offered rate is sustained when
+ *       the mean processing time stays under the 1 s batch interval;
+ *   <li><b>Structured Streaming twin</b> ({@link StructuredTwin}): the same parse and per-ward running counts
+ *       written with Structured Streaming, same backlog, same batch size, same {@code local[2]};
+ *   <li><b>CRITICAL alert latency</b>: reports produced at a steady rate, each with its Kafka record timestamp
+ *       set at send time; latency = end of the batch's output write (REST API, output operation 0) minus that
+ *       timestamp, for every CRITICAL alert in the output folder;
+ *   <li><b>recovery time</b>: the latency run's driver is SIGKILLed while reports keep arriving, restarted on
+ *       the same checkpoint; time from the restart to the first completed batch.
+ * </ol>
+ * The Kafka broker is a separate process ({@code bin/kafka-local}, KRaft) on free ports in a temp folder.
+ * Exit status: 0 when every part ran, 1 when one failed, 2 on bad options.
+ */
+@Command(name = "incident-bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Benchmark the streaming job: throughput, Structured Streaming twin, alert latency, recovery.")
+public final class IncidentBench implements Callable<Integer> {
+
+    @Option(names = "--records", paramLabel = "N", description = "Reports in the Kafka backlog (default 2000000).")
+    int records = 2_000_000;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the bench topics (default 4).")
+    int partitions = 4;
+
+    @Option(names = "--rates", paramLabel = "R1,R2", split = ",",
+            description = "Offered rates, reports/s, for the throughput runs (default 50000,100000,150000,200000,"
+                    + "250000,300000).")
+    List<Integer> rates = List.of(50_000, 100_000, 150_000, 200_000, 250_000, 300_000);
+
+    @Option(names = "--batches", paramLabel = "N", description = "Measured batches per throughput run (default 5).")
+    int batches = 5;
+
+    @Option(names = "--warmup-batches", paramLabel = "N", description = "Batches skipped per run (default 2).")
+    int warmup = 2;
+
+    @Option(names = "--latency-rate", paramLabel = "R", description = "Reports/s of the latency run (default 2000).")
+    int latencyRate = 2000;
+
+    @Option(names = "--latency-seconds", paramLabel = "S", description = "Length of the latency run (default 30).")
+    int latencySeconds = 30;
+
+    @Option(names = "--parts", paramLabel = "P1,P2", split = ",",
+            description = "Parts to run: hand, dstream, structured, latency, recovery (default all).")
+    List<String> parts = List.of("hand", "dstream", "structured", "latency", "recovery");
+
+    @Option(names = "--job-opts", paramLabel = "JVM_OPTS",
+            description = "Extra JVM options of the job's driver, e.g. -XX:StartFlightRecording=filename=job.jfr")
+    String jobOpts = "";
+
+    @Option(names = "--keep", description = "Keep the temp folder (job logs, outputs); always kept on a failure.")
+    boolean keep;
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the table to FILE.")
+    Path markdown;
+
+    @Option(names = "--smoke", description = "A small, quick run (CI): it completes and prints the table; its "
+            + "figures mean nothing.")
+    boolean smoke;
+
+    private final List<String[]> rows = new ArrayList<>();
+    private Path work;
+
+    /** @param args see {@code --help} */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new IncidentBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (smoke) {
+            records = 30_000;
+            rates = List.of(5_000);
+            batches = 2;
+            warmup = 1;
+            latencyRate = 200;
+            latencySeconds = 8;
+        }
+        for (String part : parts) {
+            if (!List.of("hand", "dstream", "structured", "latency", "recovery").contains(part)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--parts: unknown part '" + part + "'");
+            }
+        }
+        work = Files.createTempDirectory("incident-bench");
+        int status = 0;
+        try {
+            if (parts.contains("hand")) {
+                handLoop();
+            }
+            if (parts.stream().anyMatch(p -> !p.equals("hand"))) {
+                try (LocalKafka kafka = new LocalKafka()) {
+                    status = runKafkaParts(kafka);
+                }
+            }
+        } catch (Exception e) {
+            keep = true;
+            throw e;
+        } finally {
+            if (keep) {
+                log("logs and data kept in %s", work);
+            } else {
+                TestFiles.deleteRecursively(work);
+            }
+        }
+        String table = table();
+        System.out.println(table);
+        if (markdown != null) {
+            Files.writeString(markdown, table, StandardCharsets.UTF_8);
+        }
+        return status;
+    }
+
+    private int runKafkaParts(LocalKafka kafka) throws Exception {
+        double dstreamBest = 0;
+        int dstreamBestRate = rates.get(rates.size() - 1);
+        if (parts.contains("dstream") || parts.contains("structured")) {
+            kafka.createTopic("bench-backlog", partitions);
+            long start = System.nanoTime();
+            long produced = produceBacklog(kafka, "bench-backlog", records);
+            log("backlog: %,d records in %.1f s", produced, (System.nanoTime() - start) / 1e9);
+        }
+        if (parts.contains("dstream")) {
+            int sustained = 0;
+            for (int rate : rates) {
+                RunStats stats = dstreamRun(kafka, rate);
+                row("DStream job, Kafka backlog, offered " + fmt(rate) + "/s",
+                        fmt(stats.recordsPerSecond()) + " reports/s of processing time",
+                        String.format(Locale.ROOT, "%d batches of %s: processing mean %d ms, max %d ms",
+                                stats.batches(), fmt(stats.meanRecords()), stats.meanMillis(), stats.maxMillis()));
+                if (stats.recordsPerSecond() > dstreamBest) {
+                    dstreamBest = stats.recordsPerSecond();
+                    dstreamBestRate = rate;
+                }
+                if (stats.meanMillis() < 1000) {
+                    sustained = Math.max(sustained, rate);
+                }
+                if (stats.meanMillis() > 2500) {
+                    break;
+                }
+            }
+            row("highest offered rate with mean processing < 1 s batch interval", sustained == 0 ? "none of "
+                    + rates : fmt(sustained) + " reports/s", "offered rates tried: " + rates);
+        }
+        if (parts.contains("structured")) {
+            RunStats twin = structuredRun(kafka, dstreamBestRate);
+            row("Structured Streaming twin, same backlog, " + fmt(dstreamBestRate) + " per trigger",
+                    fmt(twin.recordsPerSecond()) + " reports/s of processing time",
+                    String.format(Locale.ROOT, "%d triggers of %s: mean %d ms, max %d ms", twin.batches(),
+                            fmt(twin.meanRecords()), twin.meanMillis(), twin.maxMillis()));
+            if (dstreamBest > 0 && twin.recordsPerSecond() > 0) {
+                row("DStream job / Structured Streaming twin", String.format(Locale.ROOT, "%.2f x",
+                        dstreamBest / twin.recordsPerSecond()), "best DStream figure over the twin's");
+            }
+        }
+        if (parts.contains("latency") || parts.contains("recovery")) {
+            latencyAndRecovery(kafka);
+        }
+        return 0;
+    }
+
+    // ---- hand loop ------------------------------------------------------------------------------------------
+
+    private void handLoop() {
+        List<byte[]> lines = new ArrayList<>();
+        for (String line : corpusChunk(7, smoke ? 20_000 : 200_000)) {
+            lines.add(line.getBytes(StandardCharsets.UTF_8));
+        }
+        IncidentParser parser = new IncidentParser();
+        double best = 0;
+        long checksum = 0;
+        for (int round = 0; round < (smoke ? 3 : 8); round++) {
+            long start = System.nanoTime();
+            Map<String, long[]> perWard = new HashMap<>();
+            for (byte[] bytes : lines) {
+                ParseResult result = parser.parse(Utf8Lines.decode(bytes, bytes.length, "bench"), 0L);
+                if (result.isAccepted()) {
+                    perWard.computeIfAbsent(result.incident().wardId(), w -> new long[1])[0]++;
+                }
+            }
+            double perSecond = lines.size() / ((System.nanoTime() - start) / 1e9);
+            best = Math.max(best, perSecond);
+            checksum += perWard.values().stream().mapToLong(c -> c[0]).sum();
+        }
+        row("hand-loop limit (UTF-8 decode + parse + per-ward count, 1 core)", fmt(best) + " reports/s",
+                "best of the rounds over " + fmt(lines.size()) + " reports (" + fmt(checksum) + " counted)");
+    }
+
+    // ---- DStream runs -----------------------------------------------------------------------------------------
+
+    /** Per-batch figures of one run, after the warm-up batches. */
+    record RunStats(List<long[]> recordsAndMillis) {
+
+        int batches() {
+            return recordsAndMillis.size();
+        }
+
+        double recordsPerSecond() {
+            long n = recordsAndMillis.stream().mapToLong(b -> b[0]).sum();
+            long ms = recordsAndMillis.stream().mapToLong(b -> b[1]).sum();
+            return ms == 0 ? 0 : n * 1000.0 / ms;
+        }
+
+        long meanMillis() {
+            return batches() == 0 ? 0 : recordsAndMillis.stream().mapToLong(b -> b[1]).sum() / batches();
+        }
+
+        long maxMillis() {
+            return recordsAndMillis.stream().mapToLong(b -> b[1]).max().orElse(0);
+        }
+
+        long meanRecords() {
+            return batches() == 0 ? 0 : recordsAndMillis.stream().mapToLong(b -> b[0]).sum() / batches();
+        }
+    }
+
+    private RunStats dstreamRun(LocalKafka kafka, int rate) throws Exception {
+        int uiPort = Scripts.freePort();
+        Path dir = Files.createDirectories(work.resolve("dstream-" + rate));
+        Map<String, String> conf = new HashMap<>();
+        conf.put("spark.ui.port", Integer.toString(uiPort));
+        conf.put("spark.streaming.backpressure.enabled", "false");
+        conf.put("spark.streaming.kafka.maxRatePerPartition", Integer.toString(Math.max(1, rate / partitions)));
+        Process job = startJob(kafka, "bench-backlog", "bench-" + rate + "-" + System.nanoTime(), dir, conf);
+        SparkRest rest = new SparkRest(uiPort);
+        try {
+            List<SparkRest.Batch> done = awaitBatches(rest, job, warmup + batches, TimeUnit.MINUTES.toMillis(5));
+            List<long[]> measured = new ArrayList<>();
+            for (SparkRest.Batch b : done.subList(warmup, done.size())) {
+                measured.add(new long[] {b.inputSize(), b.processingTime()});
+            }
+            log("offered %,d/s: %s", rate, measured.stream().map(b -> b[0] + " in " + b[1] + " ms")
+                    .collect(Collectors.joining(", ")));
+            return new RunStats(measured);
+        } finally {
+            job.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private List<SparkRest.Batch> awaitBatches(SparkRest rest, Process job, int wanted, long timeoutMillis)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < deadline) {
+            if (!job.isAlive()) {
+                throw new IllegalStateException("the job exited with status " + job.exitValue()
+                        + "; see its log under " + work);
+            }
+            List<SparkRest.Batch> done = rest.batches().stream().filter(b -> b.completed() && b.inputSize() > 0)
+                    .toList();
+            if (done.size() >= wanted) {
+                return done.subList(0, wanted);
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("fewer than " + wanted + " batches with data completed in time");
+    }
+
+    private Process startJob(LocalKafka kafka, String topic, String group, Path dir, Map<String, String> conf)
+            throws IOException {
+        Properties props = new Properties();
+        try (var in = Files.newBufferedReader(Scripts.projectDir().resolve("config/application.properties"))) {
+            props.load(in);
+        }
+        props.putAll(conf);
+        Path confFile = dir.resolve("bench.properties");
+        try (var out = Files.newBufferedWriter(confFile)) {
+            props.store(out, "incident-bench: the shipped configuration plus the run's overrides");
+        }
+        ProcessBuilder builder = new ProcessBuilder(Scripts.projectDir().resolve("bin/incident-stream").toString(),
+                "--kafka", kafka.bootstrap(), "--topics", topic, "--group-id", group,
+                "--checkpoint", dir.resolve("checkpoint").toString(), "--output", dir.resolve("out").toString(),
+                "--config", confFile.toString())
+                .directory(Scripts.projectDir().toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("job.log").toFile()));
+        if (!jobOpts.isBlank()) {
+            builder.environment().put("INCIDENT_STREAM_JAVA_OPTS", jobOpts);
+        }
+        return builder.start();
+    }
+
+    // ---- Structured Streaming twin ------------------------------------------------------------------------------
+
+    private RunStats structuredRun(LocalKafka kafka, int perTrigger) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The same module options and heap as the job's driver (bin/incident-stream).
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-opens") || arg.startsWith("-XX:+IgnoreUnrecognized")
+                    || arg.startsWith("-Djdk.reflect")) {
+                command.add(arg);
+            }
+        }
+        command.addAll(List.of("-Xmx2g", "-Dlog4j2.configurationFile="
+                + Scripts.projectDir().resolve("config/log4j2.properties"), "-cp",
+                System.getProperty("java.class.path"), StructuredTwin.class.getName(), kafka.bootstrap(),
+                "bench-backlog", Integer.toString(perTrigger), Integer.toString(warmup + batches),
+                work.resolve("structured-checkpoint").toString()));
+        Path log = work.resolve("structured.log");
+        Process twin = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!twin.waitFor(10, TimeUnit.MINUTES)) {
+            twin.destroyForcibly();
+            throw new IllegalStateException("the Structured Streaming twin did not finish in 10 min");
+        }
+        List<long[]> all = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            if (line.startsWith("PROGRESS ")) {
+                String[] f = line.split(" ");
+                all.add(new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+            }
+        }
+        if (twin.exitValue() != 0 || all.size() <= warmup) {
+            throw new IllegalStateException("the Structured Streaming twin failed (status " + twin.exitValue()
+                    + "): " + String.join("\n", tail(Files.readAllLines(log), 20)));
+        }
+        log("structured: %s", all.stream().map(b -> b[0] + " in " + b[1] + " ms").collect(Collectors.joining(", ")));
+        return new RunStats(all.subList(warmup, all.size()));
+    }
+
+    // ---- latency and recovery -------------------------------------------------------------------------------
+
+    private void latencyAndRecovery(LocalKafka kafka) throws Exception {
+        String topic = "bench-live";
+        kafka.createTopic(topic, partitions);
+        Path dir = Files.createDirectories(work.resolve("live"));
+        int uiPort = Scripts.freePort();
+        Map<String, String> conf = Map.of("spark.ui.port", Integer.toString(uiPort));
+        String group = "bench-live-" + System.nanoTime();
+        Process job = startJob(kafka, topic, group, dir, conf);
+        SparkRest rest = new SparkRest(uiPort);
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        try (KafkaProducer<byte[], byte[]> producer = producer(kafka, 0)) {
+            awaitAnyBatch(rest, job);
+            Pacer steady = new Pacer(producer, topic, latencyRate, sentAt);
+            steady.start();
+            Thread.sleep(TimeUnit.SECONDS.toMillis(latencySeconds));
+            steady.stop();
+            if (parts.contains("latency")) {
+                latency(rest, dir.resolve("out"), sentAt);
+            }
+            if (parts.contains("recovery")) {
+                Pacer during = new Pacer(producer, topic, latencyRate, new ConcurrentHashMap<>());
+                during.start();
+                try {
+                    Thread.sleep(3000);
+                    job.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+                    long restart = System.currentTimeMillis();
+                    job = startJob(kafka, topic, group, dir, conf);
+                    long completed = awaitAnyBatch(new SparkRest(uiPort), job);
+                    row("recovery after SIGKILL (restart to first completed batch)",
+                            String.format(Locale.ROOT, "%.1f s", (completed - restart) / 1000.0),
+                            "same local checkpoint, reports arriving at " + fmt(latencyRate) + "/s; includes the "
+                                    + "driver JVM's start");
+                } finally {
+                    during.stop();
+                }
+            }
+        } finally {
+            job.destroy();
+            if (!job.waitFor(90, TimeUnit.SECONDS)) {
+                job.destroyForcibly();
+            }
+        }
+    }
+
+    private void latency(SparkRest rest, Path out, Map<String, Long> sentAt) throws Exception {
+        Map<String, Long> alertBatch = new HashMap<>();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            alertBatch = criticalAlerts(out.resolve("alerts"));
+            if (alertBatch.keySet().containsAll(sentAt.keySet())) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        Map<Long, Long> writtenAt = new HashMap<>();
+        List<Long> latencies = new ArrayList<>();
+        for (Map.Entry<String, Long> sent : sentAt.entrySet()) {
+            Long batch = alertBatch.get(sent.getKey());
+            if (batch == null) {
+                continue;
+            }
+            long end = writtenAt.computeIfAbsent(batch, b -> rest.outputOperationEnd(b, 0));
+            if (end > 0) {
+                latencies.add(end - sent.getValue());
+            }
+        }
+        latencies.sort(null);
+        if (latencies.isEmpty()) {
+            throw new IllegalStateException("no CRITICAL alert of the latency run was found in " + out);
+        }
+        row("CRITICAL alert latency at " + fmt(latencyRate) + " reports/s offered",
+                "p50 " + percentile(latencies, 50) + " ms, p99 " + percentile(latencies, 99) + " ms",
+                latencies.size() + " of " + sentAt.size() + " alerts; Kafka record timestamp to the end of the "
+                        + "batch's output write; shipped configuration");
+    }
+
+    /** @return eventId to batch time of every CRITICAL alert written under {@code alerts} */
+    private static Map<String, Long> criticalAlerts(Path alerts) throws IOException {
+        Map<String, Long> found = new HashMap<>();
+        if (!Files.isDirectory(alerts)) {
+            return found;
+        }
+        try (Stream<Path> files = Files.walk(alerts)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("part-critical-")).toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    var json = com.google.gson.JsonParser.parseString(line).getAsJsonObject();
+                    found.put(json.get("eventId").getAsString(), json.get("batchTime").getAsLong());
+                }
+            }
+        }
+        return found;
+    }
+
+    private long awaitAnyBatch(SparkRest rest, Process job) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(3);
+        while (System.currentTimeMillis() < deadline) {
+            if (!job.isAlive()) {
+                throw new IllegalStateException("the job exited with status " + job.exitValue());
+            }
+            long first = rest.batches().stream().filter(SparkRest.Batch::completed)
+                    .mapToLong(SparkRest.Batch::completedAt).min().orElse(-1);
+            if (first > 0) {
+                return first;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("no batch completed within 3 min");
+    }
+
+    /** Produces generated reports at a steady rate on its own thread, each stamped with its send time. */
+    private final class Pacer {
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final String topic;
+        private final int rate;
+        private final Map<String, Long> criticalSentAt;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final AtomicLong seed = new AtomicLong(System.nanoTime());
+        private Thread thread;
+
+        Pacer(KafkaProducer<byte[], byte[]> producer, String topic, int rate, Map<String, Long> criticalSentAt) {
+            this.producer = producer;
+            this.topic = topic;
+            this.rate = rate;
+            this.criticalSentAt = criticalSentAt;
+        }
+
+        void start() {
+            thread = new Thread(this::run, "bench-pacer");
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join();
+            producer.flush();
+        }
+
+        private void run() {
+            List<String> lines = new ArrayList<>();
+            int next = 0;
+            long start = System.nanoTime();
+            long sent = 0;
+            while (running.get()) {
+                long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
+                for (; sent < due; sent++) {
+                    if (next == lines.size()) {
+                        lines = corpusChunk(seed.incrementAndGet(), 10_000);
+                        next = 0;
+                    }
+                    String line = lines.get(next++);
+                    long now = System.currentTimeMillis();
+                    if (line.contains("\"harmLevel\":\"severe\"") || line.contains("\"harmLevel\":\"death\"")) {
+                        String id = line.substring(line.indexOf("\"eventId\":\"") + 11);
+                        criticalSentAt.put(id.substring(0, id.indexOf('"')), now);
+                    }
+                    producer.send(new ProducerRecord<>(topic, null, now, null, line.getBytes(StandardCharsets.UTF_8)));
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------
+
+    private long produceBacklog(LocalKafka kafka, String topic, long count) {
+        long sent = 0;
+        long seed = 1000;
+        try (KafkaProducer<byte[], byte[]> producer = producer(kafka, 20)) {
+            while (sent < count) {
+                for (String line : corpusChunk(seed++, (int) Math.min(100_000, count - sent))) {
+                    producer.send(new ProducerRecord<>(topic, line.getBytes(StandardCharsets.UTF_8)));
+                    sent++;
+                }
+            }
+            producer.flush();
+        }
+        return sent;
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(LocalKafka kafka, int lingerMillis) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
+        config.put(ProducerConfig.LINGER_MS_CONFIG, lingerMillis);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024);
+        config.put(ProducerConfig.ACKS_CONFIG, "1");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * @param seed generator seed (event ids are unique per seed)
+     * @param lines about how many lines
+     * @return generated reports, a few malformed and blank lines among them, as the job sees in production
+     */
+    static List<String> corpusChunk(long seed, int lines) {
+        int seconds = Math.max(1, lines / 1000);
+        List<String> all = CorpusGenerator.generate(seed, 10, seconds, lines / (double) seconds, 0,
+                Instant.parse("2026-11-21T00:00:00Z")).lines();
+        return all.size() > lines ? all.subList(0, lines) : all;
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private void row(String measure, String value, String how) {
+        rows.add(new String[] {measure, value, how});
+        log("%s: %s (%s)", measure, value, how);
+    }
+
+    private String table() throws IOException {
+        StringBuilder out = new StringBuilder();
+        out.append("## incident-bench, ").append(LocalDate.now(ZoneOffset.UTC)).append(smoke ? " (smoke run)" : "")
+                .append("\n\n");
+        out.append("Machine: ").append(machine()).append("; Java ").append(System.getProperty("java.version"))
+                .append(", Spark ").append(org.apache.spark.package$.MODULE$.SPARK_VERSION())
+                .append(" (Scala 2.13, local[2]), Kafka ").append(AppInfoParser.getVersion())
+                .append(" (KRaft, same machine)")
+                .append("; backlog ").append(fmt(records)).append(" reports in ").append(partitions)
+                .append(" partitions.\n\n");
+        out.append("| measure | result | how |\n|---|---|---|\n");
+        for (String[] row : rows) {
+            out.append("| ").append(row[0]).append(" | ").append(row[1]).append(" | ").append(row[2]).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static String machine() throws IOException {
+        String cpu = "";
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (Files.isReadable(cpuinfo)) {
+            cpu = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("");
+        }
+        long memGiB = 0;
+        Path meminfo = Path.of("/proc/meminfo");
+        if (Files.isReadable(meminfo)) {
+            memGiB = Files.readAllLines(meminfo).stream().filter(l -> l.startsWith("MemTotal")).findFirst()
+                    .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024 / 1024).orElse(0L);
+        }
+        return Runtime.getRuntime().availableProcessors() + " cores" + (cpu.isEmpty() ? "" : " (" + cpu + ")") + ", "
+                + memGiB + " GiB";
+    }
+
+    private static String fmt(double value) {
+        return String.format(Locale.ROOT, "%,d", Math.round(value));
+    }
+
+    private static List<String> tail(List<String> lines, int n) {
+        return lines.subList(Math.max(0, lines.size() - n), lines.size());
+    }
+
+    private static void log(String format, Object... args) {
+        System.err.println("incident-bench: " + String.format(Locale.ROOT, format, args));
+    }
+}
