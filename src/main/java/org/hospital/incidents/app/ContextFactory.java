@@ -10,6 +10,7 @@ import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaInputDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
 import org.hospital.incidents.io.BatchOutputWriter;
+import org.hospital.incidents.io.HadoopConfs;
 import org.hospital.incidents.io.KafkaSource;
 import org.hospital.incidents.io.OutputSinks;
 import org.hospital.incidents.io.Utf8Lines;
@@ -63,11 +64,7 @@ public final class ContextFactory {
      * @return a new Hadoop configuration (defaults plus the {@code spark.hadoop.*} keys)
      */
     public static Configuration hadoopConf(SparkConf conf) {
-        Configuration hadoop = new Configuration();
-        for (scala.Tuple2<String, String> entry : conf.getAllWithPrefix("spark.hadoop.")) {
-            hadoop.set(entry._1(), entry._2(), "spark.hadoop." + entry._1());
-        }
-        return hadoop;
+        return HadoopConfs.fromSpark(conf);
     }
 
     /**

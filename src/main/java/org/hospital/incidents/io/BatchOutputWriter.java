@@ -6,7 +6,9 @@ import java.io.OutputStreamWriter;
 import java.io.Serializable;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
@@ -14,10 +16,11 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Writes every output of one batch in a single Spark job: {@code <root>/<folder>/batch-<batchTimeMillis>/
@@ -29,9 +32,9 @@ import org.apache.spark.util.SerializableConfiguration;
  * all outputs arrive as one RDD of {@link OutputRecord}s, and each write task sorts them into one file per
  * output as it reads them.
  *
- * <p>Commit protocol (a small version of Hadoop's file output committer): each task attempt writes under a job
- * directory {@code <root>/_tmp/batch-<millis>-<uuid>/}, in files named by its attempt id, and reports them in its
- * result. Only results of successful attempts reach the driver, which then moves exactly those files into the
+ * <p>Commit protocol (a small version of Hadoop's file output committer): each task attempt writes into a job
+ * folder {@code <root>/_tmp/batch-<millis>-<uuid>/}, in files named by output and attempt id, and reports them in
+ * its result. Only results of successful attempts reach the driver, which then moves exactly those files into the
  * batch folders, replacing the files of this output's prefix that a previous run of the same batch left there:
  * a batch that Spark re-runs after recovery rewrites its folder instead of adding a second copy (DESIGN.md
  * "Outputs"). A folder is created only for an output that has lines in the batch. Works on any Hadoop file
@@ -74,11 +77,14 @@ public final class BatchOutputWriter implements Serializable {
     public Written write(JavaRDD<OutputRecord> records, long batchTimeMillis, Configuration hadoopConf)
             throws IOException {
         Path jobDir = new Path(new Path(root, "_tmp"), "batch-" + batchTimeMillis + "-" + UUID.randomUUID());
+        FileSystem fs = fileSystem(jobDir, hadoopConf);
+        // Made here so the tasks need not create folders; they take their Hadoop configuration from their own
+        // Spark environment rather than from the closure (HadoopConfs#forThisApplication).
+        mkdirs(fs, jobDir);
         String jobDirName = jobDir.toString();
-        SerializableConfiguration conf = new SerializableConfiguration(hadoopConf);
         JavaRDD<OutputRecord> input = records.getNumPartitions() > writeTasks ? records.coalesce(writeTasks) : records;
         List<TaskFiles> tasks = input.mapPartitionsWithIndex((index, it) ->
-                List.of(writePartition(index, it, jobDirName, conf.value())).iterator(), false).collect();
+                List.of(writePartition(index, it, jobDirName)).iterator(), false).collect();
 
         long[] counts = new long[OUTPUTS.length];
         List<List<String>> console = new ArrayList<>();
@@ -95,7 +101,6 @@ public final class BatchOutputWriter implements Serializable {
                 }
             }
         }
-        FileSystem fs = jobDir.getFileSystem(hadoopConf);
         for (BatchLedger.Output output : OUTPUTS) {
             if (output.folder() != null && counts[output.ordinal()] > 0) {
                 commit(fs, output, batchTimeMillis, tasks);
@@ -108,7 +113,7 @@ public final class BatchOutputWriter implements Serializable {
     private void commit(FileSystem fs, BatchLedger.Output output, long batchTimeMillis, List<TaskFiles> tasks)
             throws IOException {
         Path target = batchFolder(output.folder(), batchTimeMillis);
-        fs.mkdirs(target);
+        mkdirs(fs, target);
         // Exactly this writer's names: "part-00000" must not match "part-critical-00000" in the alerts folder.
         Pattern mine = Pattern.compile(Pattern.quote(output.partPrefix()) + "-\\d{5}");
         for (FileStatus old : fs.listStatus(target, path -> mine.matcher(path.getName()).matches())) {
@@ -126,13 +131,13 @@ public final class BatchOutputWriter implements Serializable {
     }
 
     /** Runs in a task: one file per output that has lines, named by the task attempt. */
-    private static TaskFiles writePartition(int index, Iterator<OutputRecord> records, String jobDir,
-            Configuration conf) throws IOException {
+    private static TaskFiles writePartition(int index, Iterator<OutputRecord> records, String jobDir)
+            throws IOException {
         TaskFiles result = new TaskFiles(index);
         Writer[] writers = new Writer[OUTPUTS.length];
         long attempt = TaskContext.get() == null ? 0 : TaskContext.get().taskAttemptId();
         Path dir = new Path(jobDir);
-        FileSystem fs = dir.getFileSystem(conf);
+        FileSystem fs = fileSystem(dir, HadoopConfs.forThisApplication());
         try {
             while (records.hasNext()) {
                 OutputRecord record = records.next();
@@ -142,15 +147,17 @@ public final class BatchOutputWriter implements Serializable {
                     continue;
                 }
                 if (writers[i] == null) {
-                    Path file = new Path(new Path(dir, record.output().name()), "task-" + index + "-" + attempt);
-                    writers[i] = new BufferedWriter(new OutputStreamWriter(fs.create(file, false),
+                    Path file = new Path(dir, record.output().name() + "-task-" + index + "-" + attempt);
+                    // This overload passes no permission: on local disk, one with a permission forks chmod.
+                    writers[i] = new BufferedWriter(new OutputStreamWriter(fs.create(file, false, 1 << 16,
+                            fs.getDefaultReplication(file), fs.getDefaultBlockSize(file), null),
                             StandardCharsets.UTF_8), 1 << 16);
                     result.files[i] = file.toString();
                 }
                 writers[i].write(record.line());
                 writers[i].write('\n');
                 if (record.console() != null && result.console[i].length < MAX_CONSOLE_LINES) {
-                    String[] grown = java.util.Arrays.copyOf(result.console[i], result.console[i].length + 1);
+                    String[] grown = Arrays.copyOf(result.console[i], result.console[i].length + 1);
                     grown[grown.length - 1] = record.console();
                     result.console[i] = grown;
                 }
@@ -171,6 +178,38 @@ public final class BatchOutputWriter implements Serializable {
             }
         }
         return result;
+    }
+
+    /**
+     * The file system to write {@code path} with. On local disk that is Hadoop's raw local file system: the default
+     * one (checksummed) writes a {@code .crc} file beside each file and, without Hadoop's native library, forks a
+     * {@code chmod} process for each file and folder it creates with a permission; a JFR recording at 100 reports/s
+     * found about ten such forks per batch in the output write, on the batch's critical path.
+     *
+     * @param path a path
+     * @param conf Hadoop configuration
+     * @return its file system, the raw one for {@code file:}
+     * @throws IOException when the file system cannot be created
+     */
+    static FileSystem fileSystem(Path path, Configuration conf) throws IOException {
+        FileSystem fs = path.getFileSystem(conf);
+        return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
+    }
+
+    /**
+     * Creates a folder and its parents. On local disk with {@code java.nio}: Hadoop's local file system forks a
+     * {@code chmod} for each folder it makes (see {@link #fileSystem}).
+     *
+     * @param fs from {@link #fileSystem}
+     * @param folder the folder
+     * @throws IOException when it cannot be created
+     */
+    static void mkdirs(FileSystem fs, Path folder) throws IOException {
+        if (fs instanceof RawLocalFileSystem local) {
+            Files.createDirectories(local.pathToFile(folder).toPath());
+        } else if (!fs.mkdirs(folder)) {
+            throw new IOException("could not create folder " + folder);
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,9 +89,16 @@ public final class IncidentBench implements Callable<Integer> {
     @Option(names = "--latency-seconds", paramLabel = "S", description = "Length of the latency run (default 30).")
     int latencySeconds = 30;
 
+    @Option(names = "--steady-rate", paramLabel = "R",
+            description = "Reports/s of the fixed-cost run (default 100).")
+    int steadyRate = 100;
+
+    @Option(names = "--steady-seconds", paramLabel = "S", description = "Length of the fixed-cost run (default 30).")
+    int steadySeconds = 30;
+
     @Option(names = "--parts", paramLabel = "P1,P2", split = ",",
-            description = "Parts to run: hand, dstream, structured, latency, recovery (default all).")
-    List<String> parts = List.of("hand", "dstream", "structured", "latency", "recovery");
+            description = "Parts to run: hand, dstream, structured, steady, latency, recovery (default all).")
+    List<String> parts = List.of(PARTS);
 
     @Option(names = "--job-opts", paramLabel = "JVM_OPTS",
             description = "Extra JVM options of the job's driver, e.g. -XX:StartFlightRecording=filename=job.jfr")
@@ -105,6 +113,8 @@ public final class IncidentBench implements Callable<Integer> {
     @Option(names = "--smoke", description = "A small, quick run (CI): it completes and prints the table; its "
             + "figures mean nothing.")
     boolean smoke;
+
+    private static final String[] PARTS = {"hand", "dstream", "structured", "steady", "latency", "recovery"};
 
     private final List<String[]> rows = new ArrayList<>();
     private Path work;
@@ -123,9 +133,10 @@ public final class IncidentBench implements Callable<Integer> {
             warmup = 1;
             latencyRate = 200;
             latencySeconds = 8;
+            steadySeconds = 8;
         }
         for (String part : parts) {
-            if (!List.of("hand", "dstream", "structured", "latency", "recovery").contains(part)) {
+            if (!List.of(PARTS).contains(part)) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--parts: unknown part '" + part + "'");
             }
         }
@@ -200,7 +211,7 @@ public final class IncidentBench implements Callable<Integer> {
                         dstreamBest / twin.recordsPerSecond()), "best DStream figure over the twin's");
             }
         }
-        if (parts.contains("latency") || parts.contains("recovery")) {
+        if (parts.contains("steady") || parts.contains("latency") || parts.contains("recovery")) {
             latencyAndRecovery(kafka);
         }
         return 0;
@@ -319,9 +330,10 @@ public final class IncidentBench implements Callable<Integer> {
                 "--config", confFile.toString())
                 .directory(Scripts.projectDir().toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("job.log").toFile()));
-        if (!jobOpts.isBlank()) {
-            builder.environment().put("INCIDENT_STREAM_JAVA_OPTS", jobOpts);
-        }
+        // The UI port also as a JVM property: a driver recovering from a checkpoint reloads spark.ui.port from the
+        // JVM's properties, not from the checkpointed configuration (Spark's Checkpoint.createSparkConf).
+        builder.environment().put("INCIDENT_STREAM_JAVA_OPTS", ("-Dspark.ui.port=" + conf.get("spark.ui.port")
+                + " " + jobOpts).trim());
         return builder.start();
     }
 
@@ -377,6 +389,9 @@ public final class IncidentBench implements Callable<Integer> {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         try (KafkaProducer<byte[], byte[]> producer = producer(kafka, 0)) {
             awaitAnyBatch(rest, job);
+            if (parts.contains("steady")) {
+                steady(rest, producer, topic);
+            }
             Pacer steady = new Pacer(producer, topic, latencyRate, sentAt);
             steady.start();
             Thread.sleep(TimeUnit.SECONDS.toMillis(latencySeconds));
@@ -407,6 +422,27 @@ public final class IncidentBench implements Callable<Integer> {
                 job.destroyForcibly();
             }
         }
+    }
+
+    /** Fixed cost per batch: mean processing time at a low steady rate, every output of the shipped config on. */
+    private void steady(SparkRest rest, KafkaProducer<byte[], byte[]> producer, String topic) throws Exception {
+        long from = System.currentTimeMillis() + 3000;
+        Pacer pacer = new Pacer(producer, topic, steadyRate, new ConcurrentHashMap<>());
+        pacer.start();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(steadySeconds));
+        pacer.stop();
+        Thread.sleep(2000);
+        List<SparkRest.Batch> measured = rest.batches().stream()
+                .filter(b -> b.completed() && b.batchTime() >= from && b.inputSize() > 0).toList();
+        long[] ms = measured.stream().mapToLong(SparkRest.Batch::processingTime).sorted().toArray();
+        if (ms.length == 0) {
+            throw new IllegalStateException("no batch with data completed during the steady run");
+        }
+        long mean = Arrays.stream(ms).sum() / ms.length;
+        row("processing time per 1 s batch at " + fmt(steadyRate) + " reports/s", "mean " + mean + " ms",
+                String.format(Locale.ROOT, "%d batches: median %d ms, max %d ms; shipped configuration, every "
+                        + "output on (Spark's processing time: the batch's jobs, first to last)", ms.length,
+                        ms[ms.length / 2], ms[ms.length - 1]));
     }
 
     private void latency(SparkRest rest, Path out, Map<String, Long> sentAt) throws Exception {
@@ -465,7 +501,7 @@ public final class IncidentBench implements Callable<Integer> {
                 throw new IllegalStateException("the job exited with status " + job.exitValue());
             }
             long first = rest.batches().stream().filter(SparkRest.Batch::completed)
-                    .mapToLong(SparkRest.Batch::completedAt).min().orElse(-1);
+                    .mapToLong(b -> rest.batchEnd(b.batchTime())).filter(end -> end > 0).min().orElse(-1);
             if (first > 0) {
                 return first;
             }

@@ -29,11 +29,6 @@ final class SparkRest {
         boolean completed() {
             return "COMPLETED".equals(status);
         }
-
-        /** @return when the batch finished, epoch millis: batch time + scheduling delay + processing time */
-        long completedAt() {
-            return batchTime + totalDelay;
-        }
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -64,7 +59,17 @@ final class SparkRest {
 
     /**
      * @param batchTime a batch's time (its id)
-     * @param outputOpId output operation id (registration order; 0 = the every-batch output write)
+     * @return when its last output operation ended, epoch millis, or -1 when unknown. Unlike batch time + total
+     *     delay, right for batches re-run after recovery too (their delays count from the resubmission).
+     */
+    long batchEnd(long batchTime) {
+        return outputOperationEnd(batchTime, -1);
+    }
+
+    /**
+     * @param batchTime a batch's time (its id)
+     * @param outputOpId output operation id (registration order; 0 = the every-batch output write), -1 for the
+     *     latest end of them all
      * @return when that output operation ended, epoch millis, or -1 when unknown
      */
     long outputOperationEnd(long batchTime, int outputOpId) {
@@ -73,13 +78,14 @@ final class SparkRest {
         if (json == null || !json.isJsonArray()) {
             return -1;
         }
+        long end = -1;
         for (JsonElement item : json.getAsJsonArray()) {
             JsonObject op = item.getAsJsonObject();
-            if (op.get("outputOpId").getAsInt() == outputOpId && op.has("endTime")) {
-                return parseDate(op.get("endTime").getAsString());
+            if ((outputOpId < 0 || op.get("outputOpId").getAsInt() == outputOpId) && op.has("endTime")) {
+                end = Math.max(end, parseDate(op.get("endTime").getAsString()));
             }
         }
-        return -1;
+        return end;
     }
 
     private String appPath() {

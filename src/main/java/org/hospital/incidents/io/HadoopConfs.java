@@ -1,0 +1,51 @@
+package org.hospital.incidents.io;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
+
+/**
+ * Hadoop configurations derived from a Spark configuration the way Spark derives its own: every
+ * {@code spark.hadoop.<key>} becomes {@code <key>} (Spark configuration guide, "Custom Hadoop/Hive
+ * Configuration").
+ */
+public final class HadoopConfs {
+
+    private static SparkEnv cachedFor;
+    private static Configuration cached;
+
+    private HadoopConfs() {
+    }
+
+    /**
+     * @param conf a Spark configuration
+     * @return a new Hadoop configuration: Hadoop's defaults plus the {@code spark.hadoop.*} keys of {@code conf}
+     */
+    public static Configuration fromSpark(SparkConf conf) {
+        Configuration hadoop = new Configuration();
+        for (scala.Tuple2<String, String> entry : conf.getAllWithPrefix("spark.hadoop.")) {
+            hadoop.set(entry._1(), entry._2(), "spark.hadoop." + entry._1());
+        }
+        return hadoop;
+    }
+
+    /**
+     * The Hadoop configuration of the application running in this JVM, built once per Spark environment. Tasks
+     * use it instead of a configuration shipped with each job: a serialized {@link Configuration} carries every
+     * Hadoop default, and writing it into each batch's task closure showed up in the job's profile.
+     *
+     * @return the configuration of {@link SparkEnv#get()}'s Spark configuration; do not modify it
+     * @throws IllegalStateException outside a Spark application
+     */
+    public static synchronized Configuration forThisApplication() {
+        SparkEnv env = SparkEnv.get();
+        if (env == null) {
+            throw new IllegalStateException("no Spark environment in this JVM");
+        }
+        if (env != cachedFor) {
+            cached = fromSpark(env.conf());
+            cachedFor = env;
+        }
+        return cached;
+    }
+}
