@@ -96,7 +96,7 @@ public final class ContextFactory {
         if (kafka != null) {
             KafkaSource.commitAfterOutputs(kafka);
         }
-        OutputSinks.printSummaries(outputs.incidents());
+        OutputSinks.printSummaries(outputs.acceptedCounts());
         return ssc;
     }
 }

@@ -16,6 +16,7 @@ import org.apache.spark.serializer.KryoSerializer;
 import org.hospital.incidents.io.BatchLedger;
 import org.hospital.incidents.io.OutputRecord;
 import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.BatchSlice;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.Incident;
@@ -45,7 +46,8 @@ public final class KryoClasses implements KryoRegistrator {
         WardTotal.class, WardWindow.class, Alert.class, OutputRecord.class};
 
     /** Ordinary classes, enums and arrays; Kryo's field or default serializers handle them. */
-    private static final Class<?>[] CLASSES = {WardState.class, WindowCounts.class, HarmLevel.class,
+    private static final Class<?>[] CLASSES = {BatchSlice.class, BatchSlice[].class, java.util.HashMap.class,
+        java.util.ArrayList.class, WardState.class, WindowCounts.class, HarmLevel.class,
         EventCategory.class, ReportType.class, Alert.Type.class, BatchLedger.Output.class, Instant.class,
         long[].class, String[].class, String[][].class, Object[].class, WardState[].class, WindowCounts[].class,
         SourcedLine[].class, ParseResult[].class, Incident[].class, Rejection[].class, WardTotal[].class,

@@ -58,6 +58,11 @@ public final class KafkaSource {
     public static Map<String, Object> consumerParams(String bootstrapServers, String groupId, String autoOffsetReset,
             Map<String, String> extra) {
         Map<String, Object> params = new HashMap<>(extra);
+        // Kafka takes every value as text, but Spark's KafkaUtils.fixKafkaParams reads receive.buffer.bytes as an
+        // Integer and fails with a ClassCastException on a string from the config file.
+        if (params.get(ConsumerConfig.RECEIVE_BUFFER_CONFIG) instanceof String text) {
+            params.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, Integer.valueOf(text.trim()));
+        }
         params.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         params.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         params.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);

@@ -1,13 +1,10 @@
 package org.hospital.incidents.io;
 
 import java.time.Instant;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.streaming.Time;
 import org.apache.spark.streaming.api.java.JavaDStream;
-import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.pipeline.GraphOutputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,28 +53,18 @@ public final class OutputSinks {
                         .map(t -> OutputRecord.line(BatchLedger.Output.WARD_TOTALS, JsonCodec.wardTotal(t))))
                 .union(outputs.criticalAlerts().map(a -> OutputRecord.shown(BatchLedger.Output.CRITICAL_ALERTS,
                         JsonCodec.alert(a), a.message())))
-                .union(outputs.incidents().mapPartitions(OutputSinks::countIncidents));
+                .union(outputs.acceptedCounts().map(n -> OutputRecord.count(BatchLedger.Output.INCIDENTS, n)));
         writeEachBatch(everyBatch, writer);
         JavaDStream<OutputRecord> everySlide = outputs.wardWindows()
                 .map(w -> OutputRecord.line(BatchLedger.Output.WARD_WINDOWS, JsonCodec.wardWindow(w)))
                 .union(outputs.surgeAlerts().map(a -> OutputRecord.shown(BatchLedger.Output.SURGE_ALERTS,
                         JsonCodec.alert(a), a.message())));
         writeEachBatch(everySlide, writer);
-        // Every output of the batch that reads the parsed reports has run: free their blocks now rather than when
+        // Every output of the batch that reads the parsed slices has run: free their blocks now rather than when
         // the window's remember duration (a window length) expires.
-        outputs.parsed().foreachRDD(rdd -> {
+        outputs.slices().foreachRDD(rdd -> {
             rdd.unpersist(false);
         });
-    }
-
-    private static Iterator<OutputRecord> countIncidents(Iterator<Incident> incidents) {
-        long count = 0;
-        while (incidents.hasNext()) {
-            incidents.next();
-            count++;
-        }
-        return count == 0 ? Collections.emptyIterator()
-                : List.of(OutputRecord.count(BatchLedger.Output.INCIDENTS, count)).iterator();
     }
 
     private static void writeEachBatch(JavaDStream<OutputRecord> records, BatchOutputWriter writer) {

@@ -2,8 +2,7 @@ package org.hospital.incidents.pipeline;
 
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.hospital.incidents.model.Alert;
-import org.hospital.incidents.model.Incident;
-import org.hospital.incidents.model.ParseResult;
+import org.hospital.incidents.model.BatchSlice;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.model.WardWindow;
@@ -11,17 +10,17 @@ import org.hospital.incidents.model.WardWindow;
 /**
  * The output DStreams of {@link IncidentGraph#build}, one per DESIGN.md output plus the accepted incidents.
  *
- * @param parsed every non-blank line of each batch, parsed; persisted deserialized by the graph. Whoever runs
- *     the graph unpersists each batch's RDD once the batch's outputs are written: the window keeps this stream's
- *     RDDs for a whole window length, and their blocks would otherwise hold a minute of reports in memory
- * @param incidents accepted incidents of each batch (used for the per-batch summary)
+ * @param slices each batch's lines parsed, one {@link BatchSlice} per partition; persisted by the graph. Whoever
+ *     runs the graph unpersists each batch's RDD once the batch's outputs are written: the window keeps this
+ *     stream's RDDs for a whole window length
+ * @param acceptedCounts accepted incidents per partition of each batch (for the per-batch summary)
  * @param rejected rejected lines of each batch
  * @param wardTotals running totals of the wards that changed in each batch
  * @param wardWindows per-ward counts in the window ending at each slide
  * @param criticalAlerts CRITICAL alerts, every batch interval
  * @param surgeAlerts SURGE alerts, every slide interval
  */
-public record GraphOutputs(JavaDStream<ParseResult> parsed, JavaDStream<Incident> incidents,
+public record GraphOutputs(JavaDStream<BatchSlice> slices, JavaDStream<Long> acceptedCounts,
         JavaDStream<Rejection> rejected,
         JavaDStream<WardTotal> wardTotals, JavaDStream<WardWindow> wardWindows, JavaDStream<Alert> criticalAlerts,
         JavaDStream<Alert> surgeAlerts) {

@@ -5,8 +5,10 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Durations;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
+import java.util.Iterator;
+import java.util.List;
 import org.hospital.incidents.model.Alert;
-import org.hospital.incidents.model.Incident;
+import org.hospital.incidents.model.BatchSlice;
 import org.hospital.incidents.model.ParseResult;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.SourcedLine;
@@ -15,17 +17,16 @@ import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.model.WardWindow;
 import org.hospital.incidents.model.WindowCounts;
 import org.hospital.incidents.parse.IncidentParser;
-import scala.Tuple2;
 
 /**
  * Builds the incident DStream graph: a pure function of its input stream, creating no context, source or sink.
  *
  * <pre>
- * lines ─ drop blank ─ parse ─┬─ filter rejected ──────────────────────────────────────────────► rejected
- *                             └─ filter accepted ─┬─ reduceByKey (ward, batch) ─┬─ updateStateByKey ──► wardTotals
- *                                                 │                             └─ reduceByKeyAndWindow ► wardWindows
- *                                                 │                                        └─ surge ────► surgeAlerts
- *                                                 └─ filter harm death/severe ─────────────────────► criticalAlerts
+ * lines ─ parse into slices ─┬─ rejections ──────────────────────────────────────────────► rejected
+ *   (per partition; blank    ├─ ward counts ─ reduceByKey ─┬─ updateStateByKey ──────────────► wardTotals
+ *    lines dropped)          │                             └─ reduceByKeyAndWindow ► wardWindows ─ surge ► surgeAlerts
+ *                            ├─ harm death/severe ─────────────────────────────────────────► criticalAlerts
+ *                            └─ accepted count ────────────────────────────────────────────► acceptedCounts
  * </pre>
  *
  * <p>CRITICAL alerts come every batch interval, SURGE alerts every slide interval; DStreams of different slide
@@ -41,6 +42,31 @@ public final class IncidentGraph {
     }
 
     /**
+     * Parses one partition of a batch.
+     *
+     * @param lines the partition's lines
+     * @param parser the parser
+     * @param batchTimeMillis batch time, epoch millis
+     * @return the partition's slice: per-ward counts, rejections, CRITICAL incidents ({@link AlertRules#isCritical})
+     */
+    static BatchSlice slice(Iterator<SourcedLine> lines, IncidentParser parser, long batchTimeMillis) {
+        BatchSlice slice = new BatchSlice();
+        while (lines.hasNext()) {
+            SourcedLine line = lines.next();
+            if (line.line() == null || line.line().isBlank()) {
+                continue;
+            }
+            ParseResult result = parser.parse(line, batchTimeMillis);
+            if (result.isAccepted()) {
+                slice.accept(result.incident(), AlertRules.isCritical(result.incident()));
+            } else {
+                slice.reject(result.rejection());
+            }
+        }
+        return slice;
+    }
+
+    /**
      * Wires the graph.
      *
      * @param lines raw input lines of every source, already unioned
@@ -49,25 +75,21 @@ public final class IncidentGraph {
      */
     public static GraphOutputs build(JavaDStream<SourcedLine> lines, GraphSettings settings) {
         IncidentParser parser = new IncidentParser();
-        // Blank lines carry no report: DESIGN.md says they are ignored, not rejected.
-        JavaDStream<ParseResult> parsed = lines
-                .filter(line -> line.line() != null && !line.line().isBlank())
-                .transform((rdd, time) -> rdd.map(line -> parser.parse(line, time.milliseconds())));
-        // Several branches read each parsed batch: parse once. Deserialized (MEMORY_ONLY), because each branch
-        // re-reading a serialized copy was most of the job's cost (issue 10 profile: 40 % in ObjectInputStream).
-        // The window's remember duration would keep these blocks for a whole window length; the sink releases
-        // each batch's blocks once its outputs are written (GraphOutputs#parsed).
-        parsed.persist(StorageLevel.MEMORY_ONLY());
+        // One pass per partition: parse, and keep only what the outputs need (see BatchSlice). Blank lines carry no
+        // report: DESIGN.md says they are ignored, not rejected.
+        JavaDStream<BatchSlice> slices = lines.transform((rdd, time) -> rdd.mapPartitions(
+                part -> List.of(slice(part, parser, time.milliseconds())).iterator()));
+        // Read by several branches within the batch's job, and small: cached deserialized.
+        slices.persist(StorageLevel.MEMORY_ONLY());
 
-        JavaDStream<Rejection> rejected = parsed.filter(result -> !result.isAccepted()).map(ParseResult::rejection);
-        JavaDStream<Incident> incidents = parsed.filter(ParseResult::isAccepted).map(ParseResult::incident);
+        JavaDStream<Rejection> rejected = slices.flatMap(slice -> slice.rejections().iterator());
+        JavaDStream<Long> acceptedCounts = slices.map(BatchSlice::accepted);
 
         HashPartitioner partitioner = new HashPartitioner(settings.partitions());
 
         // One shuffle per batch serves both the running state and the window: each ward's counts in the batch.
         // Partitioned like the state, so updateStateByKey's cogroup with the previous state needs no shuffle.
-        JavaPairDStream<String, WardState> batchCounts = incidents
-                .mapToPair(incident -> new Tuple2<>(incident.wardId(), WardState.of(incident)))
+        JavaPairDStream<String, WardState> batchCounts = slices.flatMapToPair(BatchSlice::wardCounts)
                 .reduceByKey(WardState::plus, partitioner);
         // Small (one entry per ward with incidents) and read again on slide batches by the window.
         batchCounts.persist(StorageLevel.MEMORY_ONLY());
@@ -100,8 +122,8 @@ public final class IncidentGraph {
         long threshold = settings.surgeThreshold();
         JavaDStream<Alert> surgeAlerts = wardWindows.transform((rdd, time) -> rdd.flatMap(window -> AlertRules
                 .surge(window, threshold, time.milliseconds()).stream().iterator()));
-        JavaDStream<Alert> criticalAlerts = incidents.filter(AlertRules::isCritical)
+        JavaDStream<Alert> criticalAlerts = slices.flatMap(slice -> slice.critical().iterator())
                 .transform((rdd, time) -> rdd.map(incident -> AlertRules.critical(incident, time.milliseconds())));
-        return new GraphOutputs(parsed, incidents, rejected, wardTotals, wardWindows, criticalAlerts, surgeAlerts);
+        return new GraphOutputs(slices, acceptedCounts, rejected, wardTotals, wardWindows, criticalAlerts, surgeAlerts);
     }
 }

@@ -291,8 +291,22 @@ public final class IncidentBench implements Callable<Integer> {
                     .collect(Collectors.joining(", ")));
             return new RunStats(measured);
         } finally {
-            job.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+            stop(job);
         }
+    }
+
+    /**
+     * Stops a job: SIGKILL, quick, unless a flight recording must be written on exit (SIGTERM: the queued batches
+     * finish first).
+     */
+    private void stop(Process job) throws InterruptedException {
+        if (jobOpts.contains("FlightRecording")) {
+            job.destroy();
+            if (job.waitFor(120, TimeUnit.SECONDS)) {
+                return;
+            }
+        }
+        job.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
     }
 
     private List<SparkRest.Batch> awaitBatches(SparkRest rest, Process job, int wanted, long timeoutMillis)

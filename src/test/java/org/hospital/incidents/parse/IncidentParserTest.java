@@ -217,4 +217,46 @@ class IncidentParserTest {
         assertFalse(text.contains("P-99"));
         assertFalse(text.contains("wrong dose"));
     }
+
+    /**
+     * The hand-written fast path for timestamps must agree with {@code java.time} wherever it answers: on edge
+     * cases listed here and on 200,000 random mutations of valid timestamps (digits, separators, lengths).
+     */
+    @Test
+    void fastTimestampPathAgreesWithJavaTime() {
+        String[] edges = {"2026-11-21T08:15:30Z", "2026-11-21T08:15:30.1Z", "2026-11-21T08:15:30.123456789Z",
+            "2024-02-29T23:59:59.999Z", "2023-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-12-31T23:59:60Z",
+            "2026-11-21T24:00:00Z", "2026-11-21t08:15:30z", "2026-11-21T08:15:30.Z", "2026-11-21T08:15:30.1234567890Z",
+            "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z", "2026-11-00T00:00:00Z", "+2026-11-21T08:15:30Z",
+            "2026-11-21T08:15Z", "2026-11-21 08:15:30Z", "2026-11-21T08:15:30+01:00", "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999999999Z", "2026-11-21T08:15:3xZ", "２026-11-21T08:15:30Z"};
+        java.util.Random random = new java.util.Random(42);
+        java.util.List<String> cases = new java.util.ArrayList<>(java.util.List.of(edges));
+        String alphabet = "0123456789-T:.Z+ z";
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder text = new StringBuilder(edges[random.nextInt(edges.length)]);
+            int edits = 1 + random.nextInt(3);
+            for (int e = 0; e < edits && text.length() > 0; e++) {
+                int at = random.nextInt(text.length());
+                switch (random.nextInt(3)) {
+                    case 0 -> text.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                    case 1 -> text.deleteCharAt(at);
+                    default -> text.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+            }
+            cases.add(text.toString());
+        }
+        int fast = 0;
+        for (String text : cases) {
+            Instant quick = IncidentParser.fastInstant(text);
+            if (quick == null) {
+                continue;
+            }
+            fast++;
+            assertEquals(Instant.parse(text), quick, text);
+        }
+        assertTrue(fast > 2_000, "the fast path answered " + fast + " times");
+        assertNull(IncidentParser.fastInstant("2026-12-31T23:59:60Z"), "leap second left to java.time");
+        assertNull(IncidentParser.fastInstant("2023-02-29T00:00:00Z"), "invalid date left to java.time");
+    }
 }

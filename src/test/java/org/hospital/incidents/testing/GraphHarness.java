@@ -90,7 +90,7 @@ public final class GraphHarness implements AutoCloseable {
         collect(outputs.wardWindows(), "ward-windows");
         collect(outputs.criticalAlerts(), "critical-alerts");
         collect(outputs.surgeAlerts(), "surge-alerts");
-        collect(outputs.incidents(), "incidents");
+        collect(outputs.acceptedCounts(), "accepted-counts");
         ssc.addStreamingListener(new StreamingListener() {
             @Override
             public void onBatchCompleted(StreamingListenerBatchCompleted batchCompleted) {
@@ -133,7 +133,7 @@ public final class GraphHarness implements AutoCloseable {
     }
 
     /**
-     * @param name output name: rejected, ward-totals, ward-windows, critical-alerts, surge-alerts, incidents
+     * @param name output name: rejected, ward-totals, ward-windows, critical-alerts, surge-alerts, accepted-counts
      * @param batchTime batch time, millis
      * @param <T> record type
      * @return the records of that output at that batch time (empty if the output had no RDD then)
