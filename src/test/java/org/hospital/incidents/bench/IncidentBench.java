@@ -89,6 +89,10 @@ public final class IncidentBench implements Callable<Integer> {
     @Option(names = "--latency-seconds", paramLabel = "S", description = "Length of the latency run (default 30).")
     int latencySeconds = 30;
 
+    @Option(names = "--latency-warmup-seconds", paramLabel = "S",
+            description = "Unmeasured seconds at the latency rate before the latency run (default 10).")
+    int latencyWarmupSeconds = 10;
+
     @Option(names = "--steady-rate", paramLabel = "R",
             description = "Reports/s of the fixed-cost run (default 100).")
     int steadyRate = 100;
@@ -133,6 +137,7 @@ public final class IncidentBench implements Callable<Integer> {
             warmup = 1;
             latencyRate = 200;
             latencySeconds = 8;
+            latencyWarmupSeconds = 2;
             steadySeconds = 8;
         }
         for (String part : parts) {
@@ -367,7 +372,8 @@ public final class IncidentBench implements Callable<Integer> {
                 + Scripts.projectDir().resolve("config/log4j2.properties"), "-cp",
                 System.getProperty("java.class.path"), StructuredTwin.class.getName(), kafka.bootstrap(),
                 "bench-backlog", Integer.toString(perTrigger), Integer.toString(warmup + batches),
-                work.resolve("structured-checkpoint").toString()));
+                work.resolve("structured-checkpoint").toString(),
+                Scripts.projectDir().resolve("config/application.properties").toString()));
         Path log = work.resolve("structured.log");
         Process twin = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!twin.waitFor(10, TimeUnit.MINUTES)) {
@@ -406,12 +412,19 @@ public final class IncidentBench implements Callable<Integer> {
             if (parts.contains("steady")) {
                 steady(rest, producer, topic);
             }
+            // The first seconds at a new rate run on code the JIT has not compiled yet: they warm up, unmeasured.
+            Map<String, Long> warmupSent = new ConcurrentHashMap<>();
+            Pacer warm = new Pacer(producer, topic, latencyRate, warmupSent);
+            warm.start();
+            Thread.sleep(TimeUnit.SECONDS.toMillis(latencyWarmupSeconds));
+            warm.stop();
+            long from = System.currentTimeMillis();
             Pacer steady = new Pacer(producer, topic, latencyRate, sentAt);
             steady.start();
             Thread.sleep(TimeUnit.SECONDS.toMillis(latencySeconds));
             steady.stop();
             if (parts.contains("latency")) {
-                latency(rest, dir.resolve("out"), sentAt);
+                latency(rest, dir.resolve("out"), sentAt, from);
             }
             if (parts.contains("recovery")) {
                 Pacer during = new Pacer(producer, topic, latencyRate, new ConcurrentHashMap<>());
@@ -459,7 +472,7 @@ public final class IncidentBench implements Callable<Integer> {
                         ms[ms.length / 2], ms[ms.length - 1]));
     }
 
-    private void latency(SparkRest rest, Path out, Map<String, Long> sentAt) throws Exception {
+    private void latency(SparkRest rest, Path out, Map<String, Long> sentAt, long from) throws Exception {
         Map<String, Long> alertBatch = new HashMap<>();
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
@@ -485,10 +498,24 @@ public final class IncidentBench implements Callable<Integer> {
         if (latencies.isEmpty()) {
             throw new IllegalStateException("no CRITICAL alert of the latency run was found in " + out);
         }
+        List<Long> processing = rest.batches().stream().filter(b -> b.completed() && b.batchTime() >= from)
+                .map(SparkRest.Batch::processingTime).sorted().toList();
         row("CRITICAL alert latency at " + fmt(latencyRate) + " reports/s offered",
-                "p50 " + percentile(latencies, 50) + " ms, p99 " + percentile(latencies, 99) + " ms",
-                latencies.size() + " of " + sentAt.size() + " alerts; Kafka record timestamp to the end of the "
-                        + "batch's output write; shipped configuration");
+                "p50 " + percentile(latencies, 50) + " ms, p99 " + percentile(latencies, 99) + " ms, max "
+                        + latencies.get(latencies.size() - 1) + " ms",
+                latencies.size() + " of " + sentAt.size() + " alerts over " + latencySeconds + " s after "
+                        + latencyWarmupSeconds + " s of warm-up; Kafka record timestamp to the end of the batch's "
+                        + "output write; shipped configuration; batch processing times meanwhile: median "
+                        + percentile(processing, 50) + " ms, p99 " + percentile(processing, 99) + " ms, max "
+                        + processing.get(processing.size() - 1) + " ms, slowest " + slowest(rest, from));
+    }
+
+    /** @return the three slowest batches since {@code from}: processing time and what else ran then */
+    private static String slowest(SparkRest rest, long from) {
+        return rest.batches().stream().filter(b -> b.completed() && b.batchTime() >= from)
+                .sorted((a, b) -> Long.compare(b.processingTime(), a.processingTime())).limit(3)
+                .map(b -> b.processingTime() + " ms (batch " + Instant.ofEpochMilli(b.batchTime()) + ", scheduling "
+                        + "delay " + b.schedulingDelay() + " ms)").collect(Collectors.joining(", "));
     }
 
     /** @return eventId to batch time of every CRITICAL alert written under {@code alerts} */

@@ -6,9 +6,12 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -17,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.Trigger;
@@ -34,7 +38,8 @@ import scala.Tuple4;
  * {@code ward-totals} state), 1 s triggers, {@code local[2]}, the {@code noop} sink. It leaves out the window,
  * the alerts and the output files that the DStream job also does, so the comparison favours the twin.
  *
- * <p>Arguments: bootstrap servers, topic, max offsets per trigger, triggers to run, checkpoint directory. Prints
+ * <p>Arguments: bootstrap servers, topic, max offsets per trigger, triggers to run, checkpoint directory, the
+ * job's configuration file (its {@code kafka.consumer.*} keys become the source's {@code kafka.*} options). Prints
  * {@code PROGRESS <input rows> <trigger execution ms>} per trigger with data (Spark's own progress report) and
  * exits 0 after the wanted number.
  */
@@ -44,7 +49,7 @@ public final class StructuredTwin {
     }
 
     /**
-     * @param args bootstrap, topic, maxOffsetsPerTrigger, triggers, checkpoint directory
+     * @param args bootstrap, topic, maxOffsetsPerTrigger, triggers, checkpoint directory, configuration file
      * @throws Exception when the query fails
      */
     public static void main(String[] args) throws Exception {
@@ -80,9 +85,21 @@ public final class StructuredTwin {
                 done.countDown();
             }
         });
-        Dataset<byte[]> values = spark.readStream().format("kafka").option("kafka.bootstrap.servers", bootstrap)
+        DataStreamReader reader = spark.readStream().format("kafka").option("kafka.bootstrap.servers", bootstrap)
                 .option("subscribe", topic).option("startingOffsets", "earliest")
-                .option("maxOffsetsPerTrigger", perTrigger).load().select("value").as(Encoders.BINARY());
+                .option("maxOffsetsPerTrigger", perTrigger);
+        // The same consumer fetch sizes as the job's shipped configuration (kafka.consumer.* keys), so that both
+        // read the backlog alike.
+        Properties shipped = new Properties();
+        try (var in = Files.newBufferedReader(Path.of(args[5]))) {
+            shipped.load(in);
+        }
+        for (String key : shipped.stringPropertyNames()) {
+            if (key.startsWith("kafka.consumer.")) {
+                reader = reader.option("kafka." + key.substring("kafka.consumer.".length()), shipped.getProperty(key));
+            }
+        }
+        Dataset<byte[]> values = reader.load().select("value").as(Encoders.BINARY());
         Dataset<Tuple4<String, Integer, Integer, Long>> incidents = values.mapPartitions(
                 (MapPartitionsFunction<byte[], Tuple4<String, Integer, Integer, Long>>) StructuredTwin::parse,
                 Encoders.tuple(Encoders.STRING(), Encoders.INT(), Encoders.INT(), Encoders.LONG()));
