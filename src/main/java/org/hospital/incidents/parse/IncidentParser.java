@@ -161,7 +161,7 @@ public final class IncidentParser implements Serializable {
                 return "duplicate key '" + truncate(name) + "'";
             }
             if (slot < 0) {
-                reader.skipValue();
+                consumeValue(reader);
                 continue;
             }
             seenFields |= 1 << slot;
@@ -184,6 +184,37 @@ public final class IncidentParser implements Serializable {
             return "trailing content after the JSON object";
         }
         return fields;
+    }
+
+    /**
+     * Reads and discards one value of a field the record does not have, with the same strict checks as every
+     * other value. Gson's {@code skipValue} does not check the characters of the strings it skips, so a raw tab
+     * or NUL inside an unknown field passed although such a line is not JSON (RFC 8259 section 7). Depth is
+     * bounded by the reader's nesting limit. Duplicate names inside an unknown object are allowed, as RFC 8259
+     * allows them; only the record's own top-level keys must be unique.
+     */
+    private static void consumeValue(JsonReader reader) throws IOException {
+        switch (reader.peek()) {
+            case BEGIN_ARRAY -> {
+                reader.beginArray();
+                while (reader.hasNext()) {
+                    consumeValue(reader);
+                }
+                reader.endArray();
+            }
+            case BEGIN_OBJECT -> {
+                reader.beginObject();
+                while (reader.hasNext()) {
+                    reader.nextName();
+                    consumeValue(reader);
+                }
+                reader.endObject();
+            }
+            case STRING, NUMBER -> reader.nextString();
+            case BOOLEAN -> reader.nextBoolean();
+            case NULL -> reader.nextNull();
+            default -> throw new IllegalStateException("expected a value but was " + reader.peek());
+        }
     }
 
     private static Object toIncident(String[] fields) {
