@@ -15,6 +15,7 @@ import org.hospital.incidents.io.KafkaSource;
 import org.hospital.incidents.io.OutputSinks;
 import org.hospital.incidents.io.Utf8Lines;
 import org.hospital.incidents.model.SourcedLine;
+import org.hospital.incidents.parse.Pseudonymizer;
 import org.hospital.incidents.pipeline.GraphOutputs;
 import org.hospital.incidents.pipeline.IncidentGraph;
 
@@ -91,7 +92,8 @@ public final class ContextFactory {
             lines = lines == null ? kafkaLines : lines.union(kafkaLines);
         }
 
-        GraphOutputs outputs = IncidentGraph.build(lines, settings.graph());
+        GraphOutputs outputs = IncidentGraph.build(lines, settings.graph(),
+                new Pseudonymizer(settings.pseudonymKeyFile()));
         OutputSinks.attach(outputs, new BatchOutputWriter(settings.output(), 1));
         if (kafka != null) {
             KafkaSource.commitAfterOutputs(kafka);

@@ -1,5 +1,7 @@
 package org.hospital.incidents.app;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -8,6 +10,7 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.SparkConf;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
+import org.hospital.incidents.parse.Pseudonymizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * waits: for {@code --run-seconds} followed by a graceful stop, or until it is stopped (SIGTERM stops it
  * gracefully through {@code spark.streaming.stopGracefullyOnShutdown}).
  *
- * <p>Exit status: 0 after a normal stop, 1 when the stream failed, 2 for bad options, 3 when Kafka has deleted
+ * <p>Before anything else it checks the pseudonymisation key file, creating it when missing.
+ *
+ * <p>Exit status: 0 after a normal stop, 1 when the stream failed, 2 for bad options or an unreadable or empty key
+ * file, 3 when Kafka has deleted
  * records the checkpoint still has to read ({@link #EXIT_OFFSETS_DELETED}).
  */
 public final class IncidentStreamingApp {
@@ -172,6 +178,18 @@ public final class IncidentStreamingApp {
      * @throws InterruptedException when interrupted while waiting
      */
     public static int run(Settings settings, SparkConf conf) throws InterruptedException {
+        Path keyFile = Path.of(settings.pseudonymKeyFile());
+        try {
+            if (Pseudonymizer.ensureKeyFile(keyFile)) {
+                // The path only: the key itself is never logged.
+                LOG.info("Created the pseudonymisation key file {} ({} random bytes, owner read/write only). Keep "
+                        + "it: patient tokens depend on it, and a new key gives every patient a new token.",
+                        keyFile.toAbsolutePath(), Pseudonymizer.GENERATED_KEY_BYTES);
+            }
+        } catch (IOException e) {
+            System.err.println("incident-stream: " + Settings.PSEUDONYM_KEY_FILE + ": " + e.getMessage());
+            return 2;
+        }
         SparkConf sparkConf = ContextFactory.sparkConf(settings, conf);
         JavaStreamingContext ssc;
         try {

@@ -67,6 +67,9 @@ public final class Settings implements Serializable {
     /** Spark storage level of socket receiver blocks. */
     public static final String SOCKET_STORAGE_LEVEL = "socket.storage-level";
 
+    /** File whose bytes are the key of patientRef tokens (DESIGN.md "Pseudonymisation"); created when missing. */
+    public static final String PSEUDONYM_KEY_FILE = "pseudonym-key-file";
+
     /** Prefix of keys passed to the SparkConf. */
     public static final String SPARK_PREFIX = "spark.";
     /** Prefix of keys passed to the Kafka consumer. */
@@ -96,6 +99,7 @@ public final class Settings implements Serializable {
         defaults.put(WINDOW_CHECKPOINT_SECONDS, "");
         defaults.put(KAFKA_AUTO_OFFSET_RESET, "earliest");
         defaults.put(SOCKET_STORAGE_LEVEL, "MEMORY_AND_DISK_SER");
+        defaults.put(PSEUDONYM_KEY_FILE, "data/pseudonym.key");
         DEFAULTS = Collections.unmodifiableMap(defaults);
     }
 
@@ -110,6 +114,7 @@ public final class Settings implements Serializable {
     private final GraphSettings graph;
     private final String kafkaAutoOffsetReset;
     private final String socketStorageLevel;
+    private final String pseudonymKeyFile;
     private final Map<String, String> sparkConf;
     private final Map<String, String> kafkaConsumer;
 
@@ -180,6 +185,7 @@ public final class Settings implements Serializable {
         } catch (IllegalArgumentException e) {
             throw r.error(SOCKET_STORAGE_LEVEL, "unknown Spark storage level '" + socketStorageLevel + "'");
         }
+        pseudonymKeyFile = r.required(PSEUDONYM_KEY_FILE);
         sparkConf = r.prefixed(SPARK_PREFIX, false);
         kafkaConsumer = r.prefixed(KAFKA_CONSUMER_PREFIX, true);
         if (kafkaConsumer.containsKey("enable.auto.commit")) {
@@ -277,6 +283,11 @@ public final class Settings implements Serializable {
     }
 
     /** @return {@code spark.*} settings from the config file and flags, to apply unless already set */
+    /** @return path of the pseudonymisation key file (config key {@code pseudonym-key-file}) */
+    public String pseudonymKeyFile() {
+        return pseudonymKeyFile;
+    }
+
     public Map<String, String> sparkConf() {
         return Collections.unmodifiableMap(sparkConf);
     }

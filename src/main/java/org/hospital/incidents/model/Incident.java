@@ -7,8 +7,9 @@ import java.util.Objects;
 /**
  * One accepted patient-safety report (DESIGN.md "Incident record"), immutable.
  *
- * <p>{@code patientRef} and {@code description} are sensitive: they are kept so a downstream consumer may
- * use them, but {@link #toString()} redacts them and no output or alert of this application carries them.
+ * <p>The patient identifier never reaches this record in clear: the parser puts its keyed token here
+ * ({@code patientToken}, DESIGN.md "Pseudonymisation"). {@code description} is sensitive free text:
+ * {@link #toString()} redacts it, and no output or alert of the streaming job carries it.
  *
  * @param eventId unique report id, non-empty
  * @param occurredAt when the event occurred (UTC instant)
@@ -17,7 +18,7 @@ import java.util.Objects;
  * @param category AHRQ event category, {@link EventCategory#UNCLASSIFIED} when absent or unknown
  * @param reportType incident, near miss or unsafe condition
  * @param hospitalId optional hospital id, may be null
- * @param patientRef optional patient identifier (sensitive), may be null
+ * @param patientToken token of the report's {@code patientRef} ({@code Pseudonymizer}), or null when it had none
  * @param description optional free text (sensitive), may be null
  */
 public record Incident(
@@ -28,7 +29,7 @@ public record Incident(
         EventCategory category,
         ReportType reportType,
         String hospitalId,
-        String patientRef,
+        String patientToken,
         String description)
         implements Serializable {
 
@@ -44,13 +45,13 @@ public record Incident(
         Objects.requireNonNull(reportType, "reportType");
     }
 
-    /** Never prints {@code patientRef} or {@code description}: log lines must not carry patient data. */
+    /** Never prints {@code description} (nor the token): log lines must not carry patient data. */
     @Override
     public String toString() {
         return "Incident[eventId=" + eventId + ", occurredAt=" + occurredAt + ", wardId=" + wardId
                 + ", harmLevel=" + harmLevel.code() + ", category=" + category.code()
                 + ", reportType=" + reportType.code() + ", hospitalId=" + hospitalId
-                + ", patientRef=" + (patientRef == null ? "null" : "<redacted>")
+                + ", patientToken=" + (patientToken == null ? "null" : "<redacted>")
                 + ", description=" + (description == null ? "null" : "<redacted>") + "]";
     }
 }

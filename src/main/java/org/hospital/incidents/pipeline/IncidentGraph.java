@@ -17,6 +17,7 @@ import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.model.WardWindow;
 import org.hospital.incidents.model.WindowCounts;
 import org.hospital.incidents.parse.IncidentParser;
+import org.hospital.incidents.parse.Pseudonymizer;
 
 /**
  * Builds the incident DStream graph: a pure function of its input stream, creating no context, source or sink.
@@ -71,10 +72,13 @@ public final class IncidentGraph {
      *
      * @param lines raw input lines of every source, already unioned
      * @param settings window, slide, threshold and checkpoint parameters (seconds)
+     * @param pseudonymizer turns patientRef values into tokens; holds the key file's path, not the key, since the
+     *     graph is written to every checkpoint
      * @return the output streams; the caller attaches sinks to them
      */
-    public static GraphOutputs build(JavaDStream<SourcedLine> lines, GraphSettings settings) {
-        IncidentParser parser = new IncidentParser();
+    public static GraphOutputs build(JavaDStream<SourcedLine> lines, GraphSettings settings,
+            Pseudonymizer pseudonymizer) {
+        IncidentParser parser = new IncidentParser(pseudonymizer);
         // One pass per partition: parse, and keep only what the outputs need (see BatchSlice). Blank lines carry no
         // report: DESIGN.md says they are ignored, not rejected.
         JavaDStream<BatchSlice> slices = lines.transform((rdd, time) -> rdd.mapPartitions(

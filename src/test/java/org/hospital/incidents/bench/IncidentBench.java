@@ -37,6 +37,7 @@ import org.hospital.incidents.tools.CorpusGenerator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.hospital.incidents.testing.TestKeys;
 
 /**
  * {@code bin/incident-bench}: measures the streaming job on this machine, side by side in one run (DESIGN.md
@@ -229,7 +230,7 @@ public final class IncidentBench implements Callable<Integer> {
         for (String line : corpusChunk(7, smoke ? 20_000 : 200_000)) {
             lines.add(line.getBytes(StandardCharsets.UTF_8));
         }
-        IncidentParser parser = new IncidentParser();
+        IncidentParser parser = new IncidentParser(TestKeys.pseudonymizer());
         double best = 0;
         long checksum = 0;
         for (int round = 0; round < (smoke ? 3 : 8); round++) {

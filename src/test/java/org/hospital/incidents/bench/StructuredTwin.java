@@ -31,6 +31,7 @@ import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.ParseResult;
 import org.hospital.incidents.parse.IncidentParser;
 import scala.Tuple4;
+import org.hospital.incidents.testing.TestKeys;
 
 /**
  * The job's core written with Structured Streaming, for {@link IncidentBench}: the Kafka source, the job's own
@@ -122,7 +123,7 @@ public final class StructuredTwin {
     }
 
     private static Iterator<Tuple4<String, Integer, Integer, Long>> parse(Iterator<byte[]> values) {
-        IncidentParser parser = new IncidentParser();
+        IncidentParser parser = new IncidentParser(TestKeys.pseudonymizer());
         List<Tuple4<String, Integer, Integer, Long>> out = new ArrayList<>();
         while (values.hasNext()) {
             byte[] value = values.next();

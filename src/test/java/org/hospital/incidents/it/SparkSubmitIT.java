@@ -14,6 +14,11 @@ import org.hospital.incidents.testing.Scripts;
 import org.hospital.incidents.tools.CorpusGenerator.Corpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hospital.incidents.testing.TestFiles;
+import java.util.stream.Stream;
+import java.util.Arrays;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.Files;
 
 /**
  * The packaged application jar run through Spark's own SparkSubmit by {@code bin/incident-stream}, as a user runs
@@ -29,19 +34,60 @@ class SparkSubmitIT {
     @Test
     void applicationJarUnderSparkSubmitWritesExactOutputsAndNoPatientDataToTheConsole() throws Exception {
         Corpus corpus = Corpora.fresh(3003, 1200);
+        Path keyFile = temp.resolve("keys").resolve("pseudonym.key");
+        Path config = TestFiles.configWith(temp.resolve("app.properties"), "pseudonym-key-file=" + keyFile + "\n");
         Scripts.Result result;
         try (LineServer server = new LineServer(corpus.lines())) {
             result = Scripts.run(Map.of(), 240, "incident-stream", "--socket", "127.0.0.1:" + server.port(),
                     "--checkpoint", temp.resolve("checkpoint").toString(), "--output", temp.resolve("out").toString(),
-                    "--window-seconds", "4", "--slide-seconds", "2", "--run-seconds", "25");
+                    "--window-seconds", "4", "--slide-seconds", "2", "--run-seconds", "25",
+                    "--config", config.toString());
         }
         assertEquals(0, result.exitCode(), result.stderr());
+        // The key file was created: 32 random bytes, owner-only, said once in the log, and found nowhere else.
+        byte[] key = Files.readAllBytes(keyFile);
+        assertEquals(32, key.length);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
+        assertTrue((result.stdout() + result.stderr()).contains("Created the pseudonymisation key file " + keyFile),
+                result.stderr());
+        assertFalse(containsBytes(temp.resolve("checkpoint"), key), "the key is not in the checkpoint");
+        assertFalse(containsBytes(temp.resolve("out"), key), "the key is not in an output");
+        try (Stream<Path> files = Files.walk(temp.resolve("out"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertFalse(PATIENT_REF.matcher(Files.readString(file)).find(), "a patientRef in " + file);
+            }
+        }
         Corpora.assertOutputsMatch(new OutputFolder(temp.resolve("out")), corpus);
         assertTrue(result.stdout().contains("ALERT CRITICAL"), "alerts on the console");
         assertTrue(result.stdout().lines().anyMatch(l -> l.startsWith("batch ") && l.contains(" accepted, ")),
                 "a summary line per batch");
         assertFalse(PATIENT_REF.matcher(result.stdout() + result.stderr()).find(), "no patientRef on the console");
         assertFalse((result.stdout() + result.stderr()).contains("Patient found on floor"), "no description");
+    }
+
+    /** @return true when a file under {@code root} contains {@code needle} */
+    private static boolean containsBytes(Path root, byte[] needle) throws Exception {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                byte[] bytes = Files.readAllBytes(file);
+                for (int i = 0; i + needle.length <= bytes.length; i++) {
+                    if (Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void emptyKeyFileExitsTwoNamingIt() throws Exception {
+        Path keyFile = Files.createFile(temp.resolve("empty.key"));
+        Path config = TestFiles.configWith(temp.resolve("app.properties"), "pseudonym-key-file=" + keyFile + "\n");
+        Scripts.Result result = Scripts.run(Map.of(), 120, "incident-stream", "--socket", "127.0.0.1:9",
+                "--config", config.toString());
+        assertEquals(2, result.exitCode(), result.stderr());
+        assertTrue(result.stderr().contains("pseudonym key file is empty: " + keyFile), result.stderr());
     }
 
     @Test

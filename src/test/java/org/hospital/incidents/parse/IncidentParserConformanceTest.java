@@ -14,6 +14,7 @@ import org.hospital.incidents.model.ParseResult;
 import org.hospital.incidents.model.SourcedLine;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.hospital.incidents.testing.TestKeys;
 
 /**
  * The parser against a public JSON conformance suite: every must-accept ({@code y_}) and must-reject
@@ -27,7 +28,7 @@ class IncidentParserConformanceTest {
     private static final byte[] PREFIX = ("{\"eventId\":\"E-1\",\"occurredAt\":\"2026-11-21T08:15:30Z\","
             + "\"wardId\":\"ICU-2\",\"harmLevel\":\"none\",\"extra\":").getBytes(StandardCharsets.UTF_8);
 
-    private final IncidentParser parser = new IncidentParser();
+    private final IncidentParser parser = new IncidentParser(TestKeys.pseudonymizer());
 
     @TestFactory
     Stream<DynamicTest> mustAcceptCases() throws Exception {

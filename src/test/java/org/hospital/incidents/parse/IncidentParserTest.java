@@ -16,6 +16,7 @@ import org.hospital.incidents.model.SourcedLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.hospital.incidents.testing.TestKeys;
 
 class IncidentParserTest {
 
@@ -23,7 +24,7 @@ class IncidentParserTest {
             + "\"wardId\":\"ICU-2\",\"harmLevel\":\"severe\",\"category\":\"medication\",\"reportType\":\"near_miss\","
             + "\"hospitalId\":\"H1\",\"patientRef\":\"P-99\",\"description\":\"wrong dose\"}";
 
-    private final IncidentParser parser = new IncidentParser();
+    private final IncidentParser parser = new IncidentParser(TestKeys.pseudonymizer());
 
     private ParseResult parse(String line) {
         return parser.parse(new SourcedLine(line, "socket"), 5000L);
@@ -47,7 +48,8 @@ class IncidentParserTest {
         assertEquals(EventCategory.MEDICATION, incident.category());
         assertEquals(ReportType.NEAR_MISS, incident.reportType());
         assertEquals("H1", incident.hospitalId());
-        assertEquals("P-99", incident.patientRef());
+        assertEquals(new Pseudonymizer(TestKeys.file().toString()).token("P-99"), incident.patientToken());
+        assertEquals(32, incident.patientToken().length());
         assertEquals("wrong dose", incident.description());
     }
 
@@ -58,7 +60,7 @@ class IncidentParserTest {
         assertEquals(EventCategory.UNCLASSIFIED, incident.category());
         assertEquals(ReportType.INCIDENT, incident.reportType());
         assertNull(incident.hospitalId());
-        assertNull(incident.patientRef());
+        assertNull(incident.patientToken());
     }
 
     @ParameterizedTest
@@ -258,5 +260,37 @@ class IncidentParserTest {
         assertTrue(fast > 2_000, "the fast path answered " + fast + " times");
         assertNull(IncidentParser.fastInstant("2026-12-31T23:59:60Z"), "leap second left to java.time");
         assertNull(IncidentParser.fastInstant("2023-02-29T00:00:00Z"), "invalid date left to java.time");
+    }
+
+    /** RFC 4231 test case 1: HMAC-SHA256(0x0b x 20, "Hi There") = b0344c61d8db38535ca8afceaf0bf12b881dc200…. */
+    @Test
+    void patientTokenIsTheFirst32HexOfHmacSha256WithTheFileKey() {
+        assertEquals("b0344c61d8db38535ca8afceaf0bf12b", TestKeys.pseudonymizer().token("Hi There"));
+        Incident incident = parse("{\"eventId\":\"E-9\",\"occurredAt\":\"2026-11-21T08:15:30Z\",\"wardId\":\"W1\","
+                + "\"harmLevel\":\"none\",\"patientRef\":\"Hi There\"}").incident();
+        assertEquals("b0344c61d8db38535ca8afceaf0bf12b", incident.patientToken());
+        assertFalse(incident.toString().contains("b0344c61"), "no token in log lines either");
+    }
+
+    /**
+     * Lines rejected for ordinary mistakes keep no patient data: the patientRef value (string, number, or cut off
+     * at the end of the line) becomes its token, the description becomes "<redacted>".
+     */
+    @Test
+    void rejectedLinesKeepNoPatientData() {
+        String token = "b0344c61d8db38535ca8afceaf0bf12b";
+        String head = "{\"eventId\":\"E\",\"occurredAt\":\"2026-11-21T08:15:30Z\",\"wardId\":\"W\",";
+        assertEquals(head + "\"harmLevel\":\"Severe\",\"patientRef\":\"" + token + "\",\"description\":\"<redacted>\"}",
+                parse(head + "\"harmLevel\":\"Severe\",\"patientRef\":\"Hi There\","
+                        + "\"description\":\"fell \\\"hard\\\" in bay 4\"}").rejection().line());
+        String number = "{\"eventId\":\"E\",\"occurredAt\":\"2026-11-21 08:15\",\"wardId\":\"W\","
+                + "\"harmLevel\":\"mild\",";
+        assertEquals(number + "\"patientRef\" : \"" + TestKeys.pseudonymizer().token("123456") + "\"}",
+                parse(number + "\"patientRef\" : 123456}").rejection().line());
+        assertEquals("{\"eventId\":\"E\",\"patientRef\":\"" + token + "\",\"description\":\"<redacted>\"",
+                parse("{\"eventId\":\"E\",\"patientRef\":\"Hi There\",\"description\":\"cut off mid").rejection()
+                        .line());
+        assertEquals("{'patientRef':\"" + token + "\",'description':\"<redacted>\"}",
+                parse("{'patientRef':'Hi There','description':'x'}").rejection().line(), "single quotes too");
     }
 }
