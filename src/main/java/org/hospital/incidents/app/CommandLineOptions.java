@@ -39,6 +39,10 @@ public final class CommandLineOptions {
             description = "Output root, local path or hdfs://... (default data/out).")
     String output;
 
+    @Option(names = "--archive", paramLabel = "URI",
+            description = "Archive of every line received, local path or hdfs://..., or none (default data/archive).")
+    String archive;
+
     @Option(names = "--batch-seconds", paramLabel = "N", description = "Batch interval (default 1).")
     String batchSeconds;
 
@@ -94,6 +98,7 @@ public final class CommandLineOptions {
         put(flags, Settings.GROUP_ID, groupId);
         put(flags, Settings.CHECKPOINT, checkpoint);
         put(flags, Settings.OUTPUT, output);
+        put(flags, Settings.ARCHIVE, archive);
         put(flags, Settings.BATCH_SECONDS, batchSeconds);
         put(flags, Settings.WINDOW_SECONDS, windowSeconds);
         put(flags, Settings.SLIDE_SECONDS, slideSeconds);

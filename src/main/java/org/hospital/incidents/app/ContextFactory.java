@@ -10,6 +10,7 @@ import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaInputDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
 import org.hospital.incidents.io.BatchOutputWriter;
+import org.hospital.incidents.io.CodecArchiveEncoder;
 import org.hospital.incidents.io.HadoopConfs;
 import org.hospital.incidents.io.KafkaSource;
 import org.hospital.incidents.io.OutputSinks;
@@ -92,9 +93,12 @@ public final class ContextFactory {
             lines = lines == null ? kafkaLines : lines.union(kafkaLines);
         }
 
+        CodecArchiveEncoder archive = settings.archive() == null ? null
+                : new CodecArchiveEncoder(settings.archiveCodec());
         GraphOutputs outputs = IncidentGraph.build(lines, settings.graph(),
-                new Pseudonymizer(settings.pseudonymKeyFile()));
-        OutputSinks.attach(outputs, new BatchOutputWriter(settings.output(), 1));
+                new Pseudonymizer(settings.pseudonymKeyFile()), archive);
+        OutputSinks.attach(outputs, new BatchOutputWriter(settings.output(), settings.archive(),
+                archive == null ? null : archive.extension(), 1));
         if (kafka != null) {
             KafkaSource.commitAfterOutputs(kafka);
         }

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.SparkConf;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
+import org.hospital.incidents.io.BatchOutputWriter;
 import org.hospital.incidents.parse.Pseudonymizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -191,6 +192,14 @@ public final class IncidentStreamingApp {
             return 2;
         }
         SparkConf sparkConf = ContextFactory.sparkConf(settings, conf);
+        if (settings.archive() != null) {
+            try {
+                BatchOutputWriter.checkWritable(settings.archive(), ContextFactory.hadoopConf(sparkConf));
+            } catch (IOException | RuntimeException e) {
+                System.err.println("incident-stream: --archive: cannot write to " + settings.archive() + ": " + e);
+                return 2;
+            }
+        }
         JavaStreamingContext ssc;
         try {
             ssc = JavaStreamingContext.getOrCreate(settings.checkpoint(),

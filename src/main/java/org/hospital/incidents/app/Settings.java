@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.spark.storage.StorageLevel;
+import org.hospital.incidents.io.CodecArchiveEncoder;
 import org.hospital.incidents.pipeline.GraphSettings;
 
 /**
@@ -67,6 +68,11 @@ public final class Settings implements Serializable {
     /** Spark storage level of socket receiver blocks. */
     public static final String SOCKET_STORAGE_LEVEL = "socket.storage-level";
 
+    /** Key of {@code --archive}: root of the archive of every line received, or {@code none}. */
+    public static final String ARCHIVE = "archive";
+    /** Hadoop codec of the archive's part files. */
+    public static final String ARCHIVE_CODEC = "archive.codec";
+
     /** File whose bytes are the key of patientRef tokens (DESIGN.md "Pseudonymisation"); created when missing. */
     public static final String PSEUDONYM_KEY_FILE = "pseudonym-key-file";
 
@@ -100,6 +106,8 @@ public final class Settings implements Serializable {
         defaults.put(KAFKA_AUTO_OFFSET_RESET, "earliest");
         defaults.put(SOCKET_STORAGE_LEVEL, "MEMORY_AND_DISK_SER");
         defaults.put(PSEUDONYM_KEY_FILE, "data/pseudonym.key");
+        defaults.put(ARCHIVE, "data/archive");
+        defaults.put(ARCHIVE_CODEC, "gzip");
         DEFAULTS = Collections.unmodifiableMap(defaults);
     }
 
@@ -115,6 +123,8 @@ public final class Settings implements Serializable {
     private final String kafkaAutoOffsetReset;
     private final String socketStorageLevel;
     private final String pseudonymKeyFile;
+    private final String archive;
+    private final String archiveCodec;
     private final Map<String, String> sparkConf;
     private final Map<String, String> kafkaConsumer;
 
@@ -186,6 +196,13 @@ public final class Settings implements Serializable {
             throw r.error(SOCKET_STORAGE_LEVEL, "unknown Spark storage level '" + socketStorageLevel + "'");
         }
         pseudonymKeyFile = r.required(PSEUDONYM_KEY_FILE);
+        String archiveRoot = r.required(ARCHIVE);
+        archive = "none".equals(archiveRoot) ? null : archiveRoot;
+        archiveCodec = r.text(ARCHIVE_CODEC);
+        if (!CodecArchiveEncoder.CODECS.contains(archiveCodec)) {
+            throw r.error(ARCHIVE_CODEC, "expected one of " + CodecArchiveEncoder.CODECS + ", got '" + archiveCodec
+                    + "'");
+        }
         sparkConf = r.prefixed(SPARK_PREFIX, false);
         kafkaConsumer = r.prefixed(KAFKA_CONSUMER_PREFIX, true);
         if (kafkaConsumer.containsKey("enable.auto.commit")) {
@@ -283,6 +300,16 @@ public final class Settings implements Serializable {
     }
 
     /** @return {@code spark.*} settings from the config file and flags, to apply unless already set */
+    /** @return the archive root (local path or Hadoop URI), or null when {@code --archive none} */
+    public String archive() {
+        return archive;
+    }
+
+    /** @return Hadoop codec name of the archive ({@code gzip} or {@code bzip2}) */
+    public String archiveCodec() {
+        return archiveCodec;
+    }
+
     /** @return path of the pseudonymisation key file (config key {@code pseudonym-key-file}) */
     public String pseudonymKeyFile() {
         return pseudonymKeyFile;

@@ -32,7 +32,9 @@ public final class BatchLedger {
         /** CRITICAL alerts. */
         CRITICAL_ALERTS("alerts", "part-critical"),
         /** SURGE alerts. */
-        SURGE_ALERTS("alerts", "part-surge");
+        SURGE_ALERTS("alerts", "part-surge"),
+        /** Archive entries: under {@code --archive}, {@code date=YYYY-MM-DD/batch-<millis>/part-NNNNN.gz}. */
+        ARCHIVE("archive", "part");
 
         private final String folder;
         private final String partPrefix;

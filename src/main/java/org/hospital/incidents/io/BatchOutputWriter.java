@@ -1,16 +1,21 @@
 package org.hospital.incidents.io;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
+import java.io.OutputStream;
 import java.io.Serializable;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -18,6 +23,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -49,19 +55,29 @@ public final class BatchOutputWriter implements Serializable {
 
     private static final BatchLedger.Output[] OUTPUTS = BatchLedger.Output.values();
 
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
+
     private final String root;
+    private final String archiveRoot;
+    private final String archiveExtension;
     private final int writeTasks;
 
     /**
      * @param root output root, local path or Hadoop URI (the {@code --output} option)
+     * @param archiveRoot archive root ({@code --archive}), or null when the archive is off
+     * @param archiveExtension file extension of the archive's codec, e.g. {@code .gz} (null without archive)
      * @param writeTasks tasks (and so at most files per output and batch) that write a batch; 1 keeps one file
      *     per output and batch, which suits the small outputs (HDFS dislikes thousands of tiny files)
      */
-    public BatchOutputWriter(String root, int writeTasks) {
+    public BatchOutputWriter(String root, String archiveRoot, String archiveExtension, int writeTasks) {
         if (writeTasks < 1) {
             throw new IllegalArgumentException("writeTasks must be >= 1: " + writeTasks);
         }
         this.root = root;
+        this.archiveRoot = archiveRoot;
+        this.archiveExtension = archiveExtension == null ? "" : archiveExtension;
         this.writeTasks = writeTasks;
     }
 
@@ -76,15 +92,22 @@ public final class BatchOutputWriter implements Serializable {
      */
     public Written write(JavaRDD<OutputRecord> records, long batchTimeMillis, Configuration hadoopConf)
             throws IOException {
-        Path jobDir = new Path(new Path(root, "_tmp"), "batch-" + batchTimeMillis + "-" + UUID.randomUUID());
+        String job = "batch-" + batchTimeMillis + "-" + UUID.randomUUID();
+        Path jobDir = new Path(new Path(root, "_tmp"), job);
         FileSystem fs = fileSystem(jobDir, hadoopConf);
         // Made here so the tasks need not create folders; they take their Hadoop configuration from their own
         // Spark environment rather than from the closure (HadoopConfs#forThisApplication).
-        mkdirs(fs, jobDir);
+        mkdirs(fs, jobDir, false);
+        Path archiveJobDir = archiveRoot == null ? null : new Path(new Path(archiveRoot, "_tmp"), job);
+        FileSystem archiveFs = archiveJobDir == null ? null : fileSystem(archiveJobDir, hadoopConf);
+        if (archiveJobDir != null) {
+            mkdirs(archiveFs, archiveJobDir, true);
+        }
         String jobDirName = jobDir.toString();
+        String archiveJobDirName = archiveJobDir == null ? null : archiveJobDir.toString();
         JavaRDD<OutputRecord> input = records.getNumPartitions() > writeTasks ? records.coalesce(writeTasks) : records;
         List<TaskFiles> tasks = input.mapPartitionsWithIndex((index, it) ->
-                List.of(writePartition(index, it, jobDirName)).iterator(), false).collect();
+                List.of(writePartition(index, it, jobDirName, archiveJobDirName)).iterator(), false).collect();
 
         long[] counts = new long[OUTPUTS.length];
         List<List<String>> console = new ArrayList<>();
@@ -103,26 +126,36 @@ public final class BatchOutputWriter implements Serializable {
         }
         for (BatchLedger.Output output : OUTPUTS) {
             if (output.folder() != null && counts[output.ordinal()] > 0) {
-                commit(fs, output, batchTimeMillis, tasks);
+                boolean archive = output == BatchLedger.Output.ARCHIVE;
+                commit(archive ? archiveFs : fs, output, batchTimeMillis, tasks);
             }
         }
         fs.delete(jobDir, true);
+        if (archiveJobDir != null) {
+            archiveFs.delete(archiveJobDir, true);
+        }
         return new Written(counts, console);
     }
 
     private void commit(FileSystem fs, BatchLedger.Output output, long batchTimeMillis, List<TaskFiles> tasks)
             throws IOException {
-        Path target = batchFolder(output.folder(), batchTimeMillis);
-        mkdirs(fs, target);
+        boolean archive = output == BatchLedger.Output.ARCHIVE;
+        if (archive && archiveRoot == null) {
+            throw new IllegalStateException("archive entries but no archive root");
+        }
+        Path target = archive ? archiveFolder(batchTimeMillis) : batchFolder(output.folder(), batchTimeMillis);
+        String suffix = archive ? archiveExtension : "";
+        mkdirs(fs, target, archive);
         // Exactly this writer's names: "part-00000" must not match "part-critical-00000" in the alerts folder.
-        Pattern mine = Pattern.compile(Pattern.quote(output.partPrefix()) + "-\\d{5}");
+        Pattern mine = Pattern.compile(Pattern.quote(output.partPrefix()) + "-\\d{5}" + Pattern.quote(suffix));
         for (FileStatus old : fs.listStatus(target, path -> mine.matcher(path.getName()).matches())) {
             fs.delete(old.getPath(), false);
         }
         for (TaskFiles task : tasks) {
             String file = task.files[output.ordinal()];
             if (file != null) {
-                Path destination = new Path(target, String.format("%s-%05d", output.partPrefix(), task.index));
+                Path destination = new Path(target, String.format("%s-%05d%s", output.partPrefix(), task.index,
+                        suffix));
                 if (!fs.rename(new Path(file), destination)) {
                     throw new IOException("could not move " + file + " to " + destination);
                 }
@@ -131,31 +164,35 @@ public final class BatchOutputWriter implements Serializable {
     }
 
     /** Runs in a task: one file per output that has lines, named by the task attempt. */
-    private static TaskFiles writePartition(int index, Iterator<OutputRecord> records, String jobDir)
-            throws IOException {
+    private static TaskFiles writePartition(int index, Iterator<OutputRecord> records, String jobDir,
+            String archiveJobDir) throws IOException {
         TaskFiles result = new TaskFiles(index);
-        Writer[] writers = new Writer[OUTPUTS.length];
+        OutputStream[] streams = new OutputStream[OUTPUTS.length];
         long attempt = TaskContext.get() == null ? 0 : TaskContext.get().taskAttemptId();
-        Path dir = new Path(jobDir);
-        FileSystem fs = fileSystem(dir, HadoopConfs.forThisApplication());
         try {
             while (records.hasNext()) {
                 OutputRecord record = records.next();
                 int i = record.output().ordinal();
                 result.counts[i] += record.count();
-                if (record.line() == null) {
+                if (record.line() == null && record.bytes() == null) {
                     continue;
                 }
-                if (writers[i] == null) {
+                if (streams[i] == null) {
+                    boolean archive = record.output() == BatchLedger.Output.ARCHIVE;
+                    Path dir = new Path(archive ? archiveJobDir : jobDir);
+                    FileSystem fs = fileSystem(dir, HadoopConfs.forThisApplication());
                     Path file = new Path(dir, record.output().name() + "-task-" + index + "-" + attempt);
                     // This overload passes no permission: on local disk, one with a permission forks chmod.
-                    writers[i] = new BufferedWriter(new OutputStreamWriter(fs.create(file, false, 1 << 16,
-                            fs.getDefaultReplication(file), fs.getDefaultBlockSize(file), null),
-                            StandardCharsets.UTF_8), 1 << 16);
+                    streams[i] = new BufferedOutputStream(fs.create(file, false, 1 << 16,
+                            fs.getDefaultReplication(file), fs.getDefaultBlockSize(file), null), 1 << 16);
                     result.files[i] = file.toString();
                 }
-                writers[i].write(record.line());
-                writers[i].write('\n');
+                if (record.bytes() != null) {
+                    streams[i].write(record.bytes());
+                } else {
+                    streams[i].write(record.line().getBytes(StandardCharsets.UTF_8));
+                    streams[i].write('\n');
+                }
                 if (record.console() != null && result.console[i].length < MAX_CONSOLE_LINES) {
                     String[] grown = Arrays.copyOf(result.console[i], result.console[i].length + 1);
                     grown[grown.length - 1] = record.console();
@@ -164,10 +201,10 @@ public final class BatchOutputWriter implements Serializable {
             }
         } finally {
             IOException failure = null;
-            for (Writer writer : writers) {
-                if (writer != null) {
+            for (OutputStream stream : streams) {
+                if (stream != null) {
                     try {
-                        writer.close();
+                        stream.close();
                     } catch (IOException e) {
                         failure = e;
                     }
@@ -202,14 +239,46 @@ public final class BatchOutputWriter implements Serializable {
      *
      * @param fs from {@link #fileSystem}
      * @param folder the folder
+     * @param ownerOnly create missing folders with mode 0700 (the archive: DESIGN.md)
      * @throws IOException when it cannot be created
      */
-    static void mkdirs(FileSystem fs, Path folder) throws IOException {
+    static void mkdirs(FileSystem fs, Path folder, boolean ownerOnly) throws IOException {
         if (fs instanceof RawLocalFileSystem local) {
-            Files.createDirectories(local.pathToFile(folder).toPath());
-        } else if (!fs.mkdirs(folder)) {
+            java.nio.file.Path path = local.pathToFile(folder).toPath();
+            if (ownerOnly) {
+                Files.createDirectories(path, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            } else {
+                Files.createDirectories(path);
+            }
+        } else if (!(ownerOnly ? fs.mkdirs(folder, new FsPermission((short) 0700)) : fs.mkdirs(folder))) {
             throw new IOException("could not create folder " + folder);
         }
+    }
+
+    /**
+     * Makes sure the archive root can be written: creates it (owner-only) and a probe file in it, then deletes the
+     * probe. Called at start-up, so a bad {@code --archive} fails the start instead of the first batch.
+     *
+     * @param archiveRoot the archive root URI
+     * @param conf Hadoop configuration
+     * @throws IOException with the file system's reason when it cannot be written
+     */
+    public static void checkWritable(String archiveRoot, Configuration conf) throws IOException {
+        Path rootPath = new Path(archiveRoot);
+        FileSystem fs = fileSystem(rootPath, conf);
+        mkdirs(fs, rootPath, true);
+        Path probe = new Path(rootPath, "_write-probe-" + UUID.randomUUID());
+        fs.create(probe, false, 4096, fs.getDefaultReplication(probe), fs.getDefaultBlockSize(probe), null).close();
+        fs.delete(probe, false);
+    }
+
+    /**
+     * @param batchTimeMillis batch time, epoch millis
+     * @return {@code <archive>/date=<UTC date of the batch time>/batch-<batchTimeMillis>}
+     */
+    public Path archiveFolder(long batchTimeMillis) {
+        return new Path(new Path(archiveRoot, "date=" + DAY.format(Instant.ofEpochMilli(batchTimeMillis))),
+                "batch-" + batchTimeMillis);
     }
 
     /**

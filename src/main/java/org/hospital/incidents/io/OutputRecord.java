@@ -13,8 +13,9 @@ import java.io.Serializable;
  * @param line the JSON line, or null for a pure count
  * @param console what to print on the console for this line (alerts), or null
  * @param count records this item stands for: 1 for a line, any number for a count
+ * @param bytes already encoded content written as it is (the compressed archive entries of a partition), or null
  */
-public record OutputRecord(BatchLedger.Output output, String line, String console, long count)
+public record OutputRecord(BatchLedger.Output output, String line, String console, long count, byte[] bytes)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -25,7 +26,7 @@ public record OutputRecord(BatchLedger.Output output, String line, String consol
      * @return a line item
      */
     public static OutputRecord line(BatchLedger.Output output, String line) {
-        return new OutputRecord(output, line, null, 1);
+        return new OutputRecord(output, line, null, 1, null);
     }
 
     /**
@@ -35,7 +36,7 @@ public record OutputRecord(BatchLedger.Output output, String line, String consol
      * @return a line item that is also shown on the console
      */
     public static OutputRecord shown(BatchLedger.Output output, String line, String console) {
-        return new OutputRecord(output, line, console, 1);
+        return new OutputRecord(output, line, console, 1, null);
     }
 
     /**
@@ -44,6 +45,16 @@ public record OutputRecord(BatchLedger.Output output, String line, String consol
      * @return a count item
      */
     public static OutputRecord count(BatchLedger.Output output, long count) {
-        return new OutputRecord(output, null, null, count);
+        return new OutputRecord(output, null, null, count, null);
+    }
+
+    /**
+     * @param output an output written as bytes
+     * @param bytes encoded content, appended to the task's file as it is
+     * @param count records the bytes hold
+     * @return a bytes item
+     */
+    public static OutputRecord bytes(BatchLedger.Output output, byte[] bytes, long count) {
+        return new OutputRecord(output, null, null, count, bytes);
     }
 }

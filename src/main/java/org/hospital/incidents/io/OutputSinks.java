@@ -1,6 +1,7 @@
 package org.hospital.incidents.io;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.streaming.Time;
@@ -14,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * console, and a one-line summary per batch.
  *
  * <p>Spark jobs per batch: one that writes every output produced each batch interval (rejected lines, ward
- * totals, CRITICAL alerts, and the accepted count), and on slide batches a second one for the window outputs
- * (ward windows, SURGE alerts). DStreams of different slide intervals cannot be unioned, hence two. Each job is
- * a {@link BatchOutputWriter} run over the union of its outputs' records.
+ * totals, CRITICAL alerts, the archive and the accepted count), and on slide batches a second one for the window
+ * outputs (ward windows, SURGE alerts). DStreams of different slide intervals cannot be unioned, hence two. Each
+ * job is a {@link BatchOutputWriter} run over the union of its outputs' records.
  *
  * <p>Output operations run in the order they are registered; the summary comes last, so when it runs every
  * output of the batch has been written (or has failed and been recorded in the {@link BatchLedger}).
@@ -53,7 +54,12 @@ public final class OutputSinks {
                         .map(t -> OutputRecord.line(BatchLedger.Output.WARD_TOTALS, JsonCodec.wardTotal(t))))
                 .union(outputs.criticalAlerts().map(a -> OutputRecord.shown(BatchLedger.Output.CRITICAL_ALERTS,
                         JsonCodec.alert(a), a.message())))
-                .union(outputs.acceptedCounts().map(n -> OutputRecord.count(BatchLedger.Output.INCIDENTS, n)));
+                .union(outputs.acceptedCounts().map(n -> OutputRecord.count(BatchLedger.Output.INCIDENTS, n)))
+                // The archive's entries, compressed by the parsing tasks; written by the same job, before the
+                // Kafka offsets of the batch are committed.
+                .union(outputs.slices().flatMap(slice -> slice.archive() == null ? Collections.emptyIterator()
+                        : List.of(OutputRecord.bytes(BatchLedger.Output.ARCHIVE, slice.archive(), slice.archived()))
+                                .iterator()));
         writeEachBatch(everyBatch, writer);
         JavaDStream<OutputRecord> everySlide = outputs.wardWindows()
                 .map(w -> OutputRecord.line(BatchLedger.Output.WARD_WINDOWS, JsonCodec.wardWindow(w)))

@@ -28,6 +28,8 @@ public final class BatchSlice implements Serializable {
     private final ArrayList<Rejection> rejections = new ArrayList<>();
     private final ArrayList<Incident> critical = new ArrayList<>();
     private long accepted;
+    private byte[] archive;
+    private long archived;
 
     /**
      * Counts an accepted incident.
@@ -46,6 +48,25 @@ public final class BatchSlice implements Serializable {
     /** @param rejection a rejected line, kept whole for the {@code rejected} output */
     public void reject(Rejection rejection) {
         rejections.add(rejection);
+    }
+
+    /**
+     * @param compressed the partition's archive entries, compressed (null when the archive is off or empty)
+     * @param entries how many entries they hold
+     */
+    public void archive(byte[] compressed, long entries) {
+        this.archive = compressed;
+        this.archived = entries;
+    }
+
+    /** @return the partition's archive entries, compressed, or null */
+    public byte[] archive() {
+        return archive;
+    }
+
+    /** @return archive entries in {@link #archive()} */
+    public long archived() {
+        return archived;
     }
 
     /** @return accepted incidents in the slice */

@@ -3,6 +3,7 @@ package org.hospital.incidents.parse;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.StringReader;
@@ -111,8 +112,24 @@ public final class IncidentParser implements Serializable {
      * @return accepted incident or rejection; never null
      */
     public ParseResult parse(SourcedLine input, long batchTimeMillis) {
+        return parse(input, batchTimeMillis, null);
+    }
+
+    /**
+     * Parses a line, and renders an accepted report as the archive keeps it (DESIGN.md "Archive"): one JSON object
+     * with every input field the line had, in its order, unknown ones included; {@code category} normalised and
+     * {@code reportedCategory} (the value received, or null) beside it; {@code patientToken} instead of
+     * {@code patientRef}. Rendered while reading, so the line is read once.
+     *
+     * @param input the raw line and its source label
+     * @param batchTimeMillis batch time the line belongs to, epoch millis (copied into a rejection)
+     * @param archived receives the rendering when not null; holds a partial object when the line is rejected, so
+     *     give a fresh writer per line and keep its text only for an accepted result
+     * @return accepted incident or rejection; never null
+     */
+    public ParseResult parse(SourcedLine input, long batchTimeMillis, JsonWriter archived) {
         String line = input.line();
-        Object outcome = input.encodingError() != null ? input.encodingError() : parseLine(line);
+        Object outcome = input.encodingError() != null ? input.encodingError() : parseLine(line, archived);
         if (outcome instanceof Incident incident) {
             return ParseResult.accepted(incident);
         }
@@ -229,7 +246,7 @@ public final class IncidentParser implements Serializable {
     }
 
     /** @return an {@link Incident}, or a String reason */
-    private Object parseLine(String line) {
+    private Object parseLine(String line, JsonWriter archived) {
         if (line == null) {
             return "line is null";
         }
@@ -238,7 +255,7 @@ public final class IncidentParser implements Serializable {
         }
         String[] fields;
         try {
-            Object read = readTopLevelObject(line);
+            Object read = readTopLevelObject(line, archived);
             if (read instanceof String reason) {
                 return reason;
             }
@@ -256,7 +273,7 @@ public final class IncidentParser implements Serializable {
      *
      * @return the known string fields by {@link #slot} (null = absent or JSON null), or a String reason
      */
-    private static Object readTopLevelObject(String line) throws IOException {
+    private Object readTopLevelObject(String line, JsonWriter archived) throws IOException {
         JsonReader reader = new JsonReader(new StringReader(line));
         reader.setStrictness(Strictness.STRICT);
         reader.setNestingLimit(MAX_NESTING);
@@ -265,6 +282,9 @@ public final class IncidentParser implements Serializable {
             return "not a JSON object (found " + describe(first) + ")";
         }
         reader.beginObject();
+        if (archived != null) {
+            archived.beginObject();
+        }
         String[] fields = new String[STRING_FIELDS.length];
         int seenFields = 0;
         Set<String> seenOthers = null;
@@ -285,20 +305,37 @@ public final class IncidentParser implements Serializable {
                 return "duplicate key '" + truncate(name) + "'";
             }
             if (slot < 0) {
-                consumeValue(reader);
+                if (archived != null) {
+                    archived.name(name);
+                    copyValue(reader, archived);
+                } else {
+                    consumeValue(reader);
+                }
                 continue;
             }
             seenFields |= 1 << slot;
             JsonToken token = reader.peek();
             if (token == JsonToken.STRING) {
                 fields[slot] = reader.nextString();
+                if (archived != null) {
+                    archive(archived, name, fields[slot]);
+                }
             } else if (token == JsonToken.NULL) {
                 reader.nextNull();
+                if (archived != null) {
+                    archive(archived, name, null);
+                }
             } else {
                 return "field '" + name + "' must be a string, found " + describe(token);
             }
         }
         reader.endObject();
+        if (archived != null) {
+            if ((seenFields & (1 << slot(CATEGORY))) == 0) {
+                archive(archived, CATEGORY, null);
+            }
+            archived.endObject();
+        }
         try {
             if (reader.peek() != JsonToken.END_DOCUMENT) {
                 return "trailing content after the JSON object";
@@ -308,6 +345,52 @@ public final class IncidentParser implements Serializable {
             return "trailing content after the JSON object";
         }
         return fields;
+    }
+
+    /** Writes one of the record's own fields as the archive keeps it (see the three-argument parse). */
+    private void archive(JsonWriter archived, String name, String value) throws IOException {
+        switch (name) {
+            case PATIENT_REF -> archived.name("patientToken").value(value == null ? null : pseudonymizer.token(value));
+            case CATEGORY -> {
+                archived.name(CATEGORY).value(EventCategory.fromCode(value).code());
+                archived.name("reportedCategory").value(value);
+            }
+            default -> archived.name(name).value(value);
+        }
+    }
+
+    /** Copies one value of an unknown field to the archive, with the strict checks of {@link #consumeValue}. */
+    private static void copyValue(JsonReader reader, JsonWriter archived) throws IOException {
+        switch (reader.peek()) {
+            case BEGIN_ARRAY -> {
+                reader.beginArray();
+                archived.beginArray();
+                while (reader.hasNext()) {
+                    copyValue(reader, archived);
+                }
+                reader.endArray();
+                archived.endArray();
+            }
+            case BEGIN_OBJECT -> {
+                reader.beginObject();
+                archived.beginObject();
+                while (reader.hasNext()) {
+                    archived.name(reader.nextName());
+                    copyValue(reader, archived);
+                }
+                reader.endObject();
+                archived.endObject();
+            }
+            case STRING -> archived.value(reader.nextString());
+            // The number's own text: no rounding through a double.
+            case NUMBER -> archived.jsonValue(reader.nextString());
+            case BOOLEAN -> archived.value(reader.nextBoolean());
+            case NULL -> {
+                reader.nextNull();
+                archived.nullValue();
+            }
+            default -> throw new IllegalStateException("expected a value but was " + reader.peek());
+        }
     }
 
     /**

@@ -5,6 +5,9 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Durations;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.util.Iterator;
 import java.util.List;
 import org.hospital.incidents.model.Alert;
@@ -47,22 +50,38 @@ public final class IncidentGraph {
      *
      * @param lines the partition's lines
      * @param parser the parser
+     * @param archive encodes every non-blank line for the archive, or null when the archive is off
      * @param batchTimeMillis batch time, epoch millis
      * @return the partition's slice: per-ward counts, rejections, CRITICAL incidents ({@link AlertRules#isCritical})
+     *     and the compressed archive entries
+     * @throws IOException from the archive's codec
      */
-    static BatchSlice slice(Iterator<SourcedLine> lines, IncidentParser parser, long batchTimeMillis) {
+    static BatchSlice slice(Iterator<SourcedLine> lines, IncidentParser parser, ArchiveEncoder archive,
+            long batchTimeMillis) throws IOException {
         BatchSlice slice = new BatchSlice();
+        ArchiveEncoder.Part part = archive == null ? null : archive.newPart(batchTimeMillis);
         while (lines.hasNext()) {
             SourcedLine line = lines.next();
             if (line.line() == null || line.line().isBlank()) {
                 continue;
             }
-            ParseResult result = parser.parse(line, batchTimeMillis);
+            StringWriter rendered = part == null ? null : new StringWriter(line.line().length() + 64);
+            ParseResult result = parser.parse(line, batchTimeMillis,
+                    rendered == null ? null : new JsonWriter(rendered));
             if (result.isAccepted()) {
                 slice.accept(result.incident(), AlertRules.isCritical(result.incident()));
+                if (part != null) {
+                    part.accepted(line.source(), rendered.toString());
+                }
             } else {
                 slice.reject(result.rejection());
+                if (part != null) {
+                    part.rejected(line.source(), result.rejection().reason(), line.line());
+                }
             }
+        }
+        if (part != null) {
+            slice.archive(part.finish(), part.entries());
         }
         return slice;
     }
@@ -74,15 +93,17 @@ public final class IncidentGraph {
      * @param settings window, slide, threshold and checkpoint parameters (seconds)
      * @param pseudonymizer turns patientRef values into tokens; holds the key file's path, not the key, since the
      *     graph is written to every checkpoint
+     * @param archive encodes every line for the archive (DESIGN.md "Archive"), or null when the archive is off;
+     *     the entries travel in the slices ({@link BatchSlice#archive()}) to whoever writes them
      * @return the output streams; the caller attaches sinks to them
      */
     public static GraphOutputs build(JavaDStream<SourcedLine> lines, GraphSettings settings,
-            Pseudonymizer pseudonymizer) {
+            Pseudonymizer pseudonymizer, ArchiveEncoder archive) {
         IncidentParser parser = new IncidentParser(pseudonymizer);
         // One pass per partition: parse, and keep only what the outputs need (see BatchSlice). Blank lines carry no
         // report: DESIGN.md says they are ignored, not rejected.
         JavaDStream<BatchSlice> slices = lines.transform((rdd, time) -> rdd.mapPartitions(
-                part -> List.of(slice(part, parser, time.milliseconds())).iterator()));
+                part -> List.of(slice(part, parser, archive, time.milliseconds())).iterator()));
         // Read by several branches within the batch's job, and small: cached deserialized.
         slices.persist(StorageLevel.MEMORY_ONLY());
 

@@ -187,8 +187,8 @@ public final class IncidentBench implements Callable<Integer> {
         if (parts.contains("dstream")) {
             int sustained = 0;
             for (int rate : rates) {
-                RunStats stats = dstreamRun(kafka, rate);
-                row("DStream job, Kafka backlog, offered " + fmt(rate) + "/s",
+                RunStats stats = dstreamRun(kafka, rate, false);
+                row("DStream job, Kafka backlog, archive off, offered " + fmt(rate) + "/s",
                         fmt(stats.recordsPerSecond()) + " reports/s of processing time",
                         String.format(Locale.ROOT, "%d batches of %s: processing mean %d ms, max %d ms",
                                 stats.batches(), fmt(stats.meanRecords()), stats.meanMillis(), stats.maxMillis()));
@@ -204,7 +204,14 @@ public final class IncidentBench implements Callable<Integer> {
                 }
             }
             row("highest offered rate with mean processing < 1 s batch interval", sustained == 0 ? "none of "
-                    + rates : fmt(sustained) + " reports/s", "offered rates tried: " + rates);
+                    + rates : fmt(sustained) + " reports/s", "offered rates tried: " + rates + "; archive off");
+            int archiveRate = sustained == 0 ? rates.get(0) : sustained;
+            RunStats archived = dstreamRun(kafka, archiveRate, true);
+            row("DStream job, archive on (gzip), offered " + fmt(archiveRate) + "/s",
+                    fmt(archived.recordsPerSecond()) + " reports/s of processing time",
+                    String.format(Locale.ROOT, "%d batches of %s: processing mean %d ms, max %d ms; every line "
+                            + "rendered and compressed for the archive", archived.batches(),
+                            fmt(archived.meanRecords()), archived.meanMillis(), archived.maxMillis()));
         }
         if (parts.contains("structured")) {
             RunStats twin = structuredRun(kafka, dstreamBestRate);
@@ -278,14 +285,14 @@ public final class IncidentBench implements Callable<Integer> {
         }
     }
 
-    private RunStats dstreamRun(LocalKafka kafka, int rate) throws Exception {
+    private RunStats dstreamRun(LocalKafka kafka, int rate, boolean archive) throws Exception {
         int uiPort = Scripts.freePort();
-        Path dir = Files.createDirectories(work.resolve("dstream-" + rate));
+        Path dir = Files.createDirectories(work.resolve("dstream-" + rate + (archive ? "-archive" : "")));
         Map<String, String> conf = new HashMap<>();
         conf.put("spark.ui.port", Integer.toString(uiPort));
         conf.put("spark.streaming.backpressure.enabled", "false");
         conf.put("spark.streaming.kafka.maxRatePerPartition", Integer.toString(Math.max(1, rate / partitions)));
-        Process job = startJob(kafka, "bench-backlog", "bench-" + rate + "-" + System.nanoTime(), dir, conf);
+        Process job = startJob(kafka, "bench-backlog", "bench-" + rate + "-" + System.nanoTime(), dir, conf, archive);
         SparkRest rest = new SparkRest(uiPort);
         try {
             List<SparkRest.Batch> done = awaitBatches(rest, job, warmup + batches, TimeUnit.MINUTES.toMillis(5));
@@ -333,8 +340,8 @@ public final class IncidentBench implements Callable<Integer> {
         throw new IllegalStateException("fewer than " + wanted + " batches with data completed in time");
     }
 
-    private Process startJob(LocalKafka kafka, String topic, String group, Path dir, Map<String, String> conf)
-            throws IOException {
+    private Process startJob(LocalKafka kafka, String topic, String group, Path dir, Map<String, String> conf,
+            boolean archive) throws IOException {
         Properties props = new Properties();
         try (var in = Files.newBufferedReader(Scripts.projectDir().resolve("config/application.properties"))) {
             props.load(in);
@@ -347,7 +354,7 @@ public final class IncidentBench implements Callable<Integer> {
         ProcessBuilder builder = new ProcessBuilder(Scripts.projectDir().resolve("bin/incident-stream").toString(),
                 "--kafka", kafka.bootstrap(), "--topics", topic, "--group-id", group,
                 "--checkpoint", dir.resolve("checkpoint").toString(), "--output", dir.resolve("out").toString(),
-                "--config", confFile.toString())
+                "--archive", archive ? dir.resolve("archive").toString() : "none", "--config", confFile.toString())
                 .directory(Scripts.projectDir().toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("job.log").toFile()));
         // The UI port also as a JVM property: a driver recovering from a checkpoint reloads spark.ui.port from the
@@ -405,7 +412,7 @@ public final class IncidentBench implements Callable<Integer> {
         int uiPort = Scripts.freePort();
         Map<String, String> conf = Map.of("spark.ui.port", Integer.toString(uiPort));
         String group = "bench-live-" + System.nanoTime();
-        Process job = startJob(kafka, topic, group, dir, conf);
+        Process job = startJob(kafka, topic, group, dir, conf, true);
         SparkRest rest = new SparkRest(uiPort);
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         try (KafkaProducer<byte[], byte[]> producer = producer(kafka, 0)) {
@@ -434,7 +441,7 @@ public final class IncidentBench implements Callable<Integer> {
                     Thread.sleep(3000);
                     job.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
                     long restart = System.currentTimeMillis();
-                    job = startJob(kafka, topic, group, dir, conf);
+                    job = startJob(kafka, topic, group, dir, conf, true);
                     long completed = awaitAnyBatch(new SparkRest(uiPort), job);
                     row("recovery after SIGKILL (restart to first completed batch)",
                             String.format(Locale.ROOT, "%.1f s", (completed - restart) / 1000.0),

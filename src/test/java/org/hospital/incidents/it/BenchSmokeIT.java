@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class BenchSmokeIT {
 
     private static final List<String> ROWS = List.of("hand-loop limit", "DStream job, Kafka backlog",
-            "highest offered rate", "Structured Streaming twin", "DStream job / Structured Streaming twin",
+            "highest offered rate", "DStream job, archive on",
+            "Structured Streaming twin", "DStream job / Structured Streaming twin",
             "processing time per 1 s batch", "CRITICAL alert latency", "recovery after SIGKILL");
 
     @Test

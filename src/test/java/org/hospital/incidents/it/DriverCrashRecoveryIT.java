@@ -1,6 +1,7 @@
 package org.hospital.incidents.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -8,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.hospital.incidents.parse.Pseudonymizer;
+import org.hospital.incidents.testing.ArchiveCheck;
 import org.hospital.incidents.testing.Corpora;
 import org.hospital.incidents.testing.DriverLog;
 import org.hospital.incidents.testing.LocalKafka;
@@ -15,6 +18,7 @@ import org.hospital.incidents.testing.MiniHdfs;
 import org.hospital.incidents.testing.OutputFolder;
 import org.hospital.incidents.testing.PacedProducer;
 import org.hospital.incidents.testing.Scripts;
+import org.hospital.incidents.testing.TestFiles;
 import org.hospital.incidents.tools.CorpusGenerator.Corpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Exactly-once state for Kafka input across driver crashes: the job (the application jar under SparkSubmit) is
  * killed with SIGKILL three times while reports keep arriving in a 3-partition topic, and restarted each time
  * from its checkpoint on HDFS. The final per-ward totals must equal the input exactly: nothing lost, nothing
- * counted twice, and one CRITICAL alert per severe or death event.
+ * counted twice, and one CRITICAL alert per severe or death event. The archive (on HDFS too) must hold every
+ * non-blank line exactly once with its status, patient identifiers as tokens that stay the same across the
+ * restarts, in owner-only folders; the key must be nowhere in the checkpoint.
  */
 class DriverCrashRecoveryIT {
 
@@ -42,8 +48,11 @@ class DriverCrashRecoveryIT {
 
             // Keep producing while the driver is killed and restarted: one corpus every ~12 s.
             PacedProducer producer = new PacedProducer(kafka, TOPIC, corpora, 100);
+            Path keyFile = temp.resolve("pseudonym.key");
+            Path config = TestFiles.configWith(temp.resolve("app.properties"), "pseudonym-key-file=" + keyFile + "\n");
             List<String> args = List.of("--kafka", kafka.bootstrap(), "--topics", TOPIC, "--group-id", "crash-it",
                     "--checkpoint", hdfs + "/hospital/checkpoint", "--output", hdfs + "/hospital/out",
+                    "--archive", hdfs + "/hospital/archive", "--config", config.toString(),
                     "--window-seconds", "4", "--slide-seconds", "2");
             for (int crash = 1; crash <= 3; crash++) {
                 Path log = temp.resolve("run-" + crash + ".out");
@@ -71,6 +80,10 @@ class DriverCrashRecoveryIT {
             assertEquals(0, driver.exitValue(), Files.readString(log));
 
             Corpora.assertOutputsMatch(new OutputFolder(hdfs + "/hospital/out"), corpora.toArray(new Corpus[0]));
+            ArchiveCheck.assertEveryLineOnce(miniHdfs.cluster().getFileSystem(), hdfs + "/hospital/archive",
+                    new Pseudonymizer(keyFile.toString()), TOPIC, corpora);
+            assertFalse(ArchiveCheck.contains(miniHdfs.cluster().getFileSystem(), hdfs + "/hospital/checkpoint",
+                    Files.readAllBytes(keyFile)), "the pseudonymisation key is not in the checkpoint");
             int records = corpora.stream().mapToInt(c -> c.lines().size()).sum();
             int rejected = corpora.stream().mapToInt(Corpus::malformed).sum();
             System.out.printf("crash-recovery: %d lines in, %d rejected, 3 SIGKILLs, totals exact%n", records,

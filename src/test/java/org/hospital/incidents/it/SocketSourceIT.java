@@ -7,6 +7,9 @@ import com.google.gson.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.hospital.incidents.testing.ArchiveCheck;
 import org.hospital.incidents.testing.Corpora;
 import org.hospital.incidents.testing.InProcessJob;
 import org.hospital.incidents.testing.LineServer;
@@ -36,6 +39,7 @@ class SocketSourceIT {
         try (LineServer server = new LineServer(payload.toByteArray(), 0)) {
             int status = InProcessJob.run("--socket", "127.0.0.1:" + server.port(),
                     "--checkpoint", temp.resolve("checkpoint").toString(), "--output", temp.resolve("out").toString(),
+                    "--archive", temp.resolve("archive").toString(),
                     "--window-seconds", "4", "--slide-seconds", "2", "--surge-threshold", "100",
                     "--run-seconds", "20");
             assertEquals(0, status);
@@ -52,5 +56,12 @@ class SocketSourceIT {
         }
         assertEquals(1, invalidUtf8, "the invalid bytes rejected with their offset");
         assertTrue(out.records("ward-windows").size() > 0, "windows were written");
+        // The socket run is archived too: every non-blank line once, the invalid bytes as a rejected entry.
+        List<JsonObject> archived = ArchiveCheck.entries(FileSystem.getLocal(new Configuration()),
+                temp.resolve("archive").toString());
+        long nonBlank = lines.stream().filter(l -> !l.isBlank()).count() + 1;
+        assertEquals(nonBlank, archived.size());
+        assertEquals(corpus.malformed() + 1, archived.stream()
+                .filter(e -> e.get("status").getAsString().equals("rejected")).count());
     }
 }

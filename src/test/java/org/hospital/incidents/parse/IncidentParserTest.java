@@ -293,4 +293,24 @@ class IncidentParserTest {
         assertEquals("{'patientRef':\"" + token + "\",'description':\"<redacted>\"}",
                 parse("{'patientRef':'Hi There','description':'x'}").rejection().line(), "single quotes too");
     }
+
+    /** The archive's rendering of an accepted report (DESIGN.md "Archive"). */
+    @Test
+    void rendersAcceptedReportForTheArchiveWithEveryInputField() throws Exception {
+        String head = "{\"eventId\":\"E\",\"occurredAt\":\"2026-11-21T08:15:30Z\",\"wardId\":\"W\","
+                + "\"harmLevel\":\"none\"";
+        java.io.StringWriter out = new java.io.StringWriter();
+        String line = head + ",\"category\":\"Medication\",\"patientRef\":\"Hi There\","
+                + "\"x\":[1,2.50,{\"a\":null,\"a\":true}],\"description\":\"d\\u00e9\"}";
+        ParseResult result = parser.parse(new SourcedLine(line, "socket"), 1000L,
+                new com.google.gson.stream.JsonWriter(out));
+        assertTrue(result.isAccepted());
+        assertEquals(head + ",\"category\":\"unclassified\",\"reportedCategory\":\"Medication\","
+                + "\"patientToken\":\"b0344c61d8db38535ca8afceaf0bf12b\",\"x\":[1,2.50,{\"a\":null,\"a\":true}],"
+                + "\"description\":\"d\u00e9\"}", out.toString());
+
+        java.io.StringWriter minimal = new java.io.StringWriter();
+        parser.parse(new SourcedLine(head + "}", "socket"), 1000L, new com.google.gson.stream.JsonWriter(minimal));
+        assertEquals(head + ",\"category\":\"unclassified\",\"reportedCategory\":null}", minimal.toString());
+    }
 }

@@ -84,7 +84,7 @@ public final class GraphHarness implements AutoCloseable {
             input.add(lines);
         }
         JavaDStream<SourcedLine> stream = JavaTestUtils.attachTestInputStream(ssc, input, 2);
-        GraphOutputs outputs = IncidentGraph.build(stream, settings, TestKeys.pseudonymizer());
+        GraphOutputs outputs = IncidentGraph.build(stream, settings, TestKeys.pseudonymizer(), null);
         collect(outputs.rejected(), "rejected");
         collect(outputs.wardTotals(), "ward-totals");
         collect(outputs.wardWindows(), "ward-windows");

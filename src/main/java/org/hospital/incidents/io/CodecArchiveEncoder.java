@@ -1,0 +1,124 @@
+package org.hospital.incidents.io;
+
+import com.google.gson.stream.JsonWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.hospital.incidents.pipeline.ArchiveEncoder;
+
+/**
+ * Archive entries as JSON lines compressed with a Hadoop codec (config key {@code archive.codec}): {@code gzip}
+ * (default, {@code .gz}) or {@code bzip2} ({@code .bz2}). Both allow several compressed streams one after the
+ * other in one file, which is how the batch's write task joins the parts of the partitions; {@code zcat},
+ * {@code bzcat} and {@code hdfs dfs -text} read such files whole.
+ *
+ * <p>Entry shapes (DESIGN.md "Archive"): {@code {"batchTime","source","status":"accepted","incident":{…}}} and
+ * {@code {"batchTime","source","status":"rejected","reason","line"}}.
+ */
+public final class CodecArchiveEncoder implements ArchiveEncoder {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Codecs whose streams may be concatenated in one file and still be read whole. */
+    public static final List<String> CODECS = List.of("gzip", "bzip2");
+
+    private final String codecName;
+
+    /** @param codecName one of {@link #CODECS} */
+    public CodecArchiveEncoder(String codecName) {
+        if (!CODECS.contains(codecName)) {
+            throw new IllegalArgumentException("archive codec must be one of " + CODECS + ", got '" + codecName + "'");
+        }
+        this.codecName = codecName;
+    }
+
+    /** @return the file extension of the codec, e.g. {@code .gz} */
+    public String extension() {
+        return "gzip".equals(codecName) ? ".gz" : ".bz2";
+    }
+
+    @Override
+    public Part newPart(long batchTimeMillis) throws IOException {
+        CompressionCodec codec = new CompressionCodecFactory(HadoopConfs.forThisApplication())
+                .getCodecByName(codecName);
+        if (codec == null) {
+            throw new IOException("Hadoop has no codec named " + codecName);
+        }
+        return new CodecPart(codec, batchTimeMillis);
+    }
+
+    /** One partition's entries, compressed as they come. */
+    private static final class CodecPart implements Part {
+
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+        private final CompressionCodec codec;
+        private final long batchTimeMillis;
+        private OutputStream compressed;
+        private Writer text;
+        private long entries;
+
+        CodecPart(CompressionCodec codec, long batchTimeMillis) {
+            this.codec = codec;
+            this.batchTimeMillis = batchTimeMillis;
+        }
+
+        @Override
+        public void accepted(String source, String incidentJson) throws IOException {
+            StringWriter line = new StringWriter(incidentJson.length() + 128);
+            JsonWriter json = start(line, source, "accepted");
+            json.name("incident").jsonValue(incidentJson);
+            end(json, line);
+        }
+
+        @Override
+        public void rejected(String source, String reason, String rawLine) throws IOException {
+            StringWriter line = new StringWriter(128 + (rawLine == null ? 0 : rawLine.length()));
+            JsonWriter json = start(line, source, "rejected");
+            json.name("reason").value(reason);
+            json.name("line").value(rawLine);
+            end(json, line);
+        }
+
+        private JsonWriter start(StringWriter line, String source, String status) throws IOException {
+            JsonWriter json = new JsonWriter(line);
+            json.setHtmlSafe(false);
+            json.beginObject();
+            json.name("batchTime").value(batchTimeMillis);
+            json.name("source").value(source);
+            json.name("status").value(status);
+            return json;
+        }
+
+        private void end(JsonWriter json, StringWriter line) throws IOException {
+            json.endObject();
+            if (text == null) {
+                compressed = codec.createOutputStream(bytes);
+                text = new OutputStreamWriter(compressed, StandardCharsets.UTF_8);
+            }
+            text.write(line.toString());
+            text.write('\n');
+            entries++;
+        }
+
+        @Override
+        public long entries() {
+            return entries;
+        }
+
+        @Override
+        public byte[] finish() throws IOException {
+            if (text == null) {
+                return null;
+            }
+            text.close();
+            return bytes.toByteArray();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package org.hospital.incidents.pipeline;
+
+import java.io.IOException;
+import java.io.Serializable;
+
+/**
+ * Encodes the archive's entries (DESIGN.md "Archive") for one partition of one batch, as the graph parses it: the
+ * graph stays free of I/O and of file formats, and the archive is compressed in the same parallel pass that
+ * parses, instead of by the one task that writes the batch's files.
+ *
+ * <p>Captured in the DStream graph, hence serializable and written to the checkpoint: an implementation holds
+ * settings only (a codec name), never data or keys.
+ */
+public interface ArchiveEncoder extends Serializable {
+
+    /**
+     * @param batchTimeMillis the batch's time, epoch millis
+     * @return a new, empty part
+     * @throws IOException when the codec cannot be set up
+     */
+    Part newPart(long batchTimeMillis) throws IOException;
+
+    /** One partition's entries, in input order. */
+    interface Part {
+
+        /**
+         * @param source where the line came from ({@code socket} or {@code kafka:<topic>/<partition>/<offset>})
+         * @param incidentJson the accepted record as the parser renders it for the archive
+         * @throws IOException from the codec
+         */
+        void accepted(String source, String incidentJson) throws IOException;
+
+        /**
+         * @param source where the line came from
+         * @param reason why it was rejected
+         * @param line the whole line as received (not cut, not masked: the archive is the record of what came)
+         * @throws IOException from the codec
+         */
+        void rejected(String source, String reason, String line) throws IOException;
+
+        /** @return entries added so far */
+        long entries();
+
+        /**
+         * @return the compressed entries, a complete stream of the codec, or null when none was added
+         * @throws IOException from the codec
+         */
+        byte[] finish() throws IOException;
+    }
+}
