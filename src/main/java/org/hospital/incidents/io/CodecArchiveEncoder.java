@@ -5,10 +5,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.commons.io.output.StringBuilderWriter;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.hospital.incidents.pipeline.ArchiveEncoder;
@@ -61,7 +61,9 @@ public final class CodecArchiveEncoder implements ArchiveEncoder {
         private final CompressionCodec codec;
         private final long batchTimeMillis;
         private OutputStream compressed;
+        private final StringBuilderWriter line = new StringBuilderWriter(1024);
         private Writer text;
+        private JsonWriter entry;
         private long entries;
 
         CodecPart(CompressionCodec codec, long batchTimeMillis) {
@@ -70,40 +72,43 @@ public final class CodecArchiveEncoder implements ArchiveEncoder {
         }
 
         @Override
-        public void accepted(String source, String incidentJson) throws IOException {
-            StringWriter line = new StringWriter(incidentJson.length() + 128);
-            JsonWriter json = start(line, source, "accepted");
-            json.name("incident").jsonValue(incidentJson);
-            end(json, line);
+        public JsonWriter begin(String source) throws IOException {
+            return start(source, "accepted").name("incident");
+        }
+
+        @Override
+        public void accepted() throws IOException {
+            entry.endObject();
+            end();
         }
 
         @Override
         public void rejected(String source, String reason, String rawLine) throws IOException {
-            StringWriter line = new StringWriter(128 + (rawLine == null ? 0 : rawLine.length()));
-            JsonWriter json = start(line, source, "rejected");
-            json.name("reason").value(reason);
-            json.name("line").value(rawLine);
-            end(json, line);
+            start(source, "rejected");
+            entry.name("reason").value(reason);
+            entry.name("line").value(rawLine);
+            entry.endObject();
+            end();
         }
 
-        private JsonWriter start(StringWriter line, String source, String status) throws IOException {
-            JsonWriter json = new JsonWriter(line);
-            json.setHtmlSafe(false);
-            json.beginObject();
-            json.name("batchTime").value(batchTimeMillis);
-            json.name("source").value(source);
-            json.name("status").value(status);
-            return json;
+        /** Starts an entry in the reusable line buffer (an unsynchronized one: JsonWriter writes char by char). */
+        private JsonWriter start(String source, String status) throws IOException {
+            line.getBuilder().setLength(0);
+            entry = new JsonWriter(line);
+            entry.setHtmlSafe(false);
+            entry.beginObject();
+            entry.name("batchTime").value(batchTimeMillis);
+            entry.name("source").value(source);
+            entry.name("status").value(status);
+            return entry;
         }
 
-        private void end(JsonWriter json, StringWriter line) throws IOException {
-            json.endObject();
+        private void end() throws IOException {
             if (text == null) {
                 compressed = codec.createOutputStream(bytes);
                 text = new OutputStreamWriter(compressed, StandardCharsets.UTF_8);
             }
-            text.write(line.toString());
-            text.write('\n');
+            text.append(line.getBuilder()).append('\n');
             entries++;
         }
 

@@ -1,5 +1,6 @@
 package org.hospital.incidents.pipeline;
 
+import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.Serializable;
 
@@ -24,13 +25,26 @@ public interface ArchiveEncoder extends Serializable {
     interface Part {
 
         /**
+         * Starts the entry of a line that the parser is about to read: the parser renders the report into the
+         * returned writer as it reads, so each line is read and rendered once. Ends with {@link #accepted()}, or
+         * with {@link #rejected} which drops what was rendered.
+         *
          * @param source where the line came from ({@code socket} or {@code kafka:<topic>/<partition>/<offset>})
-         * @param incidentJson the accepted record as the parser renders it for the archive
-         * @throws IOException from the codec
+         * @return the writer positioned where the {@code incident} object goes
+         * @throws IOException from the writer
          */
-        void accepted(String source, String incidentJson) throws IOException;
+        JsonWriter begin(String source) throws IOException;
 
         /**
+         * Completes the entry begun for an accepted line.
+         *
+         * @throws IOException from the codec
+         */
+        void accepted() throws IOException;
+
+        /**
+         * Drops the entry begun, if any, and adds the rejected line's entry.
+         *
          * @param source where the line came from
          * @param reason why it was rejected
          * @param line the whole line as received (not cut, not masked: the archive is the record of what came)

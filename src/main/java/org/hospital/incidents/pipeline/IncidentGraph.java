@@ -5,9 +5,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Durations;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
-import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.util.Iterator;
 import java.util.List;
 import org.hospital.incidents.model.Alert;
@@ -65,13 +63,11 @@ public final class IncidentGraph {
             if (line.line() == null || line.line().isBlank()) {
                 continue;
             }
-            StringWriter rendered = part == null ? null : new StringWriter(line.line().length() + 64);
-            ParseResult result = parser.parse(line, batchTimeMillis,
-                    rendered == null ? null : new JsonWriter(rendered));
+            ParseResult result = parser.parse(line, batchTimeMillis, part == null ? null : part.begin(line.source()));
             if (result.isAccepted()) {
                 slice.accept(result.incident(), AlertRules.isCritical(result.incident()));
                 if (part != null) {
-                    part.accepted(line.source(), rendered.toString());
+                    part.accepted();
                 }
             } else {
                 slice.reject(result.rejection());
