@@ -91,6 +91,17 @@ class SparkSubmitIT {
     }
 
     @Test
+    void unwritableArchiveFailsTheStartWithExitTwo() throws Exception {
+        Path file = Files.writeString(temp.resolve("a-file"), "not a folder");
+        Path config = TestFiles.configWith(temp.resolve("app.properties"),
+                "pseudonym-key-file=" + temp.resolve("k.key") + "\n");
+        Scripts.Result result = Scripts.run(Map.of(), 120, "incident-stream", "--socket", "127.0.0.1:9",
+                "--config", config.toString(), "--archive", file.resolve("archive").toString());
+        assertEquals(2, result.exitCode(), result.stderr());
+        assertTrue(result.stderr().contains("--archive: cannot write to " + file.resolve("archive")), result.stderr());
+    }
+
+    @Test
     void badFlagExitsTwoWithAOneLineMessageNamingIt() throws Exception {
         Scripts.Result result = Scripts.run(Map.of(), 120, "incident-stream", "--socket", "127.0.0.1:9",
                 "--window-seconds", "soon");
