@@ -204,10 +204,22 @@ public final class Settings implements Serializable {
                     + "'");
         }
         sparkConf = r.prefixed(SPARK_PREFIX, false);
+        for (String key : sparkConf.keySet()) {
+            String problem = key.startsWith("spark.streaming.") ? KnownKeys.checkStreamingKey(key) : null;
+            if (problem != null) {
+                throw r.error(key, problem);
+            }
+        }
         kafkaConsumer = r.prefixed(KAFKA_CONSUMER_PREFIX, true);
-        if (kafkaConsumer.containsKey("enable.auto.commit")) {
-            throw r.error(KAFKA_CONSUMER_PREFIX + "enable.auto.commit",
-                    "not allowed: offsets are committed after each batch's outputs are written");
+        for (String name : kafkaConsumer.keySet()) {
+            String problem = KnownKeys.checkConsumerKey(name);
+            if (problem != null) {
+                throw r.error(KAFKA_CONSUMER_PREFIX + name, problem);
+            }
+        }
+        String badValue = KnownKeys.checkConsumerValues(kafkaConsumer);
+        if (badValue != null) {
+            throw new SettingsException(r.fileName() + ": " + KAFKA_CONSUMER_PREFIX + "*: " + badValue);
         }
     }
 
@@ -382,6 +394,10 @@ public final class Settings implements Serializable {
                 }
             }
             return result;
+        }
+
+        String fileName() {
+            return fileName;
         }
 
         SettingsException error(String key, String message) {

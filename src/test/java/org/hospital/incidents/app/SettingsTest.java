@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hospital.incidents.testing.TestFiles;
 
 class SettingsTest {
 
@@ -114,5 +115,33 @@ class SettingsTest {
     @Test
     void helpReturnsNoSettings() throws Exception {
         assertNull(parse("--help"));
+    }
+
+    /** Typos and settings the application owns fail the start with one line naming the key (issue 12). */
+    @Test
+    void unknownOrOwnedSparkStreamingAndKafkaKeysAreRefused() throws Exception {
+        Path typo = TestFiles.configWith(temp.resolve("typo.properties"),
+                "spark.streaming.backpresure.enabled=true\n");
+        String message = error("--socket", "h:1", "--config", typo.toString());
+        assertTrue(message.contains("spark.streaming.backpresure.enabled: not a Spark 3.5.1 streaming setting "
+                + "(did you mean spark.streaming.backpressure.enabled?)"), message);
+
+        Path kafka = TestFiles.configWith(temp.resolve("kafka.properties"), "kafka.consumer.max.pol.records=5\n");
+        message = error("--socket", "h:1", "--config", kafka.toString());
+        assertTrue(message.contains("kafka.consumer.max.pol.records: not a Kafka consumer setting (did you mean "
+                + "max.poll.records?)"), message);
+
+        Path owned = TestFiles.configWith(temp.resolve("owned.properties"), "kafka.consumer.group.id=other\n");
+        message = error("--socket", "h:1", "--config", owned.toString());
+        assertTrue(message.contains("kafka.consumer.group.id: set by the application, not here: use --group-id"),
+                message);
+
+        Path value = TestFiles.configWith(temp.resolve("value.properties"),
+                "kafka.consumer.receive.buffer.bytes=lots\n");
+        message = error("--socket", "h:1", "--config", value.toString());
+        assertTrue(message.contains("receive.buffer.bytes") && message.contains("lots"), message);
+
+        // Every key of the shipped file is known.
+        parse("--socket", "h:1", "--config", "config/application.properties");
     }
 }
