@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.SparkConf;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
@@ -23,11 +24,12 @@ import org.slf4j.LoggerFactory;
  * waits: for {@code --run-seconds} followed by a graceful stop, or until it is stopped (SIGTERM stops it
  * gracefully through {@code spark.streaming.stopGracefullyOnShutdown}).
  *
- * <p>Before anything else it checks the pseudonymisation key file, creating it when missing.
+ * <p>Before anything else it checks the pseudonymisation key file, creating it when missing, and that the archive
+ * can be written.
  *
- * <p>Exit status: 0 after a normal stop, 1 when the stream failed, 2 for bad options or an unreadable or empty key
- * file, 3 when Kafka has deleted
- * records the checkpoint still has to read ({@link #EXIT_OFFSETS_DELETED}).
+ * <p>Exit status: 0 after a normal stop, 1 when the stream failed, 2 for bad options, an unreadable or empty key
+ * file or an archive that cannot be written, 3 when Kafka has deleted records the checkpoint still has to read
+ * ({@link #EXIT_OFFSETS_DELETED}).
  */
 public final class IncidentStreamingApp {
 
@@ -192,9 +194,12 @@ public final class IncidentStreamingApp {
             return 2;
         }
         SparkConf sparkConf = ContextFactory.sparkConf(settings, conf);
+        // One Hadoop configuration for the start-up checks and the checkpoint read (Hadoop caches the first
+        // FileSystem per authority, see ContextFactory#hadoopConf).
+        Configuration hadoopConf = ContextFactory.hadoopConf(sparkConf);
         if (settings.archive() != null) {
             try {
-                BatchOutputWriter.checkWritable(settings.archive(), ContextFactory.hadoopConf(sparkConf));
+                BatchOutputWriter.checkWritable(settings.archive(), hadoopConf);
             } catch (IOException | RuntimeException e) {
                 System.err.println("incident-stream: --archive: cannot write to " + settings.archive() + ": " + e);
                 return 2;
@@ -203,7 +208,7 @@ public final class IncidentStreamingApp {
         JavaStreamingContext ssc;
         try {
             ssc = JavaStreamingContext.getOrCreate(settings.checkpoint(),
-                    () -> ContextFactory.create(settings, sparkConf), ContextFactory.hadoopConf(sparkConf));
+                    () -> ContextFactory.create(settings, sparkConf), hadoopConf);
         } catch (Exception e) {
             // Scala's SparkException is checked in Java's eyes, hence Exception here.
             String deleted = deletedOffsetsAdvice(e);

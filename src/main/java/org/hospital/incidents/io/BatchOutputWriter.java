@@ -23,8 +23,8 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 
@@ -79,6 +79,14 @@ public final class BatchOutputWriter implements Serializable {
         this.archiveRoot = archiveRoot;
         this.archiveExtension = archiveExtension == null ? "" : archiveExtension;
         this.writeTasks = writeTasks;
+    }
+
+    /**
+     * @return a writer for a stream that never carries archive entries (the window outputs): its batches neither
+     *     make nor delete a temporary folder under the archive root
+     */
+    public BatchOutputWriter withoutArchive() {
+        return new BatchOutputWriter(root, null, null, writeTasks);
     }
 
     /**

@@ -65,7 +65,7 @@ public final class OutputSinks {
                 .map(w -> OutputRecord.line(BatchLedger.Output.WARD_WINDOWS, JsonCodec.wardWindow(w)))
                 .union(outputs.surgeAlerts().map(a -> OutputRecord.shown(BatchLedger.Output.SURGE_ALERTS,
                         JsonCodec.alert(a), a.message())));
-        writeEachBatch(everySlide, writer);
+        writeEachBatch(everySlide, writer.withoutArchive());
         // Every output of the batch that reads the parsed slices has run: free their blocks now rather than when
         // the window's remember duration (a window length) expires.
         outputs.slices().foreachRDD(rdd -> {

@@ -45,7 +45,9 @@ public final class Pseudonymizer implements Serializable {
     private static final Map<String, byte[]> KEYS = new ConcurrentHashMap<>();
 
     private final String keyFile;
-    private transient ThreadLocal<Mac> macs;
+    // Made on first use in each JVM (a transient field is null after deserialization); volatile for the
+    // double-checked initialisation in mac().
+    private transient volatile ThreadLocal<Mac> macs;
 
     /** @param keyFile path of the key file (config key {@code pseudonym-key-file}); read lazily, per JVM */
     public Pseudonymizer(String keyFile) {

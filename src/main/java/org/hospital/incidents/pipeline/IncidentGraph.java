@@ -1,13 +1,13 @@
 package org.hospital.incidents.pipeline;
 
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Durations;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
-import java.io.IOException;
-import java.util.Iterator;
-import java.util.List;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.BatchSlice;
 import org.hospital.incidents.model.ParseResult;
