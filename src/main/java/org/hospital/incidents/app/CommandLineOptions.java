@@ -61,8 +61,17 @@ public final class CommandLineOptions {
     String runSeconds;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Properties file (default config/application.properties); flags win.")
+            description = "Properties file (default config/application.properties of the installation); flags win.")
     String config;
+
+    @Option(names = "--reset-state",
+            description = "With a new --checkpoint: start every ward's running totals from zero instead of from its "
+                    + "latest ward-totals line under --output.")
+    boolean resetState;
+
+    @Option(names = "--takeover",
+            description = "Start even though another live driver holds this --group-id's lease (it is fenced).")
+    boolean takeover;
 
     /**
      * Parses arguments and resolves them against the config file.
@@ -87,7 +96,8 @@ public final class CommandLineOptions {
             commandLine.printVersionHelp(System.out);
             return null;
         }
-        return Settings.resolve(options.flags(), options.config);
+        return Settings.resolve(options.flags(), options.config)
+                .withRestartFlags(options.resetState, options.takeover);
     }
 
     private Map<String, String> flags() {

@@ -17,6 +17,7 @@ import org.hospital.incidents.io.BatchLedger;
 import org.hospital.incidents.io.OutputRecord;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.BatchSlice;
+import org.hospital.incidents.model.Candidate;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.Incident;
@@ -43,6 +44,7 @@ public final class KryoClasses implements KryoRegistrator {
 
     /** Records shipped between JVMs or kept in serialized blocks. */
     private static final Class<?>[] RECORDS = {SourcedLine.class, ParseResult.class, Incident.class, Rejection.class,
+        Candidate.class,
         WardTotal.class, WardWindow.class, Alert.class, OutputRecord.class};
 
     /** Ordinary classes, enums and arrays; Kryo's field or default serializers handle them. */
@@ -50,8 +52,8 @@ public final class KryoClasses implements KryoRegistrator {
         java.util.ArrayList.class, WardState.class, WindowCounts.class, HarmLevel.class,
         EventCategory.class, ReportType.class, Alert.Type.class, BatchLedger.Output.class, Instant.class,
         long[].class, String[].class, String[][].class, Object[].class, WardState[].class, WindowCounts[].class,
-        SourcedLine[].class, ParseResult[].class, Incident[].class, Rejection[].class, WardTotal[].class,
-        WardWindow[].class, Alert[].class, OutputRecord[].class};
+        Candidate[].class, SourcedLine[].class, ParseResult[].class, Incident[].class, Rejection[].class,
+        WardTotal[].class, WardWindow[].class, Alert[].class, OutputRecord[].class};
 
     /** Classes of other packages that are not public, registered by name. */
     private static final String[] PRIVATE_CLASSES = {
@@ -63,6 +65,11 @@ public final class KryoClasses implements KryoRegistrator {
         "scala.collection.mutable.ArrayBuffer",
         "scala.reflect.ClassTag$GenericClassTag",
         "org.apache.spark.streaming.rdd.MapWithStateRDDRecord",
+        // The duplicate memory's state maps (mapWithState), written when its RDDs are checkpointed.
+        "org.apache.spark.streaming.util.OpenHashMapBasedStateMap",
+        "org.apache.spark.streaming.util.OpenHashMapBasedStateMap$LimitMarker",
+        "org.apache.spark.streaming.util.OpenHashMapBasedStateMap$StateInfo",
+        "org.apache.spark.streaming.util.EmptyStateMap",
         // The socket receiver travels to its executor inside an RDD of receivers (it gets Java serialization
         // below: it holds the byte-to-line converter, a lambda that Kryo 4 cannot write).
         "[Lorg.apache.spark.streaming.receiver.Receiver;",

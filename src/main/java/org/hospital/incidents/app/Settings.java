@@ -81,10 +81,29 @@ public final class Settings implements Serializable {
     /** Prefix of keys passed to the Kafka consumer. */
     public static final String KAFKA_CONSUMER_PREFIX = "kafka.consumer.";
 
-    /** Default properties file, relative to the working directory. */
+    /** How long an eventId is remembered to reject a repeat (DESIGN.md "Restarts and upgrades"), hours. */
+    public static final String DEDUP_HORIZON_HOURS = "dedup-horizon-hours";
+
+    /**
+     * The shipped properties file, relative to the installation. The {@code bin/} scripts pass its absolute path
+     * in the {@link #CONFIG_PROPERTY} system property; a plain {@code spark-submit} passes {@code --config}.
+     */
     public static final String DEFAULT_CONFIG_FILE = "config/application.properties";
 
-    /** Built-in defaults: the values DESIGN.md fixes; {@code config/application.properties} repeats them. */
+    /**
+     * Java system property naming the default properties file when {@code --config} is absent. Without either,
+     * no file is read and the built-in {@link #DEFAULTS} (which repeat the shipped file) apply: the working
+     * directory is never searched, so a run from another directory, or a driver on a cluster worker, behaves the
+     * same.
+     */
+    public static final String CONFIG_PROPERTY = "incident.config";
+
+    /**
+     * Built-in defaults: the values DESIGN.md fixes, and the shipped file's Spark and Kafka keys (backpressure and
+     * rate caps, the graceful-stop timeout, the HDFS client retry policy, Kafka fetch sizes), so a run without any
+     * config file is as safe as one with it. {@code config/application.properties} repeats every one of them
+     * (checked by a test).
+     */
     public static final Map<String, String> DEFAULTS;
 
     static {
@@ -108,6 +127,21 @@ public final class Settings implements Serializable {
         defaults.put(PSEUDONYM_KEY_FILE, "data/pseudonym.key");
         defaults.put(ARCHIVE, "data/archive");
         defaults.put(ARCHIVE_CODEC, "gzip");
+        defaults.put(DEDUP_HORIZON_HOURS, "168");
+        defaults.put("spark.streaming.stopGracefullyOnShutdown", "true");
+        defaults.put("spark.streaming.gracefulStopTimeout", "60s");
+        defaults.put("spark.streaming.backpressure.enabled", "true");
+        defaults.put("spark.streaming.backpressure.initialRate", "2000");
+        defaults.put("spark.streaming.kafka.maxRatePerPartition", "2000");
+        defaults.put("spark.streaming.receiver.maxRate", "5000");
+        defaults.put("spark.streaming.receiver.writeAheadLog.enable", "false");
+        defaults.put("spark.hadoop.dfs.client.retry.policy.enabled", "true");
+        defaults.put("spark.hadoop.dfs.client.retry.policy.spec", "2000,45");
+        defaults.put("spark.ui.showConsoleProgress", "false");
+        defaults.put("kafka.consumer.receive.buffer.bytes", "1048576");
+        defaults.put("kafka.consumer.max.partition.fetch.bytes", "8388608");
+        defaults.put("kafka.consumer.fetch.max.bytes", "67108864");
+        defaults.put("kafka.consumer.max.poll.records", "5000");
         DEFAULTS = Collections.unmodifiableMap(defaults);
     }
 
@@ -125,10 +159,15 @@ public final class Settings implements Serializable {
     private final String pseudonymKeyFile;
     private final String archive;
     private final String archiveCodec;
+    private final int dedupHorizonHours;
     private final Map<String, String> sparkConf;
     private final Map<String, String> kafkaConsumer;
+    private final String configFile;
+    private boolean resetState;
+    private boolean takeover;
 
     private Settings(Resolver r) throws SettingsException {
+        configFile = r.fileName();
         String socket = r.text(SOCKET);
         if (socket.isEmpty()) {
             socketHost = null;
@@ -203,6 +242,7 @@ public final class Settings implements Serializable {
             throw r.error(ARCHIVE_CODEC, "expected one of " + CodecArchiveEncoder.CODECS + ", got '" + archiveCodec
                     + "'");
         }
+        dedupHorizonHours = r.positiveInt(DEDUP_HORIZON_HOURS);
         sparkConf = r.prefixed(SPARK_PREFIX, false);
         for (String key : sparkConf.keySet()) {
             String problem = key.startsWith("spark.streaming.") ? KnownKeys.checkStreamingKey(key) : null;
@@ -219,7 +259,8 @@ public final class Settings implements Serializable {
         }
         String badValue = KnownKeys.checkConsumerValues(kafkaConsumer);
         if (badValue != null) {
-            throw new SettingsException(r.fileName() + ": " + KAFKA_CONSUMER_PREFIX + "*: " + badValue);
+            throw new SettingsException((r.fileName() == null ? "built-in defaults" : r.fileName()) + ": "
+                    + KAFKA_CONSUMER_PREFIX + "*: " + badValue);
         }
     }
 
@@ -227,26 +268,29 @@ public final class Settings implements Serializable {
      * Resolves settings from the defaults, a properties file and flags.
      *
      * @param flags flag values given on the command line, keyed without dashes (absent = not given)
-     * @param configFile the {@code --config} value, or null for {@link #DEFAULT_CONFIG_FILE} (which may be absent)
+     * @param configFile the {@code --config} value, or null: then the file named by the {@link #CONFIG_PROPERTY}
+     *     system property, or none (built-in defaults only)
      * @return validated settings
-     * @throws SettingsException naming the flag, key or file at fault
+     * @throws SettingsException naming the flag, key or file at fault; a named file that does not exist is an
+     *     error
      */
     public static Settings resolve(Map<String, String> flags, String configFile) throws SettingsException {
         Map<String, String> fileValues = new TreeMap<>();
-        String fileName = configFile == null ? DEFAULT_CONFIG_FILE : configFile;
-        Path path = Path.of(fileName);
-        try (InputStream in = Files.newInputStream(path)) {
-            Properties properties = new Properties();
-            properties.load(in);
-            for (String key : properties.stringPropertyNames()) {
-                fileValues.put(key, properties.getProperty(key).trim());
+        String fileName = configFile != null ? configFile : System.getProperty(CONFIG_PROPERTY);
+        String flag = configFile != null ? "--config" : "-D" + CONFIG_PROPERTY;
+        if (fileName != null) {
+            Path path = Path.of(fileName);
+            try (InputStream in = Files.newInputStream(path)) {
+                Properties properties = new Properties();
+                properties.load(in);
+                for (String key : properties.stringPropertyNames()) {
+                    fileValues.put(key, properties.getProperty(key).trim());
+                }
+            } catch (NoSuchFileException e) {
+                throw new SettingsException(flag + ": file not found: " + path.toAbsolutePath());
+            } catch (IOException | IllegalArgumentException e) {
+                throw new SettingsException(flag + ": cannot read " + path.toAbsolutePath() + ": " + e.getMessage());
             }
-        } catch (NoSuchFileException e) {
-            if (configFile != null) {
-                throw new SettingsException("--config: file not found: " + path.toAbsolutePath());
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            throw new SettingsException("--config: cannot read " + path.toAbsolutePath() + ": " + e.getMessage());
         }
         for (String key : fileValues.keySet()) {
             if (!DEFAULTS.containsKey(key) && !key.startsWith(SPARK_PREFIX) && !key.startsWith(KAFKA_CONSUMER_PREFIX)) {
@@ -254,6 +298,117 @@ public final class Settings implements Serializable {
             }
         }
         return new Settings(new Resolver(flags, fileValues, fileName));
+    }
+
+    /**
+     * Sets the two restart flags, which have no config-file key: they say what to do this one time.
+     *
+     * @param resetState {@code --reset-state}: on a new checkpoint, start every ward from zero instead of its
+     *     latest {@code ward-totals} line
+     * @param takeover {@code --takeover}: start even though another driver holds the group's lease
+     * @return this
+     */
+    public Settings withRestartFlags(boolean resetState, boolean takeover) {
+        this.resetState = resetState;
+        this.takeover = takeover;
+        return this;
+    }
+
+    /** @return true with {@code --reset-state} */
+    public boolean resetState() {
+        return resetState;
+    }
+
+    /** @return true with {@code --takeover} */
+    public boolean takeover() {
+        return takeover;
+    }
+
+    /** @return the properties file read, or null when only the built-in defaults apply */
+    public String configFile() {
+        return configFile;
+    }
+
+    /**
+     * The settings a checkpoint freezes: every value the graph, its sources and sinks, or the checkpointed Spark
+     * configuration holds, resolved (defaults filled in). On recovery Spark rebuilds all of that from the
+     * checkpoint, so a different value given now would be silently ignored; {@link CheckpointSettings} compares
+     * these maps instead. Left out: {@code --run-seconds}, {@code --config} and the restart flags (they act on
+     * this run only), and the Spark keys that Spark itself reloads from the new run on recovery
+     * ({@link #RELOADED_SPARK_KEYS}). Secret-looking Kafka and Spark values (passwords, JAAS configs, keys) appear
+     * as a SHA-256 prefix, never in clear.
+     *
+     * @return key (config-file name) to value, in a stable order
+     */
+    public Map<String, String> frozenByCheckpoint() {
+        Map<String, String> frozen = new LinkedHashMap<>();
+        frozen.put(SOCKET, socketHost == null ? "" : socketHost + ":" + socketPort);
+        frozen.put(KAFKA, kafkaBootstrap == null ? "" : kafkaBootstrap);
+        frozen.put(TOPICS, String.join(",", topics));
+        frozen.put(GROUP_ID, groupId);
+        frozen.put(OUTPUT, output);
+        frozen.put(ARCHIVE, archive == null ? "none" : archive);
+        frozen.put(ARCHIVE_CODEC, archiveCodec);
+        frozen.put(BATCH_SECONDS, Integer.toString(graph.batchSeconds()));
+        frozen.put(WINDOW_SECONDS, Integer.toString(graph.windowSeconds()));
+        frozen.put(SLIDE_SECONDS, Integer.toString(graph.slideSeconds()));
+        frozen.put(SURGE_THRESHOLD, Long.toString(graph.surgeThreshold()));
+        frozen.put(PARTITIONS, Integer.toString(graph.partitions()));
+        frozen.put(STATE_CHECKPOINT_SECONDS, Integer.toString(graph.stateCheckpointSeconds()));
+        frozen.put(WINDOW_CHECKPOINT_SECONDS, Integer.toString(graph.windowCheckpointSeconds()));
+        frozen.put(KAFKA_AUTO_OFFSET_RESET, kafkaAutoOffsetReset);
+        frozen.put(SOCKET_STORAGE_LEVEL, socketStorageLevel);
+        frozen.put(PSEUDONYM_KEY_FILE, pseudonymKeyFile);
+        frozen.put(DEDUP_HORIZON_HOURS, Integer.toString(dedupHorizonHours));
+        for (Map.Entry<String, String> entry : sparkConf.entrySet()) {
+            if (!RELOADED_SPARK_KEYS.contains(entry.getKey())) {
+                frozen.put(entry.getKey(), hideSecret(entry.getKey(), entry.getValue()));
+            }
+        }
+        for (Map.Entry<String, String> entry : kafkaConsumer.entrySet()) {
+            String key = KAFKA_CONSUMER_PREFIX + entry.getKey();
+            frozen.put(key, hideSecret(key, entry.getValue()));
+        }
+        return frozen;
+    }
+
+    /**
+     * Spark keys that a recovered context takes from the new run, not from the checkpoint (Spark 3.5
+     * {@code Checkpoint.createSparkConf}'s {@code propertiesToReload}), so they may change between restarts.
+     */
+    public static final List<String> RELOADED_SPARK_KEYS = List.of("spark.yarn.app.id", "spark.yarn.app.attemptId",
+            "spark.driver.host", "spark.driver.bindAddress", "spark.driver.port", "spark.master",
+            "spark.ui.port", "spark.blockManager.port", "spark.kubernetes.driver.pod.name",
+            "spark.kubernetes.executor.podNamePrefix", "spark.yarn.jars", "spark.yarn.keytab", "spark.yarn.principal",
+            "spark.kerberos.keytab", "spark.kerberos.principal", "spark.ui.filters", "spark.mesos.driver.frameworkId");
+
+    private static String hideSecret(String key, String value) {
+        String lower = key.toLowerCase(java.util.Locale.ROOT);
+        if (!(lower.contains("password") || lower.contains("secret") || lower.contains("jaas")
+                || lower.endsWith(".key") || lower.contains("token") || lower.contains("credential"))) {
+            return value;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "sha256:" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /**
+     * @param key a key of {@link #frozenByCheckpoint()}
+     * @return how a user sets it: {@code --window-seconds} for a flag, else {@code config key partitions}
+     */
+    public static String describeKey(String key) {
+        return List.of(SOCKET, KAFKA, TOPICS, GROUP_ID, OUTPUT, ARCHIVE, BATCH_SECONDS, WINDOW_SECONDS, SLIDE_SECONDS,
+                SURGE_THRESHOLD).contains(key) ? "--" + key : "config key " + key;
+    }
+
+    /** @return how long an eventId is remembered against repeats, hours (config {@code dedup-horizon-hours}) */
+    public int dedupHorizonHours() {
+        return dedupHorizonHours;
     }
 
     /** @return socket source host, or null when there is no socket source */
@@ -385,7 +540,7 @@ public final class Settings implements Serializable {
 
         Map<String, String> prefixed(String prefix, boolean strip) {
             Map<String, String> result = new TreeMap<>();
-            for (Map<String, String> source : Arrays.asList(file, flags)) {
+            for (Map<String, String> source : Arrays.asList(DEFAULTS, file, flags)) {
                 for (Map.Entry<String, String> entry : source.entrySet()) {
                     if (entry.getKey().startsWith(prefix)) {
                         String key = strip ? entry.getKey().substring(prefix.length()) : entry.getKey();
@@ -402,7 +557,7 @@ public final class Settings implements Serializable {
 
         SettingsException error(String key, String message) {
             String where = flags.containsKey(key) ? "--" + key
-                    : file.containsKey(key) ? fileName + ": " + key : "default " + key;
+                    : file.containsKey(key) ? fileName + ": " + key : "built-in default " + key;
             return new SettingsException(where + ": " + message);
         }
     }

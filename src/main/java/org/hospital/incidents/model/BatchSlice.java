@@ -2,21 +2,18 @@ package org.hospital.incidents.model;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import scala.Tuple2;
 
 /**
- * What one partition of one batch contributes to every output, computed in a single pass over its lines: the
- * per-ward counts of its accepted incidents, its rejections, its incidents that raise a CRITICAL alert, and the
- * number accepted.
+ * What one partition of one batch contributes to every output, computed in a single pass over its lines: its
+ * accepted reports as {@link Candidate}s for the duplicate check, its rejections, and its archive entries.
  *
- * <p>Why: the graph's branches (running state, window, rejects, alerts, summary) all read each batch. Keeping
- * every parsed report cached for them cost more than the parse (issue 10: Java deserialization at first, then
+ * <p>Why: the graph's branches (duplicate check, rejects, archive, summary) all read each batch. Keeping every
+ * parsed {@link Incident} cached for them cost more than the parse (issue 10: Java deserialization at first, then
  * Spark's size estimation of the deserialized objects, 26 % of the executor's time at 200,000 reports per batch).
- * A slice holds one entry per ward plus the few rejected and critical reports, so caching it is almost free.
+ * A candidate is a few fields plus a reference to the line already in memory.
  *
  * <p>Mutable while it is filled (by one task), then read only.
  */
@@ -24,25 +21,19 @@ public final class BatchSlice implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private final HashMap<String, WardState> wardCounts = new HashMap<>();
+    private final ArrayList<Candidate> candidates = new ArrayList<>();
     private final ArrayList<Rejection> rejections = new ArrayList<>();
-    private final ArrayList<Incident> critical = new ArrayList<>();
-    private long accepted;
     private byte[] archive;
     private long archived;
 
     /**
-     * Counts an accepted incident.
+     * Keeps an accepted report for the duplicate check.
      *
      * @param incident the incident
-     * @param isCritical whether it raises a CRITICAL alert (kept whole for the alert)
+     * @param line the source line it came from
      */
-    public void accept(Incident incident, boolean isCritical) {
-        accepted++;
-        wardCounts.merge(incident.wardId(), WardState.of(incident), WardState::plus);
-        if (isCritical) {
-            critical.add(incident);
-        }
+    public void accept(Incident incident, SourcedLine line) {
+        candidates.add(Candidate.of(incident, line.source(), line.line()));
     }
 
     /** @param rejection a rejected line, kept whole for the {@code rejected} output */
@@ -69,9 +60,9 @@ public final class BatchSlice implements Serializable {
         return archived;
     }
 
-    /** @return accepted incidents in the slice */
-    public long accepted() {
-        return accepted;
+    /** @return accepted reports, not yet checked for duplicates, in input order */
+    public List<Candidate> candidates() {
+        return candidates;
     }
 
     /** @return rejected lines, in input order */
@@ -79,16 +70,11 @@ public final class BatchSlice implements Serializable {
         return rejections;
     }
 
-    /** @return accepted incidents that raise a CRITICAL alert, in input order */
-    public List<Incident> critical() {
-        return critical;
-    }
-
-    /** @return per-ward counts of the accepted incidents, each marked changed, as (wardId, counts) pairs */
-    public Iterator<Tuple2<String, WardState>> wardCounts() {
-        List<Tuple2<String, WardState>> pairs = new ArrayList<>(wardCounts.size());
-        for (Map.Entry<String, WardState> entry : wardCounts.entrySet()) {
-            pairs.add(new Tuple2<>(entry.getKey(), entry.getValue()));
+    /** @return the candidates as (eventId, candidate) pairs, the duplicate check's input */
+    public Iterator<Tuple2<String, Candidate>> byEventId() {
+        List<Tuple2<String, Candidate>> pairs = new ArrayList<>(candidates.size());
+        for (Candidate candidate : candidates) {
+            pairs.add(new Tuple2<>(candidate.eventId(), candidate));
         }
         return pairs.iterator();
     }

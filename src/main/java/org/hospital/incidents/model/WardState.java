@@ -48,6 +48,36 @@ public final class WardState implements Serializable {
     }
 
     /**
+     * @param candidate one accepted report that counts (not a duplicate)
+     * @return a state counting just that report, marked changed
+     */
+    public static WardState of(Candidate candidate) {
+        long[] harm = new long[HarmLevel.values().length];
+        long[] category = new long[EventCategory.values().length];
+        harm[candidate.harmLevel().ordinal()] = 1;
+        category[candidate.category().ordinal()] = 1;
+        return new WardState(1, harm, category, candidate.occurredAt().toEpochMilli(), true);
+    }
+
+    /**
+     * A state read back from a {@code ward-totals} line (seeding a new checkpoint, DESIGN.md "Restarts and
+     * upgrades"), marked unchanged.
+     *
+     * @param total the ward's running total
+     * @param byHarmLevel counts indexed by {@link HarmLevel#ordinal()}; copied
+     * @param byCategory counts indexed by {@link EventCategory#ordinal()}; copied
+     * @param lastOccurredAtMillis latest {@code occurredAt}, epoch millis
+     * @return the state
+     * @throws IllegalArgumentException when an array has the wrong length
+     */
+    public static WardState restored(long total, long[] byHarmLevel, long[] byCategory, long lastOccurredAtMillis) {
+        if (byHarmLevel.length != HarmLevel.values().length || byCategory.length != EventCategory.values().length) {
+            throw new IllegalArgumentException("one count per harm level and per category expected");
+        }
+        return new WardState(total, byHarmLevel.clone(), byCategory.clone(), lastOccurredAtMillis, false);
+    }
+
+    /**
      * Adds another ward state's counts (sums counts, keeps the later {@code lastOccurredAt}).
      *
      * @param other counts to add

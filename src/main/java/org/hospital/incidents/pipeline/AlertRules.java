@@ -3,6 +3,7 @@ package org.hospital.incidents.pipeline;
 import java.time.Instant;
 import java.util.Optional;
 import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.Candidate;
 import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.WardWindow;
 
@@ -31,16 +32,25 @@ public final class AlertRules {
     }
 
     /**
+     * @param report a counted report (not a duplicate) whose harm level is critical
+     * @param batchTimeMillis batch time, epoch millis
+     * @return the CRITICAL alert, id {@code CRITICAL:<eventId>}
+     */
+    public static Alert critical(Candidate report, long batchTimeMillis) {
+        String message = "CRITICAL " + report.harmLevel().code() + " " + report.reportType().code()
+                + " in ward " + report.wardId() + ": event " + report.eventId() + " ("
+                + report.category().code() + ") occurred at " + report.occurredAt();
+        return new Alert("CRITICAL:" + report.eventId(), Alert.Type.CRITICAL, report.wardId(), batchTimeMillis,
+                message, report.eventId(), report.harmLevel(), 0, 0);
+    }
+
+    /**
      * @param incident an incident for which {@link #isCritical} holds
      * @param batchTimeMillis batch time, epoch millis
      * @return the CRITICAL alert, id {@code CRITICAL:<eventId>}
      */
     public static Alert critical(Incident incident, long batchTimeMillis) {
-        String message = "CRITICAL " + incident.harmLevel().code() + " " + incident.reportType().code()
-                + " in ward " + incident.wardId() + ": event " + incident.eventId() + " ("
-                + incident.category().code() + ") occurred at " + incident.occurredAt();
-        return new Alert("CRITICAL:" + incident.eventId(), Alert.Type.CRITICAL, incident.wardId(), batchTimeMillis,
-                message, incident.eventId(), incident.harmLevel(), 0, 0);
+        return critical(Candidate.of(incident, null, null), batchTimeMillis);
     }
 
     /**

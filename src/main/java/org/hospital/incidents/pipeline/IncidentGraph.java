@@ -1,15 +1,18 @@
 package org.hospital.incidents.pipeline;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Durations;
+import org.apache.spark.streaming.StateSpec;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.BatchSlice;
+import org.hospital.incidents.model.Candidate;
 import org.hospital.incidents.model.ParseResult;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.SourcedLine;
@@ -19,16 +22,19 @@ import org.hospital.incidents.model.WardWindow;
 import org.hospital.incidents.model.WindowCounts;
 import org.hospital.incidents.parse.IncidentParser;
 import org.hospital.incidents.parse.Pseudonymizer;
+import scala.Tuple2;
 
 /**
  * Builds the incident DStream graph: a pure function of its input stream, creating no context, source or sink.
  *
  * <pre>
- * lines ─ parse into slices ─┬─ rejections ──────────────────────────────────────────────► rejected
- *   (per partition; blank    ├─ ward counts ─ reduceByKey ─┬─ updateStateByKey ──────────────► wardTotals
- *    lines dropped)          │                             └─ reduceByKeyAndWindow ► wardWindows ─ surge ► surgeAlerts
- *                            ├─ harm death/severe ─────────────────────────────────────────► criticalAlerts
- *                            └─ accepted count ────────────────────────────────────────────► acceptedCounts
+ * lines ─ parse into slices ─┬─ rejections ───────────────────────────────────────────────────► rejected
+ *   (per partition; blank    └─ accepted ─ mapWithState by eventId ─┬─ duplicates ─────────────────► rejected
+ *    lines dropped)             (duplicate check)                  └─ counted ─┬─ ward counts ─ reduceByKey ─┐
+ *                                                                              ├─ death/severe ► criticalAlerts
+ *                                                                              └─ count ──────► acceptedCounts
+ *   ward counts ─┬─ updateStateByKey ──────────────────────────────► wardTotals
+ *                └─ reduceByKeyAndWindow ► wardWindows ─ surge ───► surgeAlerts
  * </pre>
  *
  * <p>CRITICAL alerts come every batch interval, SURGE alerts every slide interval; DStreams of different slide
@@ -50,8 +56,7 @@ public final class IncidentGraph {
      * @param parser the parser
      * @param archive encodes every non-blank line for the archive, or null when the archive is off
      * @param batchTimeMillis batch time, epoch millis
-     * @return the partition's slice: per-ward counts, rejections, CRITICAL incidents ({@link AlertRules#isCritical})
-     *     and the compressed archive entries
+     * @return the partition's slice: accepted reports as candidates, rejections and the compressed archive entries
      * @throws IOException from the archive's codec
      */
     static BatchSlice slice(Iterator<SourcedLine> lines, IncidentParser parser, ArchiveEncoder archive,
@@ -65,7 +70,7 @@ public final class IncidentGraph {
             }
             ParseResult result = parser.parse(line, batchTimeMillis, part == null ? null : part.begin(line.source()));
             if (result.isAccepted()) {
-                slice.accept(result.incident(), AlertRules.isCritical(result.incident()));
+                slice.accept(result.incident(), line);
                 if (part != null) {
                     part.accepted();
                 }
@@ -83,6 +88,21 @@ public final class IncidentGraph {
     }
 
     /**
+     * Wires the graph for a first start: no seed, the default duplicate horizon.
+     *
+     * @param lines raw input lines of every source, already unioned
+     * @param settings window, slide, threshold and checkpoint parameters (seconds)
+     * @param pseudonymizer turns patientRef values into tokens
+     * @param archive encodes every line for the archive, or null when the archive is off
+     * @return the output streams
+     * @see #build(JavaDStream, GraphSettings, Pseudonymizer, ArchiveEncoder, StateSeed)
+     */
+    public static GraphOutputs build(JavaDStream<SourcedLine> lines, GraphSettings settings,
+            Pseudonymizer pseudonymizer, ArchiveEncoder archive) {
+        return build(lines, settings, pseudonymizer, archive, StateSeed.none());
+    }
+
+    /**
      * Wires the graph.
      *
      * @param lines raw input lines of every source, already unioned
@@ -91,30 +111,61 @@ public final class IncidentGraph {
      *     graph is written to every checkpoint
      * @param archive encodes every line for the archive (DESIGN.md "Archive"), or null when the archive is off;
      *     the entries travel in the slices ({@link BatchSlice#archive()}) to whoever writes them
+     * @param seed where the running state and the duplicate memory start (a new checkpoint after an earlier run),
+     *     and the duplicate horizon
      * @return the output streams; the caller attaches sinks to them
      */
     public static GraphOutputs build(JavaDStream<SourcedLine> lines, GraphSettings settings,
-            Pseudonymizer pseudonymizer, ArchiveEncoder archive) {
+            Pseudonymizer pseudonymizer, ArchiveEncoder archive, StateSeed seed) {
         IncidentParser parser = new IncidentParser(pseudonymizer);
         // One pass per partition: parse, and keep only what the outputs need (see BatchSlice). Blank lines carry no
         // report: DESIGN.md says they are ignored, not rejected.
         JavaDStream<BatchSlice> slices = lines.transform((rdd, time) -> rdd.mapPartitions(
                 part -> List.of(slice(part, parser, archive, time.milliseconds())).iterator()));
-        // Read by several branches within the batch's job, and small: cached deserialized.
+        // Read by several branches within the batch's job: cached deserialized (candidates point at the lines).
         slices.persist(StorageLevel.MEMORY_ONLY());
-
-        JavaDStream<Rejection> rejected = slices.flatMap(slice -> slice.rejections().iterator());
-        JavaDStream<Long> acceptedCounts = slices.map(BatchSlice::accepted);
 
         HashPartitioner partitioner = new HashPartitioner(settings.partitions());
 
+        // Each eventId counts once within the horizon (DESIGN.md "Restarts and upgrades"). The one shuffle of
+        // every accepted report: keyed by eventId to the partition of the duplicate memory that knows it.
+        // mapWithState touches only the keys of the batch (updateStateByKey would rewrite the whole memory every
+        // batch) and expires an eventId one horizon after it was counted. No checkpoint() call on purpose: it
+        // would re-persist the state serialized (DStream.persist()'s MEMORY_ONLY_SER), and serializing a state map
+        // writes the whole memory every batch; Spark's own default keeps it deserialized and checkpoints it every
+        // 10 batch intervals.
+        JavaDStream<Candidate> checked = slices.flatMapToPair(BatchSlice::byEventId)
+                .mapWithState(StateSpec.function(new DuplicateCheck(seed)).partitioner(partitioner)
+                        .timeout(Durations.milliseconds(seed.dedupHorizonMillis())));
+        JavaDStream<Candidate> counted = checked.filter(Candidate::isFirst);
+
+        JavaDStream<Rejection> rejected = slices.flatMap(slice -> slice.rejections().iterator())
+                .union(checked.filter(report -> !report.isFirst()).transform((rdd, time) -> rdd.map(report ->
+                        Rejection.of("duplicate eventId (first seen " + report.firstSeenBatchTime() + ")",
+                                parser.maskForRejected(report.line()), report.source(), time.milliseconds()))));
+        JavaDStream<Long> acceptedCounts = counted.mapPartitions(reports -> {
+            long n = 0;
+            for (; reports.hasNext(); reports.next()) {
+                n++;
+            }
+            return List.of(n).iterator();
+        });
+
         // One shuffle per batch serves both the running state and the window: each ward's counts in the batch.
         // Partitioned like the state, so updateStateByKey's cogroup with the previous state needs no shuffle.
-        JavaPairDStream<String, WardState> batchCounts = slices.flatMapToPair(BatchSlice::wardCounts)
+        JavaPairDStream<String, WardState> batchCounts = counted
+                .mapToPair(report -> new Tuple2<>(report.wardId(), WardState.of(report)))
                 .reduceByKey(WardState::plus, partitioner);
         // Small (one entry per ward with incidents) and read again on slide batches by the window.
         batchCounts.persist(StorageLevel.MEMORY_ONLY());
-        JavaPairDStream<String, WardState> states = batchCounts.updateStateByKey(new WardStateUpdate(), partitioner);
+        // The value repeats the ward id for the seed lookup (see WardStateUpdate); partitioning is kept.
+        JavaPairDStream<String, WardState> states = batchCounts
+                .transformToPair(rdd -> rdd.mapPartitionsToPair(wards -> {
+                    List<Tuple2<String, Tuple2<String, WardState>>> keyed = new ArrayList<>();
+                    wards.forEachRemaining(ward -> keyed.add(new Tuple2<>(ward._1(), ward)));
+                    return keyed.iterator();
+                }, true))
+                .updateStateByKey(new WardStateUpdate(seed.wards()), partitioner);
         states.checkpoint(Durations.seconds(settings.stateCheckpointSeconds()));
         JavaDStream<WardTotal> wardTotals = states
                 .filter(ward -> ward._2().changedInBatch())
@@ -143,8 +194,8 @@ public final class IncidentGraph {
         long threshold = settings.surgeThreshold();
         JavaDStream<Alert> surgeAlerts = wardWindows.transform((rdd, time) -> rdd.flatMap(window -> AlertRules
                 .surge(window, threshold, time.milliseconds()).stream().iterator()));
-        JavaDStream<Alert> criticalAlerts = slices.flatMap(slice -> slice.critical().iterator())
-                .transform((rdd, time) -> rdd.map(incident -> AlertRules.critical(incident, time.milliseconds())));
+        JavaDStream<Alert> criticalAlerts = counted.filter(report -> report.harmLevel().isCritical())
+                .transform((rdd, time) -> rdd.map(report -> AlertRules.critical(report, time.milliseconds())));
         return new GraphOutputs(slices, acceptedCounts, rejected, wardTotals, wardWindows, criticalAlerts, surgeAlerts);
     }
 }

@@ -16,6 +16,7 @@ import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.model.WardWindow;
 import org.hospital.incidents.model.WindowCounts;
 import org.junit.jupiter.api.Test;
+import scala.Tuple2;
 
 /** The state update and the alert rules, alone. */
 class RulesTest {
@@ -27,16 +28,41 @@ class RulesTest {
 
     private final WardStateUpdate update = new WardStateUpdate();
 
+    /** A ward's counts as the state update receives them: (wardId, counts). */
+    private static Tuple2<String, WardState> ward(Incident incident) {
+        return new Tuple2<>(incident.wardId(), WardState.of(incident));
+    }
+
+    @Test
+    void aWardNewToTheCheckpointStartsFromItsSeedAndOthersFromZero() throws Exception {
+        WardState seeded = WardState.restored(40, new long[] {1, 2, 3, 4, 20, 10},
+                new long[] {0, 0, 30, 0, 0, 0, 0, 0, 0, 0, 10}, Instant.parse("2026-11-20T10:00:00Z").toEpochMilli());
+        WardStateUpdate fromSeed = new WardStateUpdate(java.util.Map.of("ICU-2", seeded));
+        WardState icu = fromSeed.call(List.of(ward(incident("n", HarmLevel.SEVERE, EventCategory.FALL,
+                "2026-11-21T08:00:00Z"))), org.apache.spark.api.java.Optional.empty()).get();
+        assertEquals(41, icu.total());
+        assertEquals(31, icu.count(EventCategory.FALL));
+        assertEquals(3, icu.count(HarmLevel.SEVERE));
+        assertTrue(icu.changedInBatch());
+        Incident elsewhere = new Incident("m", Instant.parse("2026-11-21T08:00:00Z"), "MAT-1", HarmLevel.MILD,
+                EventCategory.FALL, ReportType.INCIDENT, null, null, null);
+        assertEquals(1, fromSeed.call(List.of(ward(elsewhere)), org.apache.spark.api.java.Optional.empty()).get()
+                .total());
+        WardState later = fromSeed.call(List.of(ward(incident("o", HarmLevel.MILD, EventCategory.FALL,
+                "2026-11-21T09:00:00Z"))), org.apache.spark.api.java.Optional.of(icu)).get();
+        assertEquals(42, later.total(), "the seed applies once, when the ward has no state yet");
+    }
+
     @Test
     void stateUpdateAddsTheBatchToThePreviousState() {
         WardState first = update.call(List.of(
-                WardState.of(incident("a", HarmLevel.MILD, EventCategory.FALL, "2026-11-21T08:00:00Z")),
-                WardState.of(incident("b", HarmLevel.DEATH, EventCategory.MEDICATION, "2026-11-21T08:05:00Z"))),
+                ward(incident("a", HarmLevel.MILD, EventCategory.FALL, "2026-11-21T08:00:00Z")),
+                ward(incident("b", HarmLevel.DEATH, EventCategory.MEDICATION, "2026-11-21T08:05:00Z"))),
                 org.apache.spark.api.java.Optional.empty()).get();
         assertEquals(2, first.total());
         assertTrue(first.changedInBatch());
         WardState second = update.call(List.of(
-                WardState.of(incident("c", HarmLevel.MILD, EventCategory.FALL, "2026-11-21T07:00:00Z"))),
+                ward(incident("c", HarmLevel.MILD, EventCategory.FALL, "2026-11-21T07:00:00Z"))),
                 org.apache.spark.api.java.Optional.of(first)).get();
         assertEquals(3, second.total());
         assertEquals(2, second.count(HarmLevel.MILD));

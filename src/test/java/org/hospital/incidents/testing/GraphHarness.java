@@ -25,6 +25,7 @@ import org.hospital.incidents.model.SourcedLine;
 import org.hospital.incidents.pipeline.GraphOutputs;
 import org.hospital.incidents.pipeline.GraphSettings;
 import org.hospital.incidents.pipeline.IncidentGraph;
+import org.hospital.incidents.pipeline.StateSeed;
 
 /**
  * Drives {@link IncidentGraph#build} on a real local Spark with controlled time: Spark's own
@@ -66,6 +67,24 @@ public final class GraphHarness implements AutoCloseable {
      * @throws Exception when the temp checkpoint directory cannot be made
      */
     public GraphHarness(List<List<byte[]>> batches, GraphSettings settings) throws Exception {
+        this(batches, settings, StateSeed.none());
+    }
+
+    /**
+     * @param settings graph settings under test
+     * @param batches one list of raw lines per batch (socket source label); null or empty = empty batch
+     * @param seed where the state starts (a new checkpoint after an earlier run)
+     * @return the harness
+     * @throws Exception when the temp checkpoint directory cannot be made
+     */
+    public static GraphHarness seeded(GraphSettings settings, List<List<String>> batches, StateSeed seed)
+            throws Exception {
+        return new GraphHarness(batches.stream().map(batch -> batch == null ? List.<byte[]>of()
+                : batch.stream().map(line -> line.getBytes(StandardCharsets.UTF_8)).toList()).toList(), settings,
+                seed);
+    }
+
+    private GraphHarness(List<List<byte[]>> batches, GraphSettings settings, StateSeed seed) throws Exception {
         this.settings = settings;
         this.checkpoint = Files.createTempDirectory("graph-harness-checkpoint");
         SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("graph-test")
@@ -84,7 +103,7 @@ public final class GraphHarness implements AutoCloseable {
             input.add(lines);
         }
         JavaDStream<SourcedLine> stream = JavaTestUtils.attachTestInputStream(ssc, input, 2);
-        GraphOutputs outputs = IncidentGraph.build(stream, settings, TestKeys.pseudonymizer(), null);
+        GraphOutputs outputs = IncidentGraph.build(stream, settings, TestKeys.pseudonymizer(), null, seed);
         collect(outputs.rejected(), "rejected");
         collect(outputs.wardTotals(), "ward-totals");
         collect(outputs.wardWindows(), "ward-windows");

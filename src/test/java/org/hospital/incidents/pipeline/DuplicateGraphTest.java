@@ -1,0 +1,153 @@
+package org.hospital.incidents.pipeline;
+
+import static org.hospital.incidents.testing.Lines.incident;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.streaming.StateImpl;
+import org.apache.spark.streaming.Time;
+import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.Candidate;
+import org.hospital.incidents.model.EventCategory;
+import org.hospital.incidents.model.HarmLevel;
+import org.hospital.incidents.model.Rejection;
+import org.hospital.incidents.model.ReportType;
+import org.hospital.incidents.model.WardState;
+import org.hospital.incidents.model.WardTotal;
+import org.hospital.incidents.testing.GraphHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each eventId counted once within the horizon, and a new checkpoint's seed (DESIGN.md "Restarts and upgrades"). */
+class DuplicateGraphTest {
+
+    @TempDir
+    Path temp;
+
+    private static Map<String, WardTotal> byWard(List<WardTotal> totals) {
+        return totals.stream().collect(Collectors.toMap(WardTotal::wardId, t -> t));
+    }
+
+    private static List<String> reasons(List<Rejection> rejections) {
+        return rejections.stream().map(Rejection::reason).sorted().toList();
+    }
+
+    @Test
+    void aRepeatedEventIdCountsOnceRaisesOneAlertAndIsRejectedWithTheFirstBatchTime() throws Exception {
+        GraphSettings settings = new GraphSettings(1, 4, 2, 100, 2, 2, 10);
+        List<List<String>> batches = Arrays.asList(
+                List.of(incident("A", "ICU-2", "mild", "fall"), incident("B", "ICU-2", "severe", "medication"),
+                        incident("C", "ED-1", "none", null)),
+                List.of(incident("A", "ICU-2", "mild", "fall"), incident("B", "ICU-2", "severe", "medication"),
+                        incident("D", "ED-1", "moderate", "fall")),
+                List.of(incident("E", "ED-1", "death", "fall"), incident("E", "ED-1", "death", "fall")),
+                null);
+        try (GraphHarness harness = new GraphHarness(settings, batches)) {
+            harness.runBatches(4);
+
+            List<Rejection> second = harness.output("rejected", 2000);
+            assertEquals(List.of("duplicate eventId (first seen 1000)", "duplicate eventId (first seen 1000)"),
+                    reasons(second));
+            assertTrue(second.stream().allMatch(r -> r.line().contains("\"eventId\":\"")
+                    && !r.line().contains("P-SECRET") && !r.line().contains("sensitive text")),
+                    "the duplicate's line is kept, patientRef and description masked");
+            assertEquals(List.of("duplicate eventId (first seen 3000)"), reasons(harness.output("rejected", 3000)),
+                    "a repeat within one batch: one counts, one is rejected");
+
+            Map<String, WardTotal> totals = byWard(harness.output("ward-totals", 3000));
+            assertEquals(3, totals.get("ED-1").state().total(), "C, D, E once");
+            assertEquals(1, totals.get("ED-1").state().count(HarmLevel.DEATH));
+            assertEquals(List.of("ED-1"), List.copyOf(byWard(harness.output("ward-totals", 2000)).keySet()),
+                    "ICU-2 got only repeats in batch 2: unchanged, not written");
+            assertEquals(2, byWard(harness.output("ward-totals", 1000)).get("ICU-2").state().total());
+
+            List<Alert> critical = harness.all("critical-alerts").stream()
+                    .flatMap(c -> c.records().stream()).map(Alert.class::cast).toList();
+            assertEquals(List.of("CRITICAL:B", "CRITICAL:E"), critical.stream().map(Alert::alertId).sorted().toList(),
+                    "one CRITICAL alert per event");
+            assertEquals(List.of(3L), harness.output("accepted-counts", 1000).stream().map(Long.class::cast)
+                    .reduce(Long::sum).stream().toList());
+            assertEquals(1L, harness.<Long>output("accepted-counts", 2000).stream().mapToLong(Long::longValue).sum());
+        }
+    }
+
+    @Test
+    void aNewCheckpointStartsWardsFromTheirSeedAndRejectsEventIdsCountedBeforeIt() throws Exception {
+        Path seedFolder = temp.resolve("dedup-seed");
+        Files.createDirectories(seedFolder);
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(seedFolder.resolve("part-00000.gz")));
+                Writer writer = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+            writer.write("[\"OLD-1\",500]\n[\"OLD-\\\"2\",700]\n");
+        }
+        long[] harm = new long[HarmLevel.values().length];
+        harm[HarmLevel.MILD.ordinal()] = 40;
+        long[] categories = new long[EventCategory.values().length];
+        categories[EventCategory.FALL.ordinal()] = 40;
+        WardState icu = WardState.restored(40, harm, categories, Instant.parse("2026-11-20T00:00:00Z").toEpochMilli());
+        StateSeed seed = new StateSeed(Map.of("ICU-2", icu), seedFolder.toString(), 168);
+        List<List<String>> batches = Arrays.asList(
+                List.of(incident("OLD-1", "ICU-2", "mild", "fall"), incident("NEW-1", "ICU-2", "mild", "fall"),
+                        incident("NEW-2", "ED-1", "mild", "fall")),
+                List.of(incident("OLD-\\\"2", "ED-1", "severe", "fall")));
+        try (GraphHarness harness = GraphHarness.seeded(new GraphSettings(1, 2, 1, 100, 2, 2, 2), batches, seed)) {
+            harness.runBatches(2);
+            Map<String, WardTotal> totals = byWard(harness.output("ward-totals", 1000));
+            assertEquals(41, totals.get("ICU-2").state().total(), "seed 40 + NEW-1; OLD-1 was counted before");
+            assertEquals(41, totals.get("ICU-2").state().count(EventCategory.FALL));
+            assertEquals(1, totals.get("ED-1").state().total(), "a ward without a seed starts from zero");
+            assertEquals(List.of("duplicate eventId (first seen 500)"), reasons(harness.output("rejected", 1000)));
+            assertEquals(List.of("duplicate eventId (first seen 700)"), reasons(harness.output("rejected", 2000)));
+            assertTrue(harness.all("critical-alerts").stream().allMatch(c -> c.records().isEmpty()),
+                    "a repeat of a report counted before the new checkpoint raises no second alert");
+        }
+    }
+
+    @Test
+    void anEventIdIsForgottenOneHorizonAfterItWasCounted() {
+        DuplicateCheck check = new DuplicateCheck(new StateSeed(Map.of(), null, 1));
+        Candidate report = new Candidate("A", "ICU-2", HarmLevel.MILD, EventCategory.FALL, ReportType.INCIDENT,
+                Instant.EPOCH, "socket", "{}", Candidate.FIRST);
+        StateImpl<Long> state = new StateImpl<>();
+        state.wrap(scala.Option.empty());
+        Candidate first = check.call(new Time(1_000), "A", org.apache.spark.api.java.Optional.of(report), state).get();
+        assertTrue(first.isFirst());
+        assertEquals(1_000L, state.get());
+        Candidate within = check.call(new Time(3_600_999), "A", org.apache.spark.api.java.Optional.of(report), state)
+                .get();
+        assertEquals(1_000L, within.firstSeenBatchTime(), "3,599.999 s later: still within one hour");
+        assertEquals(1_000L, state.get(), "a duplicate does not move the first-seen time");
+        Candidate after = check.call(new Time(3_601_000), "A", org.apache.spark.api.java.Optional.of(report), state)
+                .get();
+        assertTrue(after.isFirst(), "one hour later the eventId counts again");
+        assertEquals(3_601_000L, state.get());
+        StateImpl<Long> timingOut = new StateImpl<>();
+        timingOut.wrapTimingOutState(1_000L);
+        assertFalse(check.call(new Time(9_000_000), "A", org.apache.spark.api.java.Optional.empty(), timingOut)
+                .isPresent(), "an expiring eventId emits nothing");
+    }
+
+    @Test
+    void readsASeedFolderOfGzipParts() throws Exception {
+        Path folder = temp.resolve("seed");
+        Files.createDirectories(folder);
+        try (Writer writer = new java.io.OutputStreamWriter(new GZIPOutputStream(
+                Files.newOutputStream(folder.resolve("part-00001.gz"))), StandardCharsets.UTF_8)) {
+            writer.write("[\"X\",9]\n[\"X\",4]\n[\"Y\",5]\n");
+        }
+        Files.writeString(folder.resolve("_SUCCESS"), "");
+        assertEquals(Map.of("X", 4L, "Y", 5L), DuplicateCheck.read(folder.toString(), new Configuration()));
+    }
+}
