@@ -1,9 +1,12 @@
 package org.hospital.incidents.app;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Durations;
 import org.apache.spark.streaming.api.java.JavaDStream;
@@ -14,11 +17,16 @@ import org.hospital.incidents.io.CodecArchiveEncoder;
 import org.hospital.incidents.io.HadoopConfs;
 import org.hospital.incidents.io.KafkaSource;
 import org.hospital.incidents.io.OutputSinks;
+import org.hospital.incidents.io.StateSeeds;
 import org.hospital.incidents.io.Utf8Lines;
 import org.hospital.incidents.model.SourcedLine;
+import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.parse.Pseudonymizer;
 import org.hospital.incidents.pipeline.GraphOutputs;
 import org.hospital.incidents.pipeline.IncidentGraph;
+import org.hospital.incidents.pipeline.StateSeed;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates a fresh {@link JavaStreamingContext} with the whole application wired in: the function given to
@@ -27,6 +35,8 @@ import org.hospital.incidents.pipeline.IncidentGraph;
  * calls this again (Spark Streaming guide, "How to configure Checkpointing"; JavaRecoverableNetworkWordCount).
  */
 public final class ContextFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContextFactory.class);
 
     /** Application name shown in the Spark UI. */
     public static final String APP_NAME = "hospital-incident-streaming";
@@ -77,6 +87,14 @@ public final class ContextFactory {
     public static JavaStreamingContext create(Settings settings, SparkConf conf) {
         JavaStreamingContext ssc = new JavaStreamingContext(conf, Durations.seconds(settings.graph().batchSeconds()));
         ssc.checkpoint(settings.checkpoint());
+        StateSeed seed;
+        try {
+            CheckpointSettings.write(settings.checkpoint(), settings.frozenByCheckpoint(),
+                    ssc.sparkContext().hadoopConfiguration());
+            seed = seed(settings, ssc.sparkContext(), System.currentTimeMillis());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the new checkpoint in " + settings.checkpoint(), e);
+        }
 
         JavaDStream<SourcedLine> lines = null;
         if (settings.socketHost() != null) {
@@ -96,7 +114,7 @@ public final class ContextFactory {
         CodecArchiveEncoder archive = settings.archive() == null ? null
                 : new CodecArchiveEncoder(settings.archiveCodec());
         GraphOutputs outputs = IncidentGraph.build(lines, settings.graph(),
-                new Pseudonymizer(settings.pseudonymKeyFile()), archive);
+                new Pseudonymizer(settings.pseudonymKeyFile()), archive, seed);
         OutputSinks.attach(outputs, new BatchOutputWriter(settings.output(), settings.archive(),
                 archive == null ? null : archive.extension(), 1));
         if (kafka != null) {
@@ -104,5 +122,43 @@ public final class ContextFactory {
         }
         OutputSinks.printSummaries(outputs.acceptedCounts());
         return ssc;
+    }
+
+    /**
+     * Where a new checkpoint's state starts (DESIGN.md "Restarts and upgrades"): each ward from its latest
+     * {@code ward-totals} line under {@code --output}, and the duplicate memory from the archive's entries within the
+     * horizon, written to {@code <checkpoint>/dedup-seed-<millis>}; with {@code --reset-state} both start empty.
+     * Logs one line saying which.
+     *
+     * @param settings validated settings
+     * @param sc the new context's Spark context (the seeds are read by Spark jobs before the stream starts)
+     * @param nowMillis start time, epoch millis
+     * @return the seed
+     * @throws IOException when the output, the archive or the checkpoint directory cannot be read or written
+     */
+    static StateSeed seed(Settings settings, JavaSparkContext sc, long nowMillis) throws IOException {
+        int horizonHours = settings.dedupHorizonHours();
+        if (settings.resetState()) {
+            LOG.info("New checkpoint {} with --reset-state: every ward's running totals and the duplicate memory start "
+                    + "from zero", settings.checkpoint());
+            return new StateSeed(Map.of(), null, horizonHours);
+        }
+        Map<String, WardState> wards = StateSeeds.latestWardTotals(sc, settings.output());
+        String seenFolder = null;
+        String memory;
+        if (settings.archive() == null) {
+            memory = "the duplicate memory starts empty (--archive none: repeats of reports counted before this "
+                    + "start count again)";
+        } else {
+            String folder = settings.checkpoint() + "/dedup-seed-" + nowMillis;
+            long seen = StateSeeds.rebuildDuplicateMemory(sc, settings.archive(), folder, nowMillis,
+                    horizonHours * 3_600_000L);
+            seenFolder = seen == 0 ? null : folder;
+            memory = "the duplicate memory holds the " + seen + " eventIds the archive " + settings.archive()
+                    + " counted in the last " + horizonHours + " h";
+        }
+        LOG.info("New checkpoint {}: {} wards carry on from their latest ward-totals lines under {}; {} "
+                + "(--reset-state starts from zero)", settings.checkpoint(), wards.size(), settings.output(), memory);
+        return new StateSeed(wards, seenFolder, horizonHours);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,6 +13,7 @@ import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.SparkConf;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
 import org.hospital.incidents.io.BatchOutputWriter;
+import org.hospital.incidents.io.DriverLease;
 import org.hospital.incidents.parse.Pseudonymizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +29,11 @@ import org.slf4j.LoggerFactory;
  * <p>Before anything else it checks the pseudonymisation key file, creating it when missing, and that the archive
  * can be written.
  *
- * <p>Exit status: 0 after a normal stop, 1 when the stream failed, 2 for bad options, an unreadable or empty key
- * file or an archive that cannot be written, 3 when Kafka has deleted records the checkpoint still has to read
- * ({@link #EXIT_OFFSETS_DELETED}).
+ * <p>Exit status: 0 after a normal stop ({@code --run-seconds}); 143 (128 + SIGTERM, the JVM's own status for a
+ * signal it handled) after a graceful stop on SIGTERM; 1 when the stream failed or Kafka cannot be reached at start;
+ * 2 for bad options, an unreadable or empty key file, an archive that cannot be written, a checkpoint created with
+ * other settings, or a live driver on the same group; 3 when Kafka has deleted records the checkpoint still has to
+ * read ({@link #EXIT_OFFSETS_DELETED}).
  */
 public final class IncidentStreamingApp {
 
@@ -89,9 +93,10 @@ public final class IncidentStreamingApp {
         Throwable root = chain.get(chain.size() - 1);
         return "cannot recover from the checkpoint in " + checkpoint + ": it was written by an incompatible build "
                 + "or configuration, or is damaged (" + root.getClass().getSimpleName() + "). Start with a new "
-                + "--checkpoint directory: Kafka input resumes from the consumer group's committed offsets "
-                + "(at-least-once for the batches in flight); running totals restart from zero unless you keep "
-                + "the old outputs. Delete the old directory once the new run is healthy.";
+                + "--checkpoint directory: Kafka input resumes from the consumer group's committed offsets, "
+                + "running totals carry on from the ward-totals under --output, and reports of the batches in "
+                + "flight that come again are rejected as duplicates (the archive remembers them). Delete the old "
+                + "directory once the new run is healthy.";
     }
 
     /**
@@ -128,8 +133,8 @@ public final class IncidentStreamingApp {
                 + "go on, start with a new --checkpoint directory and kafka.auto-offset-reset=earliest (the "
                 + "default): each partition resumes at the group's committed offset, or where Kafka deleted it at "
                 + "the oldest record Kafka still has, and the log says how many records were lost. Running totals "
-                + "restart from zero (the old outputs keep the totals so far). Raise the topic's retention.ms above "
-                + "the longest outage you expect.";
+                + "carry on from the ward-totals under --output. Raise the topic's retention.ms above the longest "
+                + "outage you expect.";
     }
 
     /**
@@ -173,6 +178,41 @@ public final class IncidentStreamingApp {
     }
 
     /**
+     * Before a recovery: compares the settings the checkpoint keeps with this run's (DESIGN.md "Restarts and
+     * upgrades") and logs the ones in force.
+     *
+     * @param settings this run's settings
+     * @param hadoopConf Hadoop configuration for the checkpoint directory
+     * @return the refusal (exit 2) naming each differing setting, or null to go on
+     */
+    static String checkRecovery(Settings settings, Configuration hadoopConf) {
+        try {
+            if (!CheckpointSettings.hasCheckpoint(settings.checkpoint(), hadoopConf)) {
+                LOG.info("No checkpoint in {}: starting a new one", settings.checkpoint());
+                return null;
+            }
+            if (settings.resetState()) {
+                LOG.warn("--reset-state has no effect: recovering from the checkpoint in {} keeps its state",
+                        settings.checkpoint());
+            }
+            Map<String, String> stored = CheckpointSettings.read(settings.checkpoint(), hadoopConf);
+            if (stored == null) {
+                LOG.warn("The checkpoint in {} has no {} (an older build wrote it): its settings, which stay in force, "
+                        + "cannot be compared with this run's", settings.checkpoint(), CheckpointSettings.FILE_NAME);
+                return null;
+            }
+            List<String> differences = CheckpointSettings.differences(stored, settings.frozenByCheckpoint());
+            if (!differences.isEmpty()) {
+                return CheckpointSettings.refusal(settings.checkpoint(), differences);
+            }
+            LOG.info("Recovering from the checkpoint in {}; settings in force: {}", settings.checkpoint(), stored);
+            return null;
+        } catch (IOException e) {
+            return "--checkpoint: cannot read " + settings.checkpoint() + ": " + e;
+        }
+    }
+
+    /**
      * Runs the stream until {@code --run-seconds} pass or it is stopped.
      *
      * @param settings validated settings
@@ -193,6 +233,9 @@ public final class IncidentStreamingApp {
             System.err.println("incident-stream: " + Settings.PSEUDONYM_KEY_FILE + ": " + e.getMessage());
             return 2;
         }
+        LOG.info("Configuration: {}", settings.configFile() == null
+                ? "built-in defaults (no --config, no -D" + Settings.CONFIG_PROPERTY + ")"
+                : "built-in defaults, then " + Path.of(settings.configFile()).toAbsolutePath() + ", then the flags");
         SparkConf sparkConf = ContextFactory.sparkConf(settings, conf);
         // One Hadoop configuration for the start-up checks and the checkpoint read (Hadoop caches the first
         // FileSystem per authority, see ContextFactory#hadoopConf).
@@ -205,6 +248,35 @@ public final class IncidentStreamingApp {
                 return 2;
             }
         }
+        String refusal = checkRecovery(settings, hadoopConf);
+        if (refusal != null) {
+            System.err.println("incident-stream: " + refusal);
+            return 2;
+        }
+        DriverLease lease = null;
+        if (settings.kafkaBootstrap() != null) {
+            try {
+                lease = DriverLease.acquire(settings.kafkaBootstrap(), settings.groupId(), settings.checkpoint(),
+                        settings.kafkaConsumer(), settings.takeover());
+            } catch (DriverLease.HeldException e) {
+                System.err.println("incident-stream: " + e.getMessage());
+                return 2;
+            } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
+                System.err.println("incident-stream: --kafka " + settings.kafkaBootstrap() + ": " + e.getMessage());
+                return 1;
+            }
+        }
+        try {
+            return runWithLease(settings, sparkConf, hadoopConf, lease);
+        } finally {
+            if (lease != null) {
+                lease.close();
+            }
+        }
+    }
+
+    private static int runWithLease(Settings settings, SparkConf sparkConf, Configuration hadoopConf,
+            DriverLease lease) throws InterruptedException {
         JavaStreamingContext ssc;
         try {
             ssc = JavaStreamingContext.getOrCreate(settings.checkpoint(),
@@ -229,6 +301,10 @@ public final class IncidentStreamingApp {
             if (ssc.getState() == org.apache.spark.streaming.StreamingContextState.ACTIVE) {
                 LOG.info("Shutdown requested (SIGTERM): stopping gracefully, finishing the received data");
                 ssc.stop(true, true);
+            }
+            if (lease != null) {
+                // The main thread may not get to its finally block once the JVM is shutting down.
+                lease.close();
             }
         };
         // Spark's own stopGracefullyOnShutdown hook runs after the local executor's shutdown hook (Spark 3.5), so

@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.hospital.incidents.testing.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.hospital.incidents.testing.TestFiles;
 
 class SettingsTest {
 
@@ -143,5 +143,96 @@ class SettingsTest {
 
         // Every key of the shipped file is known.
         parse("--socket", "h:1", "--config", "config/application.properties");
+    }
+
+    @Test
+    void withoutAnyConfigFileTheShippedSafetyKeysStillApply() throws Exception {
+        String before = System.clearProperty(Settings.CONFIG_PROPERTY);
+        try {
+            Settings settings = parse("--socket", "h:1");
+            assertNull(settings.configFile());
+            assertEquals("true", settings.sparkConf().get("spark.streaming.backpressure.enabled"));
+            assertEquals("2000", settings.sparkConf().get("spark.streaming.kafka.maxRatePerPartition"));
+            assertEquals("60s", settings.sparkConf().get("spark.streaming.gracefulStopTimeout"));
+            assertEquals("2000,45", settings.sparkConf().get("spark.hadoop.dfs.client.retry.policy.spec"));
+            assertEquals("5000", settings.kafkaConsumer().get("max.poll.records"));
+            assertEquals(168, settings.dedupHorizonHours());
+        } finally {
+            if (before != null) {
+                System.setProperty(Settings.CONFIG_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
+    void theInstallationsConfigFileComesFromTheSystemPropertyAndTheFlagWins() throws Exception {
+        Path installed = temp.resolve("installed.properties");
+        Files.writeString(installed, "window-seconds=30\nspark.streaming.backpressure.initialRate=50\n");
+        String before = System.setProperty(Settings.CONFIG_PROPERTY, installed.toString());
+        try {
+            Settings settings = parse("--socket", "h:1");
+            assertEquals(installed.toString(), settings.configFile());
+            assertEquals(30, settings.graph().windowSeconds());
+            assertEquals("50", settings.sparkConf().get("spark.streaming.backpressure.initialRate"));
+            assertEquals("true", settings.sparkConf().get("spark.streaming.backpressure.enabled"),
+                    "a key the file leaves out keeps its built-in default");
+            Path other = temp.resolve("other.properties");
+            Files.writeString(other, "window-seconds=20\n");
+            assertEquals(20, parse("--socket", "h:1", "--config", other.toString()).graph().windowSeconds());
+            System.setProperty(Settings.CONFIG_PROPERTY, temp.resolve("gone.properties").toString());
+            assertEquals("-D" + Settings.CONFIG_PROPERTY + ": file not found: " + temp.resolve("gone.properties"),
+                    error("--socket", "h:1"));
+        } finally {
+            if (before == null) {
+                System.clearProperty(Settings.CONFIG_PROPERTY);
+            } else {
+                System.setProperty(Settings.CONFIG_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
+    void theRestartFlagsAreParsed() throws Exception {
+        Settings plain = parse("--socket", "h:1");
+        assertTrue(!plain.resetState() && !plain.takeover());
+        Settings both = parse("--socket", "h:1", "--reset-state", "--takeover");
+        assertTrue(both.resetState() && both.takeover());
+        assertEquals(Integer.valueOf(7), Integer.valueOf(parse("--socket", "h:1", "--config",
+                TestFiles.configWith(temp.resolve("h.properties"), "dedup-horizon-hours=7\n").toString())
+                .dedupHorizonHours()));
+        assertTrue(error("--socket", "h:1", "--config", TestFiles.configWith(temp.resolve("z.properties"),
+                "dedup-horizon-hours=0\n").toString()).endsWith("dedup-horizon-hours: expected a whole number >= 1, "
+                + "got '0'"));
+    }
+
+    @Test
+    void aCheckpointKeepsItsSettingsAndADifferenceIsNamedFlagByFlag() throws Exception {
+        Path checkpoint = temp.resolve("ckpt");
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+        assertTrue(!CheckpointSettings.hasCheckpoint(checkpoint.toString(), conf));
+        Settings first = parse("--kafka", "b:9092", "--window-seconds", "60", "--config", TestFiles.configWith(
+                temp.resolve("s.properties"), "kafka.consumer.ssl.key.password=hunter2\n").toString());
+        CheckpointSettings.write(checkpoint.toString(), first.frozenByCheckpoint(), conf);
+        assertTrue(!CheckpointSettings.hasCheckpoint(checkpoint.toString(), conf), "settings alone: no checkpoint");
+        Files.write(checkpoint.resolve("checkpoint-1763712000000"), new byte[] {1});
+        assertTrue(CheckpointSettings.hasCheckpoint(checkpoint.toString(), conf));
+        assertTrue(!Files.readString(checkpoint.resolve(CheckpointSettings.FILE_NAME)).contains("hunter2"),
+                "a secret is stored as a hash");
+        Map<String, String> stored = CheckpointSettings.read(checkpoint.toString(), conf);
+        assertEquals(List.of(), CheckpointSettings.differences(stored, first.frozenByCheckpoint()));
+        assertEquals(List.of(), CheckpointSettings.differences(stored, parse("--kafka", "b:9092", "--run-seconds",
+                "5", "--reset-state", "--config", temp.resolve("s.properties").toString()).frozenByCheckpoint()),
+                "--run-seconds and the restart flags act on one run only");
+        Settings changed = parse("--kafka", "b:9092", "--window-seconds", "30", "--output", "elsewhere",
+                "--config", TestFiles.configWith(temp.resolve("t.properties"), "partitions=4\n").toString());
+        List<String> differences = CheckpointSettings.differences(stored, changed.frozenByCheckpoint());
+        assertEquals(List.of("--output: 'data/out' in the checkpoint, 'elsewhere' now",
+                "--window-seconds: '60' in the checkpoint, '30' now",
+                "config key partitions: '2' in the checkpoint, '4' now",
+                "config key kafka.consumer.ssl.key.password: 'sha256:" + stored.get("kafka.consumer.ssl.key.password")
+                        .substring(7) + "' in the checkpoint, (not set) now"), differences);
+        String refusal = CheckpointSettings.refusal(checkpoint.toString(), differences);
+        assertTrue(refusal.contains("--window-seconds") && refusal.contains("new --checkpoint directory")
+                && refusal.contains("start again with the checkpoint's values"), refusal);
     }
 }

@@ -35,6 +35,7 @@ class GracefulStopIT {
         try (LineServer server = new LineServer(corpus.lines())) {
             Process driver = Scripts.start(log, "incident-stream", "--socket", "127.0.0.1:" + server.port(),
                     "--checkpoint", temp.resolve("checkpoint").toString(), "--output", out.toString(),
+                    "--archive", temp.resolve("archive").toString(),
                     "--window-seconds", "4", "--slide-seconds", "2");
             assertTrue(server.awaitSent(120), "receiver connected and took the lines");
             // Let the receiver drain the socket into blocks (milliseconds), but not the first batches finish

@@ -43,6 +43,7 @@ class HdfsCheckpointIT {
         try (LineServer server = new LineServer(corpus.lines(), port)) {
             int status = InProcessJob.run("--socket", "127.0.0.1:" + server.port(),
                     "--checkpoint", hdfs + "/hospital/checkpoint", "--output", hdfs + "/hospital/out",
+                    "--archive", hdfs + "/hospital/archive",
                     "--window-seconds", "4", "--slide-seconds", "2", "--run-seconds", "15");
             assertTrue(server.awaitSent(1), "the receiver took every line");
             return status;

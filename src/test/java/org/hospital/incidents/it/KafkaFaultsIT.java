@@ -49,7 +49,8 @@ class KafkaFaultsIT {
 
     private String[] args(String topic, String checkpoint, String output, int runSeconds, Path config) {
         return new String[] {"--kafka", kafka.bootstrap(), "--topics", topic, "--group-id", topic + "-group",
-            "--checkpoint", checkpoint, "--output", output, "--window-seconds", "4", "--slide-seconds", "2",
+            "--checkpoint", checkpoint, "--output", output, "--archive", output + "-archive",
+            "--window-seconds", "4", "--slide-seconds", "2",
             "--run-seconds", Integer.toString(runSeconds), "--config", config.toString()};
     }
 

@@ -45,7 +45,7 @@ class KafkaSourceIT {
 
     private int runJob(String checkpoint, String output) throws Exception {
         return InProcessJob.run("--kafka", kafka.bootstrap(), "--topics", TOPIC,
-                "--group-id", GROUP, "--checkpoint", checkpoint, "--output", output,
+                "--group-id", GROUP, "--checkpoint", checkpoint, "--output", output, "--archive", output + "-archive",
                 "--window-seconds", "4", "--slide-seconds", "2", "--surge-threshold", "100", "--run-seconds", "15");
     }
 

@@ -41,7 +41,8 @@ class NameNodeRestartIT {
             Path log = temp.resolve("driver.out");
             Process driver = Scripts.start(log, "incident-stream", "--kafka", kafka.bootstrap(), "--topics", TOPIC,
                     "--group-id", "nn-it", "--checkpoint", hdfs.uri() + "/hospital/checkpoint",
-                    "--output", hdfs.uri() + "/hospital/out", "--window-seconds", "4", "--slide-seconds", "2",
+                    "--output", hdfs.uri() + "/hospital/out", "--archive", hdfs.uri() + "/hospital/archive",
+                    "--window-seconds", "4", "--slide-seconds", "2",
                     "--run-seconds", "75");
             DriverLog console = new DriverLog(log, driver);
             try (PacedProducer producer = new PacedProducer(kafka, TOPIC, corpora, 100)) {

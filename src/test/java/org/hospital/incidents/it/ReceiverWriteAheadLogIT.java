@@ -62,7 +62,8 @@ class ReceiverWriteAheadLogIT {
                 + "spark.streaming.receiver.writeAheadLog.enable=" + writeAheadLog + "\n");
         int port = Scripts.freePort();
         String[] args = {"--socket", "127.0.0.1:" + port, "--checkpoint", hdfs.uri() + "/" + name + "/checkpoint",
-            "--output", hdfs.uri() + "/" + name + "/out", "--batch-seconds", "20", "--window-seconds", "20",
+            "--output", hdfs.uri() + "/" + name + "/out", "--archive", hdfs.uri() + "/" + name + "/archive",
+            "--batch-seconds", "20", "--window-seconds", "20",
             "--slide-seconds", "20", "--config", config.toString()};
         try (LiveLineServer server = new LiveLineServer(port)) {
             Path log = temp.resolve(name + "-1.out");

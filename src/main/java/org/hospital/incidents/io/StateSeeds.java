@@ -1,0 +1,157 @@
+package org.hospital.incidents.io;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.GzipCodec;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.hospital.incidents.model.EventCategory;
+import org.hospital.incidents.model.HarmLevel;
+import org.hospital.incidents.model.WardState;
+import scala.Tuple2;
+
+/**
+ * Reads where a new checkpoint's state starts (DESIGN.md "Restarts and upgrades"): each ward's latest
+ * {@code ward-totals} line under {@code --output}, and the eventIds the archive holds within the duplicate horizon.
+ * Both are read by small Spark batch jobs on the new context before its stream starts, so a long history is read in
+ * parallel, from local disk or HDFS alike.
+ */
+public final class StateSeeds {
+
+    private StateSeeds() {
+    }
+
+    /**
+     * Each ward's running totals from its {@code ward-totals} line with the largest {@code batchTime} (the README's
+     * rule for the latest view of a ward).
+     *
+     * @param sc the new context's Spark context
+     * @param output the {@code --output} root
+     * @return ward id to its totals (unchanged); empty when there is no {@code ward-totals} output yet
+     * @throws IOException when the output cannot be listed
+     * @throws IllegalStateException naming the file's batch when a line is not a ward-totals record
+     */
+    public static Map<String, WardState> latestWardTotals(JavaSparkContext sc, String output) throws IOException {
+        String glob = output + "/" + BatchLedger.Output.WARD_TOTALS.folder() + "/batch-*/"
+                + BatchLedger.Output.WARD_TOTALS.partPrefix() + "-*";
+        if (!matchesAny(glob, sc.hadoopConfiguration())) {
+            return Map.of();
+        }
+        List<Tuple2<String, String>> latest = sc.textFile(glob)
+                .filter(line -> !line.isBlank())
+                .mapToPair(line -> {
+                    JsonObject json = JsonParser.parseString(line).getAsJsonObject();
+                    return new Tuple2<>(json.get("wardId").getAsString(), line);
+                })
+                .reduceByKey((a, b) -> batchTime(a) >= batchTime(b) ? a : b)
+                .collect();
+        Map<String, WardState> wards = new HashMap<>();
+        for (Tuple2<String, String> ward : latest) {
+            wards.put(ward._1(), wardState(ward._2()));
+        }
+        return wards;
+    }
+
+    private static long batchTime(String wardTotalsLine) {
+        return JsonParser.parseString(wardTotalsLine).getAsJsonObject().get("batchTime").getAsLong();
+    }
+
+    /**
+     * @param line a {@code ward-totals} line ({@link JsonCodec#wardTotal})
+     * @return its counts as a state, unchanged
+     */
+    static WardState wardState(String line) {
+        JsonObject json = JsonParser.parseString(line).getAsJsonObject();
+        long[] harm = new long[HarmLevel.values().length];
+        for (Map.Entry<String, JsonElement> entry : json.getAsJsonObject("byHarmLevel").entrySet()) {
+            HarmLevel level = HarmLevel.fromCode(entry.getKey()).orElseThrow(() -> new IllegalStateException(
+                    "ward-totals line of batch " + json.get("batchTime") + ": unknown harm level " + entry.getKey()));
+            harm[level.ordinal()] = entry.getValue().getAsLong();
+        }
+        long[] categories = new long[EventCategory.values().length];
+        for (Map.Entry<String, JsonElement> entry : json.getAsJsonObject("byCategory").entrySet()) {
+            categories[EventCategory.fromCode(entry.getKey()).ordinal()] += entry.getValue().getAsLong();
+        }
+        return WardState.restored(json.get("total").getAsLong(), harm, categories,
+                Instant.parse(json.get("lastOccurredAt").getAsString()).toEpochMilli());
+    }
+
+    /**
+     * Rebuilds the duplicate memory from the archive: every accepted entry whose batch time lies within
+     * {@code horizonMillis} before {@code nowMillis}, first batch time per eventId, written as gzip parts of
+     * {@code ["<eventId>", <batchTime>]} lines (the format {@code DuplicateCheck} reads).
+     *
+     * <p>The archive's {@code date=} folders are the UTC dates of the batch times, so only the horizon's dates are
+     * read.
+     *
+     * @param sc the new context's Spark context
+     * @param archive the archive root
+     * @param folder where to write the seed (a new folder in the checkpoint directory; replaced when present)
+     * @param nowMillis start time, epoch millis
+     * @param horizonMillis the duplicate horizon, millis
+     * @return eventIds written
+     * @throws IOException when the archive cannot be listed or the seed written
+     */
+    public static long rebuildDuplicateMemory(JavaSparkContext sc, String archive, String folder, long nowMillis,
+            long horizonMillis) throws IOException {
+        Configuration conf = sc.hadoopConfiguration();
+        long since = nowMillis - horizonMillis;
+        List<String> globs = new ArrayList<>();
+        LocalDate last = Instant.ofEpochMilli(nowMillis).atZone(ZoneOffset.UTC).toLocalDate();
+        for (LocalDate day = Instant.ofEpochMilli(since).atZone(ZoneOffset.UTC).toLocalDate(); !day.isAfter(last);
+                day = day.plusDays(1)) {
+            String glob = archive + "/date=" + day + "/*/part-*";
+            if (matchesAny(glob, conf)) {
+                globs.add(glob);
+            }
+        }
+        Path seed = new Path(folder);
+        seed.getFileSystem(conf).delete(seed, true);
+        if (globs.isEmpty()) {
+            seed.getFileSystem(conf).mkdirs(seed);
+            return 0;
+        }
+        var firstSeen = sc.textFile(String.join(",", globs))
+                .flatMapToPair(line -> {
+                    JsonObject entry = JsonParser.parseString(line).getAsJsonObject();
+                    JsonElement batchTime = entry.get("batchTime");
+                    JsonObject incident = entry.getAsJsonObject("incident");
+                    if (!"accepted".equals(entry.get("status").getAsString()) || incident == null
+                            || batchTime == null || batchTime.getAsLong() < since) {
+                        return java.util.Collections.emptyIterator();
+                    }
+                    return List.of(new Tuple2<>(incident.get("eventId").getAsString(), batchTime.getAsLong()))
+                            .iterator();
+                })
+                .reduceByKey(Math::min);
+        firstSeen.cache();
+        long count = firstSeen.count();
+        firstSeen.map(entry -> {
+            com.google.gson.JsonArray array = new com.google.gson.JsonArray();
+            array.add(entry._1());
+            array.add(entry._2());
+            return array.toString();
+        }).saveAsTextFile(folder, GzipCodec.class);
+        firstSeen.unpersist(false);
+        return count;
+    }
+
+    private static boolean matchesAny(String glob, Configuration conf) throws IOException {
+        Path path = new Path(glob);
+        FileSystem fs = path.getFileSystem(conf);
+        FileStatus[] matches = fs.globStatus(path);
+        return matches != null && matches.length > 0;
+    }
+}
