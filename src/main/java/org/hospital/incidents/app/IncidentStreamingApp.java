@@ -301,6 +301,8 @@ public final class IncidentStreamingApp {
             if (ssc.getState() == org.apache.spark.streaming.StreamingContextState.ACTIVE) {
                 LOG.info("Shutdown requested (SIGTERM): stopping gracefully, finishing the received data");
                 ssc.stop(true, true);
+                LOG.info("Stopped gracefully after SIGTERM: every received report was processed and written; the JVM "
+                        + "exits with status 143 (128 + SIGTERM)");
             }
             if (lease != null) {
                 // The main thread may not get to its finally block once the JVM is shutting down.

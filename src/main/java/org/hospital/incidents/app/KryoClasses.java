@@ -70,6 +70,8 @@ public final class KryoClasses implements KryoRegistrator {
         "org.apache.spark.streaming.util.OpenHashMapBasedStateMap$LimitMarker",
         "org.apache.spark.streaming.util.OpenHashMapBasedStateMap$StateInfo",
         "org.apache.spark.streaming.util.EmptyStateMap",
+        "scala.reflect.ManifestFactory$ObjectManifest",
+        "scala.reflect.ManifestFactory$LongManifest",
         // The socket receiver travels to its executor inside an RDD of receivers (it gets Java serialization
         // below: it holds the byte-to-line converter, a lambda that Kryo 4 cannot write).
         "[Lorg.apache.spark.streaming.receiver.Receiver;",
