@@ -20,7 +20,7 @@ import org.hospital.incidents.io.OutputSinks;
 import org.hospital.incidents.io.StateSeeds;
 import org.hospital.incidents.io.Utf8Lines;
 import org.hospital.incidents.model.SourcedLine;
-import org.hospital.incidents.model.WardState;
+import org.hospital.incidents.model.WardRecord;
 import org.hospital.incidents.parse.Pseudonymizer;
 import org.hospital.incidents.pipeline.GraphOutputs;
 import org.hospital.incidents.pipeline.IncidentGraph;
@@ -143,7 +143,7 @@ public final class ContextFactory {
                     + "from zero", settings.checkpoint());
             return new StateSeed(Map.of(), null, horizonHours);
         }
-        Map<String, WardState> wards = StateSeeds.latestWardTotals(sc, settings.output());
+        Map<String, WardRecord> wards = StateSeeds.wardRecords(sc, settings.output());
         String seenFolder = null;
         String memory;
         if (settings.archive() == null) {

@@ -23,8 +23,11 @@ import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.ParseResult;
 import org.hospital.incidents.model.Rejection;
+import org.hospital.incidents.model.Requalification;
 import org.hospital.incidents.model.ReportType;
 import org.hospital.incidents.model.SourcedLine;
+import org.hospital.incidents.model.WardChange;
+import org.hospital.incidents.model.WardRecord;
 import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.model.WardWindow;
@@ -44,7 +47,7 @@ public final class KryoClasses implements KryoRegistrator {
 
     /** Records shipped between JVMs or kept in serialized blocks. */
     private static final Class<?>[] RECORDS = {SourcedLine.class, ParseResult.class, Incident.class, Rejection.class,
-        Candidate.class,
+        Candidate.class, Requalification.class, WardChange.class, WardRecord.Refusal.class,
         WardTotal.class, WardWindow.class, Alert.class, OutputRecord.class};
 
     /** Ordinary classes, enums and arrays; Kryo's field or default serializers handle them. */
@@ -52,8 +55,9 @@ public final class KryoClasses implements KryoRegistrator {
         java.util.ArrayList.class, WardState.class, WindowCounts.class, HarmLevel.class,
         EventCategory.class, ReportType.class, Alert.Type.class, BatchLedger.Output.class, Instant.class,
         long[].class, String[].class, String[][].class, Object[].class, WardState[].class, WindowCounts[].class,
-        Candidate[].class, SourcedLine[].class, ParseResult[].class, Incident[].class, Rejection[].class,
-        WardTotal[].class, WardWindow[].class, Alert[].class, OutputRecord[].class};
+        WardRecord.class, WardRecord[].class, Requalification[].class, WardChange[].class,
+        WardRecord.Refusal[].class, Candidate[].class, SourcedLine[].class, ParseResult[].class, Incident[].class,
+        Rejection[].class, WardTotal[].class, WardWindow[].class, Alert[].class, OutputRecord[].class};
 
     /** Classes of other packages that are not public, registered by name. */
     private static final String[] PRIVATE_CLASSES = {

@@ -33,6 +33,10 @@ public final class BatchLedger {
         CRITICAL_ALERTS("alerts", "part-critical"),
         /** SURGE alerts. */
         SURGE_ALERTS("alerts", "part-surge"),
+        /** Review queue: counted reports whose category is unclassified. */
+        REVIEW("review", "part"),
+        /** Applied re-qualifications. */
+        REQUALIFICATIONS("requalifications", "part"),
         /** Archive entries: under {@code --archive}, {@code date=YYYY-MM-DD/batch-<millis>/part-NNNNN.gz}. */
         ARCHIVE("archive", "part");
 

@@ -19,7 +19,8 @@ import org.hospital.incidents.pipeline.ArchiveEncoder;
  * other in one file, which is how the batch's write task joins the parts of the partitions; {@code zcat},
  * {@code bzcat} and {@code hdfs dfs -text} read such files whole.
  *
- * <p>Entry shapes (DESIGN.md "Archive"): {@code {"batchTime","source","status":"accepted","incident":{…}}} and
+ * <p>Entry shapes (DESIGN.md "Archive"): {@code {"batchTime","source","status":"accepted","incident":{…}}}
+ * (status {@code requalified} for a re-qualification record) and
  * {@code {"batchTime","source","status":"rejected","reason","line"}}.
  */
 public final class CodecArchiveEncoder implements ArchiveEncoder {
@@ -57,6 +58,9 @@ public final class CodecArchiveEncoder implements ArchiveEncoder {
     /** One partition's entries, compressed as they come. */
     private static final class CodecPart implements Part {
 
+        private static final String ACCEPTED_STATUS = "\"status\":\"accepted\"";
+        private static final String REQUALIFIED_STATUS = "\"status\":\"requalified\"";
+
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
         private final CompressionCodec codec;
         private final long batchTimeMillis;
@@ -79,6 +83,17 @@ public final class CodecArchiveEncoder implements ArchiveEncoder {
         @Override
         public void accepted() throws IOException {
             entry.endObject();
+            end();
+        }
+
+        @Override
+        public void requalified() throws IOException {
+            entry.endObject();
+            // The status was written before the parser knew what the line was; it sits at a fixed place near the
+            // start of the buffer ({"batchTime":…,"source":"…","status":"accepted"), found by its first occurrence.
+            StringBuilder builder = line.getBuilder();
+            int at = builder.indexOf(ACCEPTED_STATUS);
+            builder.replace(at, at + ACCEPTED_STATUS.length(), REQUALIFIED_STATUS);
             end();
         }
 

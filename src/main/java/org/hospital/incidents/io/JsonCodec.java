@@ -8,7 +8,9 @@ import java.util.function.ToLongFunction;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
+import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.Rejection;
+import org.hospital.incidents.model.Requalification;
 import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.model.WardWindow;
@@ -25,13 +27,15 @@ public final class JsonCodec {
 
     // Gson instances are thread-safe; HTML escaping is off so '<' and '=' in messages stay readable.
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    // The review queue keeps absent optional fields as null, so every line has the same keys.
+    private static final Gson GSON_NULLS = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     private JsonCodec() {
     }
 
     /**
      * @param total a ward's running totals
-     * @return {@code {"wardId","total","byHarmLevel","byCategory","lastOccurredAt","batchTime"}}
+     * @return {@code {"wardId","total","byHarmLevel","byCategory","lastOccurredAt","requalified","batchTime"}}
      */
     public static String wardTotal(WardTotal total) {
         WardState state = total.state();
@@ -47,6 +51,7 @@ public final class JsonCodec {
         }
         json.add("byCategory", categories);
         json.addProperty("lastOccurredAt", Instant.ofEpochMilli(state.lastOccurredAtMillis()).toString());
+        json.addProperty("requalified", state.requalified());
         json.addProperty("batchTime", total.batchTime());
         return GSON.toJson(json);
     }
@@ -108,6 +113,49 @@ public final class JsonCodec {
         json.addProperty("line", rejection.line());
         json.addProperty("source", rejection.source());
         json.addProperty("batchTime", rejection.batchTime());
+        return GSON.toJson(json);
+    }
+
+    /**
+     * One line of the review queue (DESIGN.md "Human re-qualification"): a counted report whose category is
+     * {@code unclassified}, with what a person needs to classify it. It carries {@code description} (the reviewer
+     * reads it) and the patient token, never a {@code patientRef}.
+     *
+     * @param report the report ({@link Incident#category()} is unclassified)
+     * @param batchTime batch time, epoch millis
+     * @return {@code {"eventId","wardId","occurredAt","harmLevel","reportType","hospitalId","reportedCategory",
+     *     "description","patientToken","batchTime"}}
+     */
+    public static String review(Incident report, long batchTime) {
+        JsonObject json = new JsonObject();
+        json.addProperty("eventId", report.eventId());
+        json.addProperty("wardId", report.wardId());
+        json.addProperty("occurredAt", report.occurredAt().toString());
+        json.addProperty("harmLevel", report.harmLevel().code());
+        json.addProperty("reportType", report.reportType().code());
+        json.addProperty("hospitalId", report.hospitalId());
+        json.addProperty("reportedCategory", report.reportedCategory());
+        json.addProperty("description", report.description());
+        json.addProperty("patientToken", report.patientToken());
+        json.addProperty("batchTime", batchTime);
+        return GSON_NULLS.toJson(json);
+    }
+
+    /**
+     * @param requalification an applied re-qualification
+     * @param batchTime batch time, epoch millis
+     * @return {@code {"eventId","wardId","fromCategory":"unclassified","toCategory","reviewedBy","reviewedAt",
+     *     "batchTime"}}
+     */
+    public static String requalification(Requalification requalification, long batchTime) {
+        JsonObject json = new JsonObject();
+        json.addProperty("eventId", requalification.eventId());
+        json.addProperty("wardId", requalification.wardId());
+        json.addProperty("fromCategory", EventCategory.UNCLASSIFIED.code());
+        json.addProperty("toCategory", requalification.toCategory().code());
+        json.addProperty("reviewedBy", requalification.reviewedBy());
+        json.addProperty("reviewedAt", requalification.reviewedAt().toString());
+        json.addProperty("batchTime", batchTime);
         return GSON.toJson(json);
     }
 }

@@ -55,6 +55,10 @@ public final class OutputSinks {
                 .union(outputs.criticalAlerts().map(a -> OutputRecord.shown(BatchLedger.Output.CRITICAL_ALERTS,
                         JsonCodec.alert(a), a.message())))
                 .union(outputs.acceptedCounts().map(n -> OutputRecord.count(BatchLedger.Output.INCIDENTS, n)))
+                .union(outputs.review().transform((rdd, time) -> rdd.map(report -> OutputRecord.line(
+                        BatchLedger.Output.REVIEW, JsonCodec.review(report, time.milliseconds())))))
+                .union(outputs.requalifications().transform((rdd, time) -> rdd.map(r -> OutputRecord.line(
+                        BatchLedger.Output.REQUALIFICATIONS, JsonCodec.requalification(r, time.milliseconds())))))
                 // The archive's entries, compressed by the parsing tasks; written by the same job, before the
                 // Kafka offsets of the batch are committed.
                 .union(outputs.slices().flatMap(slice -> slice.archive() == null ? Collections.emptyIterator()
@@ -127,6 +131,8 @@ public final class OutputSinks {
         return "batch " + Instant.ofEpochMilli(summary.batchTimeMillis()) + ": "
                 + summary.count(BatchLedger.Output.INCIDENTS) + " accepted, "
                 + summary.count(BatchLedger.Output.REJECTED) + " rejected, "
+                + (summary.count(BatchLedger.Output.REQUALIFICATIONS) == 0 ? ""
+                        : summary.count(BatchLedger.Output.REQUALIFICATIONS) + " requalified, ")
                 + summary.count(BatchLedger.Output.WARD_TOTALS) + " ward totals, "
                 + summary.count(BatchLedger.Output.WARD_WINDOWS) + " ward windows, alerts "
                 + summary.count(BatchLedger.Output.CRITICAL_ALERTS) + " CRITICAL "

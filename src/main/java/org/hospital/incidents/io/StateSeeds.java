@@ -19,6 +19,7 @@ import org.apache.hadoop.io.compress.GzipCodec;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
+import org.hospital.incidents.model.WardRecord;
 import org.hospital.incidents.model.WardState;
 import scala.Tuple2;
 
@@ -64,6 +65,39 @@ public final class StateSeeds {
         return wards;
     }
 
+    /**
+     * Each ward's record for a new checkpoint: its latest totals ({@link #latestWardTotals}) and the eventIds
+     * re-qualified in it (every line of the {@code requalifications} output), so that a re-qualification sent again
+     * after an upgrade still changes nothing.
+     *
+     * @param sc the new context's Spark context
+     * @param output the {@code --output} root
+     * @return ward id to its record; empty when there is no output yet
+     * @throws IOException when the output cannot be listed
+     */
+    public static Map<String, WardRecord> wardRecords(JavaSparkContext sc, String output) throws IOException {
+        Map<String, WardState> totals = latestWardTotals(sc, output);
+        String glob = output + "/" + BatchLedger.Output.REQUALIFICATIONS.folder() + "/batch-*/"
+                + BatchLedger.Output.REQUALIFICATIONS.partPrefix() + "-*";
+        Map<String, List<String>> requalified = new HashMap<>();
+        if (matchesAny(glob, sc.hadoopConfiguration())) {
+            for (Tuple2<String, String> entry : sc.textFile(glob).filter(line -> !line.isBlank()).mapToPair(line -> {
+                JsonObject json = JsonParser.parseString(line).getAsJsonObject();
+                return new Tuple2<>(json.get("wardId").getAsString(), json.get("eventId").getAsString());
+            }).distinct().collect()) {
+                requalified.computeIfAbsent(entry._1(), ward -> new ArrayList<>()).add(entry._2());
+            }
+        }
+        Map<String, WardRecord> records = new HashMap<>();
+        java.util.Set<String> wards = new java.util.HashSet<>(totals.keySet());
+        wards.addAll(requalified.keySet());
+        for (String ward : wards) {
+            records.put(ward, WardRecord.seeded(totals.getOrDefault(ward, WardState.empty()),
+                    requalified.getOrDefault(ward, List.of())));
+        }
+        return records;
+    }
+
     private static long batchTime(String wardTotalsLine) {
         return JsonParser.parseString(wardTotalsLine).getAsJsonObject().get("batchTime").getAsLong();
     }
@@ -84,8 +118,11 @@ public final class StateSeeds {
         for (Map.Entry<String, JsonElement> entry : json.getAsJsonObject("byCategory").entrySet()) {
             categories[EventCategory.fromCode(entry.getKey()).ordinal()] += entry.getValue().getAsLong();
         }
+        // Lines written before re-qualification existed have no "requalified": none then.
+        JsonElement requalified = json.get("requalified");
         return WardState.restored(json.get("total").getAsLong(), harm, categories,
-                Instant.parse(json.get("lastOccurredAt").getAsString()).toEpochMilli());
+                Instant.parse(json.get("lastOccurredAt").getAsString()).toEpochMilli(),
+                requalified == null ? 0 : requalified.getAsLong());
     }
 
     /**

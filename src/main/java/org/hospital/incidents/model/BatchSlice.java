@@ -8,7 +8,8 @@ import scala.Tuple2;
 
 /**
  * What one partition of one batch contributes to every output, computed in a single pass over its lines: its
- * accepted reports as {@link Candidate}s for the duplicate check, its rejections, and its archive entries.
+ * accepted reports as {@link Candidate}s for the duplicate check, its re-qualification records, its rejections,
+ * and its archive entries.
  *
  * <p>Why: the graph's branches (duplicate check, rejects, archive, summary) all read each batch. Keeping every
  * parsed {@link Incident} cached for them cost more than the parse (issue 10: Java deserialization at first, then
@@ -23,6 +24,7 @@ public final class BatchSlice implements Serializable {
 
     private final ArrayList<Candidate> candidates = new ArrayList<>();
     private final ArrayList<Rejection> rejections = new ArrayList<>();
+    private final ArrayList<Requalification> requalifications = new ArrayList<>();
     private byte[] archive;
     private long archived;
 
@@ -33,7 +35,17 @@ public final class BatchSlice implements Serializable {
      * @param line the source line it came from
      */
     public void accept(Incident incident, SourcedLine line) {
-        candidates.add(Candidate.of(incident, line.source(), line.line()));
+        if (incident.isRequalification()) {
+            // Not a new report: never a duplicate, never counted again (DESIGN.md "Restarts and upgrades").
+            requalifications.add(Requalification.of(incident, line));
+        } else {
+            candidates.add(Candidate.of(incident, line.source(), line.line()));
+        }
+    }
+
+    /** @return re-qualification records, in input order */
+    public List<Requalification> requalifications() {
+        return requalifications;
     }
 
     /** @param rejection a rejected line, kept whole for the {@code rejected} output */

@@ -20,10 +20,12 @@ import java.io.Serializable;
  * @param line the raw line, or null once the report is known to be first
  * @param firstSeenBatchTime batch time (epoch millis) at which the eventId was first counted when this report is
  *     a duplicate, or {@link #FIRST} when it counts
+ * @param unclassified the whole report when its category is {@code unclassified} (the review queue shows it to a
+ *     person, DESIGN.md "Human re-qualification"), else null
  */
 public record Candidate(String eventId, String wardId, HarmLevel harmLevel, EventCategory category,
-        ReportType reportType, java.time.Instant occurredAt, String source, String line, long firstSeenBatchTime)
-        implements Serializable {
+        ReportType reportType, java.time.Instant occurredAt, String source, String line, long firstSeenBatchTime,
+        Incident unclassified) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -38,13 +40,14 @@ public record Candidate(String eventId, String wardId, HarmLevel harmLevel, Even
      */
     public static Candidate of(Incident incident, String source, String line) {
         return new Candidate(incident.eventId(), incident.wardId(), incident.harmLevel(), incident.category(),
-                incident.reportType(), incident.occurredAt(), source, line, FIRST);
+                incident.reportType(), incident.occurredAt(), source, line, FIRST,
+                incident.category() == EventCategory.UNCLASSIFIED ? incident : null);
     }
 
     /** @return the same report, known to count; the line is dropped (it is only kept for a rejection) */
     public Candidate counted() {
         return new Candidate(eventId, wardId, harmLevel, category, reportType, occurredAt, source, null,
-                FIRST);
+                FIRST, unclassified);
     }
 
     /**
@@ -53,7 +56,7 @@ public record Candidate(String eventId, String wardId, HarmLevel harmLevel, Even
      */
     public Candidate duplicateOf(long firstSeen) {
         return new Candidate(eventId, wardId, harmLevel, category, reportType, occurredAt, source, line,
-                firstSeen);
+                firstSeen, null);
     }
 
     /** @return true when the report counts (not a duplicate) */

@@ -20,6 +20,10 @@ import java.util.Objects;
  * @param hospitalId optional hospital id, may be null
  * @param patientToken token of the report's {@code patientRef} ({@code Pseudonymizer}), or null when it had none
  * @param description optional free text (sensitive), may be null
+ * @param reportedCategory the {@code category} value as received (null when absent): what a reviewer reads
+ * @param reviewedBy who re-qualified the report ({@code status: requalified}, DESIGN.md "Human re-qualification"),
+ *     null for a report as first reported
+ * @param reviewedAt when it was re-qualified, null for a report as first reported
  */
 public record Incident(
         String eventId,
@@ -30,7 +34,10 @@ public record Incident(
         ReportType reportType,
         String hospitalId,
         String patientToken,
-        String description)
+        String description,
+        String reportedCategory,
+        String reviewedBy,
+        Instant reviewedAt)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -43,6 +50,33 @@ public record Incident(
         Objects.requireNonNull(harmLevel, "harmLevel");
         Objects.requireNonNull(category, "category");
         Objects.requireNonNull(reportType, "reportType");
+        if ((reviewedBy == null) != (reviewedAt == null)) {
+            throw new IllegalArgumentException("reviewedBy and reviewedAt go together");
+        }
+    }
+
+    /**
+     * A report as first reported ({@code status: reported}), its category received as its code.
+     *
+     * @param eventId unique report id
+     * @param occurredAt when the event occurred
+     * @param wardId ward
+     * @param harmLevel harm level
+     * @param category event category
+     * @param reportType report type
+     * @param hospitalId hospital id or null
+     * @param patientToken patient token or null
+     * @param description free text or null
+     */
+    public Incident(String eventId, Instant occurredAt, String wardId, HarmLevel harmLevel, EventCategory category,
+            ReportType reportType, String hospitalId, String patientToken, String description) {
+        this(eventId, occurredAt, wardId, harmLevel, category, reportType, hospitalId, patientToken, description,
+                category.code(), null, null);
+    }
+
+    /** @return true for a re-qualification record ({@code status: requalified}) */
+    public boolean isRequalification() {
+        return reviewedBy != null;
     }
 
     /** Never prints {@code description} (nor the token): log lines must not carry patient data. */
@@ -52,6 +86,7 @@ public record Incident(
                 + ", harmLevel=" + harmLevel.code() + ", category=" + category.code()
                 + ", reportType=" + reportType.code() + ", hospitalId=" + hospitalId
                 + ", patientToken=" + (patientToken == null ? "null" : "<redacted>")
-                + ", description=" + (description == null ? "null" : "<redacted>") + "]";
+                + ", description=" + (description == null ? "null" : "<redacted>")
+                + (reviewedBy == null ? "" : ", requalified at " + reviewedAt) + "]";
     }
 }

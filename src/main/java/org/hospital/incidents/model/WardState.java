@@ -19,14 +19,21 @@ public final class WardState implements Serializable {
     private final long[] byCategory;
     private final long lastOccurredAtMillis;
     private final boolean changedInBatch;
+    private final long requalified;
 
     private WardState(long total, long[] byHarmLevel, long[] byCategory, long lastOccurredAtMillis,
             boolean changedInBatch) {
+        this(total, byHarmLevel, byCategory, lastOccurredAtMillis, changedInBatch, 0);
+    }
+
+    private WardState(long total, long[] byHarmLevel, long[] byCategory, long lastOccurredAtMillis,
+            boolean changedInBatch, long requalified) {
         this.total = total;
         this.byHarmLevel = byHarmLevel;
         this.byCategory = byCategory;
         this.lastOccurredAtMillis = lastOccurredAtMillis;
         this.changedInBatch = changedInBatch;
+        this.requalified = requalified;
     }
 
     /** @return the state of a ward that has seen no incident yet */
@@ -67,14 +74,40 @@ public final class WardState implements Serializable {
      * @param byHarmLevel counts indexed by {@link HarmLevel#ordinal()}; copied
      * @param byCategory counts indexed by {@link EventCategory#ordinal()}; copied
      * @param lastOccurredAtMillis latest {@code occurredAt}, epoch millis
+     * @param requalified the ward's running count of re-qualified reports
      * @return the state
      * @throws IllegalArgumentException when an array has the wrong length
      */
-    public static WardState restored(long total, long[] byHarmLevel, long[] byCategory, long lastOccurredAtMillis) {
+    public static WardState restored(long total, long[] byHarmLevel, long[] byCategory, long lastOccurredAtMillis,
+            long requalified) {
         if (byHarmLevel.length != HarmLevel.values().length || byCategory.length != EventCategory.values().length) {
             throw new IllegalArgumentException("one count per harm level and per category expected");
         }
-        return new WardState(total, byHarmLevel.clone(), byCategory.clone(), lastOccurredAtMillis, false);
+        return new WardState(total, byHarmLevel.clone(), byCategory.clone(), lastOccurredAtMillis, false,
+                requalified);
+    }
+
+    /**
+     * Moves one report from {@code unclassified} to {@code category} (DESIGN.md "Human re-qualification"): total and
+     * harm levels unchanged, {@link #requalified()} one more, marked changed.
+     *
+     * @param category the category decided, not {@link EventCategory#UNCLASSIFIED}
+     * @return the new state
+     * @throws IllegalStateException when the ward has no unclassified report
+     */
+    public WardState requalify(EventCategory category) {
+        if (byCategory[EventCategory.UNCLASSIFIED.ordinal()] <= 0 || category == EventCategory.UNCLASSIFIED) {
+            throw new IllegalStateException("nothing to requalify to " + category.code());
+        }
+        long[] categories = byCategory.clone();
+        categories[EventCategory.UNCLASSIFIED.ordinal()]--;
+        categories[category.ordinal()]++;
+        return new WardState(total, byHarmLevel, categories, lastOccurredAtMillis, true, requalified + 1);
+    }
+
+    /** @return the ward's running count of re-qualified reports */
+    public long requalified() {
+        return requalified;
     }
 
     /**
@@ -93,7 +126,8 @@ public final class WardState implements Serializable {
             category[i] += other.byCategory[i];
         }
         return new WardState(total + other.total, harm, category,
-                Math.max(lastOccurredAtMillis, other.lastOccurredAtMillis), changedInBatch || other.changedInBatch);
+                Math.max(lastOccurredAtMillis, other.lastOccurredAtMillis), changedInBatch || other.changedInBatch,
+                requalified + other.requalified);
     }
 
     /**
@@ -102,7 +136,7 @@ public final class WardState implements Serializable {
      */
     public WardState withChanged(boolean changed) {
         return changed == changedInBatch ? this
-                : new WardState(total, byHarmLevel, byCategory, lastOccurredAtMillis, changed);
+                : new WardState(total, byHarmLevel, byCategory, lastOccurredAtMillis, changed, requalified);
     }
 
     /** @return accepted incidents for the ward since the first batch */
@@ -142,6 +176,7 @@ public final class WardState implements Serializable {
             return false;
         }
         return total == other.total && lastOccurredAtMillis == other.lastOccurredAtMillis
+                && requalified == other.requalified
                 && changedInBatch == other.changedInBatch && Arrays.equals(byHarmLevel, other.byHarmLevel)
                 && Arrays.equals(byCategory, other.byCategory);
     }
@@ -154,7 +189,8 @@ public final class WardState implements Serializable {
     @Override
     public String toString() {
         return "WardState[total=" + total + ", byHarmLevel=" + Arrays.toString(byHarmLevel) + ", byCategory="
-                + Arrays.toString(byCategory) + ", lastOccurredAtMillis=" + lastOccurredAtMillis + ", changed="
+                + Arrays.toString(byCategory) + ", requalified=" + requalified + ", lastOccurredAtMillis="
+                + lastOccurredAtMillis + ", changed="
                 + changedInBatch + "]";
     }
 }

@@ -60,6 +60,12 @@ public final class IncidentParser implements Serializable {
      */
     public static final Instant LATEST_OCCURRED_AT = Instant.parse("2100-01-01T00:00:00Z");
 
+    /** {@code status} of a report as first reported (the default). */
+    public static final String REPORTED = "reported";
+
+    /** {@code status} of a re-qualification record (DESIGN.md "Human re-qualification"). */
+    public static final String REQUALIFIED = "requalified";
+
     /** What a {@code description} value becomes in a rejected line. */
     public static final String REDACTED = "<redacted>";
 
@@ -79,10 +85,13 @@ public final class IncidentParser implements Serializable {
     static final String HOSPITAL_ID = "hospitalId";
     static final String PATIENT_REF = "patientRef";
     static final String DESCRIPTION = "description";
+    static final String STATUS = "status";
+    static final String REVIEWED_BY = "reviewedBy";
+    static final String REVIEWED_AT = "reviewedAt";
 
     /** The record's string fields, in the order of their slots in the array {@code readTopLevelObject} fills. */
     private static final String[] STRING_FIELDS = {EVENT_ID, OCCURRED_AT, WARD_ID, HARM_LEVEL, CATEGORY,
-        REPORT_TYPE, HOSPITAL_ID, PATIENT_REF, DESCRIPTION};
+        REPORT_TYPE, HOSPITAL_ID, PATIENT_REF, DESCRIPTION, STATUS, REVIEWED_BY, REVIEWED_AT};
 
     /**
      * @param name a JSON member name
@@ -100,6 +109,9 @@ public final class IncidentParser implements Serializable {
             case HOSPITAL_ID -> 6;
             case PATIENT_REF -> 7;
             case DESCRIPTION -> 8;
+            case STATUS -> 9;
+            case REVIEWED_BY -> 10;
+            case REVIEWED_AT -> 11;
             default -> -1;
         };
     }
@@ -462,9 +474,38 @@ public final class IncidentParser implements Serializable {
         // dropping a real report because of a mistyped secondary field would lose it from the ward's total.
         ReportType reportType = reportTypeText == null ? ReportType.INCIDENT
                 : ReportType.fromCode(reportTypeText).orElse(ReportType.INCIDENT);
-        return new Incident(eventId, occurredAt, wardId, harm.get(), EventCategory.fromCode(fields[slot(CATEGORY)]),
-                reportType, fields[slot(HOSPITAL_ID)], patientRef == null ? null : pseudonymizer.token(patientRef),
-                fields[slot(DESCRIPTION)]);
+        String reportedCategory = fields[slot(CATEGORY)];
+        EventCategory category = EventCategory.fromCode(reportedCategory);
+        String status = fields[slot(STATUS)];
+        String reviewedBy = null;
+        Instant reviewedAt = null;
+        if (REQUALIFIED.equals(status)) {
+            // DESIGN.md "Human re-qualification": a person's decision must name one of the ten categories, who
+            // made it and when; anything less would move a count on no one's authority.
+            if (category == EventCategory.UNCLASSIFIED) {
+                return "requalified report needs one of the ten categories, got "
+                        + (reportedCategory == null ? "none" : "'" + truncate(reportedCategory) + "'");
+            }
+            reviewedBy = fields[slot(REVIEWED_BY)];
+            if (reviewedBy == null || reviewedBy.isBlank()) {
+                return "requalified report needs a non-empty 'reviewedBy'";
+            }
+            String reviewedAtText = fields[slot(REVIEWED_AT)];
+            if (reviewedAtText == null) {
+                return "requalified report needs 'reviewedAt'";
+            }
+            try {
+                reviewedAt = parseInstant(reviewedAtText);
+            } catch (DateTimeParseException | ArithmeticException e) {
+                return "unparseable reviewedAt '" + truncate(reviewedAtText)
+                        + "' (expected an ISO-8601 instant such as 2026-11-21T08:15:30.123Z)";
+            }
+        } else if (status != null && !REPORTED.equals(status)) {
+            return "unknown status '" + truncate(status) + "' (expected reported or requalified)";
+        }
+        return new Incident(eventId, occurredAt, wardId, harm.get(), category, reportType, fields[slot(HOSPITAL_ID)],
+                patientRef == null ? null : pseudonymizer.token(patientRef), fields[slot(DESCRIPTION)],
+                reportedCategory, reviewedBy, reviewedAt);
     }
 
     /** ISO-8601 instant ({@code ...Z}) or date-time with an explicit offset ({@code ...+01:00}). */

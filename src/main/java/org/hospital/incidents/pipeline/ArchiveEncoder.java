@@ -43,6 +43,13 @@ public interface ArchiveEncoder extends Serializable {
         void accepted() throws IOException;
 
         /**
+         * Completes the entry begun for an accepted re-qualification record: its status is {@code requalified}.
+         *
+         * @throws IOException from the codec
+         */
+        void requalified() throws IOException;
+
+        /**
          * Drops the entry begun, if any, and adds the rejected line's entry.
          *
          * @param source where the line came from

@@ -3,7 +3,9 @@ package org.hospital.incidents.pipeline;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.BatchSlice;
+import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.Rejection;
+import org.hospital.incidents.model.Requalification;
 import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.model.WardWindow;
 
@@ -19,9 +21,11 @@ import org.hospital.incidents.model.WardWindow;
  * @param wardWindows per-ward counts in the window ending at each slide
  * @param criticalAlerts CRITICAL alerts, every batch interval
  * @param surgeAlerts SURGE alerts, every slide interval
+ * @param review counted reports whose category is unclassified (the review queue), every batch interval
+ * @param requalifications re-qualifications applied, every batch interval
  */
 public record GraphOutputs(JavaDStream<BatchSlice> slices, JavaDStream<Long> acceptedCounts,
         JavaDStream<Rejection> rejected,
         JavaDStream<WardTotal> wardTotals, JavaDStream<WardWindow> wardWindows, JavaDStream<Alert> criticalAlerts,
-        JavaDStream<Alert> surgeAlerts) {
+        JavaDStream<Alert> surgeAlerts, JavaDStream<Incident> review, JavaDStream<Requalification> requalifications) {
 }

@@ -13,9 +13,13 @@ import org.apache.spark.streaming.api.java.JavaPairDStream;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.BatchSlice;
 import org.hospital.incidents.model.Candidate;
+import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.ParseResult;
 import org.hospital.incidents.model.Rejection;
+import org.hospital.incidents.model.Requalification;
 import org.hospital.incidents.model.SourcedLine;
+import org.hospital.incidents.model.WardChange;
+import org.hospital.incidents.model.WardRecord;
 import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.model.WardWindow;
@@ -33,8 +37,11 @@ import scala.Tuple2;
  *    lines dropped)             (duplicate check)                  └─ counted ─┬─ ward counts ─ reduceByKey ─┐
  *                                                                              ├─ death/severe ► criticalAlerts
  *                                                                              └─ count ──────► acceptedCounts
- *   ward counts ─┬─ updateStateByKey ──────────────────────────────► wardTotals
- *                └─ reduceByKeyAndWindow ► wardWindows ─ surge ───► surgeAlerts
+ *                                                                              └─ unclassified ► review
+ *   ward counts + re-qualification records ─ updateStateByKey ─┬─ totals ► wardTotals
+ *                                                              ├─ applied ► requalifications
+ *                                                              └─ refused ► rejected
+ *   ward counts ─ reduceByKeyAndWindow ► wardWindows ─ surge ───► surgeAlerts
  * </pre>
  *
  * <p>CRITICAL alerts come every batch interval, SURGE alerts every slide interval; DStreams of different slide
@@ -71,7 +78,9 @@ public final class IncidentGraph {
             ParseResult result = parser.parse(line, batchTimeMillis, part == null ? null : part.begin(line.source()));
             if (result.isAccepted()) {
                 slice.accept(result.incident(), line);
-                if (part != null) {
+                if (part != null && result.incident().isRequalification()) {
+                    part.requalified();
+                } else if (part != null) {
                     part.accepted();
                 }
             } else {
@@ -139,7 +148,7 @@ public final class IncidentGraph {
                         .timeout(Durations.milliseconds(seed.dedupHorizonMillis())));
         JavaDStream<Candidate> counted = checked.filter(Candidate::isFirst);
 
-        JavaDStream<Rejection> rejected = slices.flatMap(slice -> slice.rejections().iterator())
+        JavaDStream<Rejection> rejectedOnArrival = slices.flatMap(slice -> slice.rejections().iterator())
                 .union(checked.filter(report -> !report.isFirst()).transform((rdd, time) -> rdd.map(report ->
                         Rejection.of("duplicate eventId (first seen " + report.firstSeenBatchTime() + ")",
                                 parser.maskForRejected(report.line()), report.source(), time.milliseconds()))));
@@ -158,18 +167,32 @@ public final class IncidentGraph {
                 .reduceByKey(WardState::plus, partitioner);
         // Small (one entry per ward with incidents) and read again on slide batches by the window.
         batchCounts.persist(StorageLevel.MEMORY_ONLY());
-        // The value repeats the ward id for the seed lookup (see WardStateUpdate); partitioning is kept.
-        JavaPairDStream<String, WardState> states = batchCounts
+        // The ward's changes: its counts (partitioning kept), and the batch's re-qualifications, partitioned the same
+        // way so that the union stays partitioned and updateStateByKey's cogroup needs no shuffle of the counts.
+        JavaPairDStream<String, WardChange> changes = batchCounts
                 .transformToPair(rdd -> rdd.mapPartitionsToPair(wards -> {
-                    List<Tuple2<String, Tuple2<String, WardState>>> keyed = new ArrayList<>();
-                    wards.forEachRemaining(ward -> keyed.add(new Tuple2<>(ward._1(), ward)));
+                    List<Tuple2<String, WardChange>> keyed = new ArrayList<>();
+                    wards.forEachRemaining(ward -> keyed.add(new Tuple2<>(ward._1(),
+                            WardChange.counts(ward._1(), ward._2()))));
                     return keyed.iterator();
                 }, true))
+                .union(slices.flatMapToPair(slice -> slice.requalifications().stream()
+                        .map(r -> new Tuple2<>(r.wardId(), WardChange.requalification(r))).iterator())
+                        .transformToPair(rdd -> rdd.partitionBy(partitioner)));
+        JavaPairDStream<String, WardRecord> states = changes
                 .updateStateByKey(new WardStateUpdate(seed.wards()), partitioner);
         states.checkpoint(Durations.seconds(settings.stateCheckpointSeconds()));
         JavaDStream<WardTotal> wardTotals = states
-                .filter(ward -> ward._2().changedInBatch())
-                .transform((rdd, time) -> rdd.map(ward -> new WardTotal(ward._1(), ward._2(), time.milliseconds())));
+                .filter(ward -> ward._2().totals().changedInBatch())
+                .transform((rdd, time) -> rdd.map(ward -> new WardTotal(ward._1(), ward._2().totals(),
+                        time.milliseconds())));
+        JavaDStream<Requalification> requalifications = states.flatMap(ward -> ward._2().applied().iterator());
+        JavaDStream<Rejection> refused = states.flatMap(ward -> ward._2().refused().iterator())
+                .transform((rdd, time) -> rdd.map(refusal -> Rejection.of(refusal.reason(),
+                        parser.maskForRejected(refusal.requalification().line()), refusal.requalification().source(),
+                        time.milliseconds())));
+        JavaDStream<Incident> review = counted.filter(report -> report.unclassified() != null)
+                .map(Candidate::unclassified);
 
         long windowMillis = settings.windowSeconds() * 1000L;
         JavaPairDStream<String, WindowCounts> perBatch = batchCounts.mapValues(WindowCounts::of);
@@ -196,6 +219,7 @@ public final class IncidentGraph {
                 .surge(window, threshold, time.milliseconds()).stream().iterator()));
         JavaDStream<Alert> criticalAlerts = counted.filter(report -> report.harmLevel().isCritical())
                 .transform((rdd, time) -> rdd.map(report -> AlertRules.critical(report, time.milliseconds())));
-        return new GraphOutputs(slices, acceptedCounts, rejected, wardTotals, wardWindows, criticalAlerts, surgeAlerts);
+        return new GraphOutputs(slices, acceptedCounts, rejectedOnArrival.union(refused), wardTotals, wardWindows,
+                criticalAlerts, surgeAlerts, review, requalifications);
     }
 }

@@ -2,23 +2,24 @@ package org.hospital.incidents.pipeline;
 
 import java.io.Serializable;
 import java.util.Map;
-import org.hospital.incidents.model.WardState;
+import org.hospital.incidents.model.WardRecord;
 
 /**
  * Where a new checkpoint's state starts from (DESIGN.md "Restarts and upgrades"): each ward's running totals as
- * its latest {@code ward-totals} line gave them, and the eventIds already counted within the duplicate horizon as
+ * its latest {@code ward-totals} line gave them and the eventIds re-qualified in it (the {@code requalifications}
+ * output), and the eventIds already counted within the duplicate horizon as
  * the archive gave them. Written into the graph, hence into every checkpoint: the ward map is small (one entry
- * per ward), and the eventIds are a folder path, never the ids themselves.
+ * per ward, plus the re-qualified eventIds), and the eventIds are a folder path, never the ids themselves.
  *
  * <p>Why not {@code updateStateByKey}'s initial RDD or {@code StateSpec.initialState}: an RDD referenced by the
  * graph is serialized into the checkpoint without its SparkContext, and a driver restarted before the state's
  * first checkpoint would have to recompute from it ("This RDD lacks a SparkContext", SPARK-13758).
  *
- * @param wards ward id to its running totals (unchanged), possibly empty
+ * @param wards ward id to the record it starts from (totals and re-qualified eventIds), possibly empty
  * @param seenEventIds folder of the duplicate memory's seed files ({@link DuplicateCheck}), or null for none
  * @param dedupHorizonHours how long an eventId is remembered, hours (>= 1)
  */
-public record StateSeed(Map<String, WardState> wards, String seenEventIds, int dedupHorizonHours)
+public record StateSeed(Map<String, WardRecord> wards, String seenEventIds, int dedupHorizonHours)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;

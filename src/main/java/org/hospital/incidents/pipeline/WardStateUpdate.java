@@ -4,49 +4,47 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.Optional;
 import org.apache.spark.api.java.function.Function2;
-import org.hospital.incidents.model.WardState;
-import scala.Tuple2;
+import org.hospital.incidents.model.WardChange;
+import org.hospital.incidents.model.WardRecord;
 
 /**
- * The {@code updateStateByKey} function that keeps each ward's running counts since the stream began.
+ * The {@code updateStateByKey} function that keeps each ward's running state since the stream began.
  *
- * <p>Shape: {@code (this batch's (wardId, counts) values for one ward, previous state) -> new state}. The values
- * repeat the ward id because Spark's Java {@code updateStateByKey} does not pass the key, and a ward met for the
- * first time in this checkpoint starts from its seed ({@link StateSeed#wards()}, its latest {@code ward-totals}
- * line) rather than from zero. A ward's state is never removed (its total is "since the first batch", DESIGN.md).
- * The returned state is marked {@link WardState#changedInBatch() changed} exactly when the batch carried incidents
- * for the ward, so the graph writes only changed wards to {@code ward-totals}.
+ * <p>Shape: {@code (this batch's changes for one ward, previous record) -> new record}. Changes are the batch's
+ * counts of counted reports and its re-qualifications ({@link WardRecord#apply}). A ward met for the first time in
+ * this checkpoint starts from its seed ({@link StateSeed#wards()}: its latest {@code ward-totals} line and the
+ * eventIds re-qualified in it) rather than from zero. A ward's record is never removed (its total is "since the
+ * first batch", DESIGN.md). The record's totals are marked {@link
+ * org.hospital.incidents.model.WardState#changedInBatch() changed} exactly when the batch changed them, so the
+ * graph writes only changed wards to {@code ward-totals}.
  */
 public final class WardStateUpdate
-        implements Function2<List<Tuple2<String, WardState>>, Optional<WardState>, Optional<WardState>> {
+        implements Function2<List<WardChange>, Optional<WardRecord>, Optional<WardRecord>> {
 
     private static final long serialVersionUID = 1L;
 
-    private final Map<String, WardState> seeds;
+    private final Map<String, WardRecord> seeds;
 
     /** A first start: every ward from zero. */
     public WardStateUpdate() {
         this(Map.of());
     }
 
-    /** @param seeds ward id to the running totals it starts from in this checkpoint */
-    public WardStateUpdate(Map<String, WardState> seeds) {
+    /** @param seeds ward id to the record it starts from in this checkpoint */
+    public WardStateUpdate(Map<String, WardRecord> seeds) {
         this.seeds = Map.copyOf(seeds);
     }
 
     @Override
-    public Optional<WardState> call(List<Tuple2<String, WardState>> batchValues, Optional<WardState> previous) {
-        WardState state;
+    public Optional<WardRecord> call(List<WardChange> batchValues, Optional<WardRecord> previous) {
+        WardRecord record;
         if (previous.isPresent()) {
-            state = previous.get().withChanged(false);
+            record = previous.get().nextBatch();
         } else if (batchValues.isEmpty()) {
-            state = WardState.empty();
+            record = WardRecord.empty();
         } else {
-            state = seeds.getOrDefault(batchValues.get(0)._1(), WardState.empty()).withChanged(false);
+            record = seeds.getOrDefault(batchValues.get(0).wardId(), WardRecord.empty()).nextBatch();
         }
-        for (Tuple2<String, WardState> value : batchValues) {
-            state = state.plus(value._2());
-        }
-        return Optional.of(state.withChanged(!batchValues.isEmpty()));
+        return Optional.of(batchValues.isEmpty() ? record : record.apply(batchValues));
     }
 }

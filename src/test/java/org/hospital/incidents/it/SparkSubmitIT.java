@@ -40,6 +40,7 @@ class SparkSubmitIT {
         try (LineServer server = new LineServer(corpus.lines())) {
             result = Scripts.run(Map.of(), 240, "incident-stream", "--socket", "127.0.0.1:" + server.port(),
                     "--checkpoint", temp.resolve("checkpoint").toString(), "--output", temp.resolve("out").toString(),
+                    "--archive", temp.resolve("archive").toString(),
                     "--window-seconds", "4", "--slide-seconds", "2", "--run-seconds", "25",
                     "--config", config.toString());
         }

@@ -163,6 +163,34 @@ class IncidentParserTest {
     }
 
     @Test
+    void readsTheStatusAndChecksARequalificationRecord() {
+        String requalified = GOOD.replace("}", ",\"status\":\"requalified\",\"reviewedBy\":\"dr.lee\","
+                + "\"reviewedAt\":\"2026-11-21T09:00:00Z\"}");
+        Incident decision = parse(requalified).incident();
+        assertTrue(decision.isRequalification());
+        assertEquals("dr.lee", decision.reviewedBy());
+        assertEquals(Instant.parse("2026-11-21T09:00:00Z"), decision.reviewedAt());
+        assertEquals("medication", decision.reportedCategory());
+        assertFalse(parse(GOOD.replace("}", ",\"status\":\"reported\"}")).incident().isRequalification());
+        assertFalse(parse(GOOD.replace("}", ",\"reviewedBy\":\"x\"}")).incident().isRequalification(),
+                "reviewedBy alone does not make a re-qualification");
+        assertEquals("unknown status 'closed' (expected reported or requalified)",
+                reasonFor(GOOD.replace("}", ",\"status\":\"closed\"}")));
+        assertEquals("requalified report needs one of the ten categories, got 'Medication'",
+                reasonFor(requalified.replace("\"medication\"", "\"Medication\"")));
+        assertEquals("requalified report needs one of the ten categories, got none",
+                reasonFor(requalified.replace(",\"category\":\"medication\"", "")));
+        assertEquals("requalified report needs a non-empty 'reviewedBy'",
+                reasonFor(requalified.replace("\"dr.lee\"", "\" \"")));
+        assertEquals("requalified report needs 'reviewedAt'",
+                reasonFor(requalified.replace(",\"reviewedAt\":\"2026-11-21T09:00:00Z\"", "")));
+        assertTrue(reasonFor(requalified.replace("2026-11-21T09:00:00Z", "yesterday"))
+                .startsWith("unparseable reviewedAt 'yesterday'"));
+        assertEquals("field 'status' must be a string, found a number",
+                reasonFor(GOOD.replace("}", ",\"status\":1}")));
+    }
+
+    @Test
     void rejectsUnparseableAndOutOfRangeTimestamps() {
         assertTrue(reasonFor(GOOD.replace("2026-11-21T08:15:30.123Z", "yesterday"))
                 .startsWith("unparseable occurredAt 'yesterday'"));

@@ -25,6 +25,7 @@ import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.ReportType;
+import org.hospital.incidents.model.WardRecord;
 import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.testing.GraphHarness;
@@ -96,8 +97,10 @@ class DuplicateGraphTest {
         harm[HarmLevel.MILD.ordinal()] = 40;
         long[] categories = new long[EventCategory.values().length];
         categories[EventCategory.FALL.ordinal()] = 40;
-        WardState icu = WardState.restored(40, harm, categories, Instant.parse("2026-11-20T00:00:00Z").toEpochMilli());
-        StateSeed seed = new StateSeed(Map.of("ICU-2", icu), seedFolder.toString(), 168);
+        WardState icu = WardState.restored(40, harm, categories, Instant.parse("2026-11-20T00:00:00Z").toEpochMilli(),
+                0);
+        StateSeed seed = new StateSeed(Map.of("ICU-2", WardRecord.seeded(icu, List.of())), seedFolder.toString(),
+                168);
         List<List<String>> batches = Arrays.asList(
                 List.of(incident("OLD-1", "ICU-2", "mild", "fall"), incident("NEW-1", "ICU-2", "mild", "fall"),
                         incident("NEW-2", "ED-1", "mild", "fall")),
@@ -119,7 +122,7 @@ class DuplicateGraphTest {
     void anEventIdIsForgottenOneHorizonAfterItWasCounted() {
         DuplicateCheck check = new DuplicateCheck(new StateSeed(Map.of(), null, 1));
         Candidate report = new Candidate("A", "ICU-2", HarmLevel.MILD, EventCategory.FALL, ReportType.INCIDENT,
-                Instant.EPOCH, "socket", "{}", Candidate.FIRST);
+                Instant.EPOCH, "socket", "{}", Candidate.FIRST, null);
         StateImpl<Long> state = new StateImpl<>();
         state.wrap(scala.Option.empty());
         Candidate first = check.call(new Time(1_000), "A", org.apache.spark.api.java.Optional.of(report), state).get();

@@ -110,6 +110,8 @@ public final class GraphHarness implements AutoCloseable {
         collect(outputs.criticalAlerts(), "critical-alerts");
         collect(outputs.surgeAlerts(), "surge-alerts");
         collect(outputs.acceptedCounts(), "accepted-counts");
+        collect(outputs.review(), "review");
+        collect(outputs.requalifications(), "requalifications");
         ssc.addStreamingListener(new StreamingListener() {
             @Override
             public void onBatchCompleted(StreamingListenerBatchCompleted batchCompleted) {
@@ -152,7 +154,8 @@ public final class GraphHarness implements AutoCloseable {
     }
 
     /**
-     * @param name output name: rejected, ward-totals, ward-windows, critical-alerts, surge-alerts, accepted-counts
+     * @param name output name: rejected, ward-totals, ward-windows, critical-alerts, surge-alerts, accepted-counts,
+     *     review, requalifications
      * @param batchTime batch time, millis
      * @param <T> record type
      * @return the records of that output at that batch time (empty if the output had no RDD then)
