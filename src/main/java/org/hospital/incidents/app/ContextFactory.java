@@ -146,7 +146,9 @@ public final class ContextFactory {
         Map<String, WardRecord> wards = StateSeeds.wardRecords(sc, settings.output());
         String seenFolder = null;
         String memory;
-        if (settings.archive() == null) {
+        if (horizonHours == 0) {
+            memory = "no duplicate check (dedup-horizon-hours=0)";
+        } else if (settings.archive() == null) {
             memory = "the duplicate memory starts empty (--archive none: repeats of reports counted before this "
                     + "start count again)";
         } else {

@@ -242,7 +242,8 @@ public final class Settings implements Serializable {
             throw r.error(ARCHIVE_CODEC, "expected one of " + CodecArchiveEncoder.CODECS + ", got '" + archiveCodec
                     + "'");
         }
-        dedupHorizonHours = r.positiveInt(DEDUP_HORIZON_HOURS);
+        dedupHorizonHours = r.parseInt(DEDUP_HORIZON_HOURS, r.text(DEDUP_HORIZON_HOURS), 0, 24 * 366 * 10,
+                "a whole number of hours from 0 (no duplicate check) to 87840");
         sparkConf = r.prefixed(SPARK_PREFIX, false);
         for (String key : sparkConf.keySet()) {
             String problem = key.startsWith("spark.streaming.") ? KnownKeys.checkStreamingKey(key) : null;
@@ -406,7 +407,10 @@ public final class Settings implements Serializable {
                 SURGE_THRESHOLD).contains(key) ? "--" + key : "config key " + key;
     }
 
-    /** @return how long an eventId is remembered against repeats, hours (config {@code dedup-horizon-hours}) */
+    /**
+     * @return how long an eventId is remembered against repeats, hours (config {@code dedup-horizon-hours}); 0 turns
+     *     the duplicate check off
+     */
     public int dedupHorizonHours() {
         return dedupHorizonHours;
     }

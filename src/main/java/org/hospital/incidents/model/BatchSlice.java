@@ -2,8 +2,11 @@ package org.hospital.incidents.model;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.util.KnownSizeEstimation;
 import scala.Tuple2;
 
 /**
@@ -18,15 +21,26 @@ import scala.Tuple2;
  *
  * <p>Mutable while it is filled (by one task), then read only.
  */
-public final class BatchSlice implements Serializable {
+public final class BatchSlice implements Serializable, KnownSizeEstimation {
 
     private static final long serialVersionUID = 1L;
+
+    /**
+     * Heap bytes of one kept report besides its text (the candidate or rejection, its eventId, ward and source
+     * strings' headers, the occurredAt instant, the list slot), measured with Spark's own SizeEstimator on a batch.
+     */
+    private static final long PER_REPORT_BYTES = 200;
 
     private final ArrayList<Candidate> candidates = new ArrayList<>();
     private final ArrayList<Rejection> rejections = new ArrayList<>();
     private final ArrayList<Requalification> requalifications = new ArrayList<>();
+    // Filled instead of candidates when the duplicate check is off (dedup-horizon-hours=0): counted at once.
+    private final HashMap<String, WardState> wardCounts = new HashMap<>();
+    private final ArrayList<Candidate> counted = new ArrayList<>();
+    private long accepted;
     private byte[] archive;
     private long archived;
+    private long estimatedBytes = 256;
 
     /**
      * Keeps an accepted report for the duplicate check.
@@ -35,12 +49,52 @@ public final class BatchSlice implements Serializable {
      * @param line the source line it came from
      */
     public void accept(Incident incident, SourcedLine line) {
+        accept(incident, line, true);
+    }
+
+    /**
+     * Keeps an accepted report: for the duplicate check, or, when there is none, counted at once (per-ward counts,
+     * and kept whole only when it raises a CRITICAL alert or goes to the review queue).
+     *
+     * @param incident the incident
+     * @param line the source line it came from
+     * @param checkDuplicates whether reports go through the duplicate check
+     */
+    public void accept(Incident incident, SourcedLine line, boolean checkDuplicates) {
         if (incident.isRequalification()) {
             // Not a new report: never a duplicate, never counted again (DESIGN.md "Restarts and upgrades").
             requalifications.add(Requalification.of(incident, line));
-        } else {
+        } else if (checkDuplicates) {
             candidates.add(Candidate.of(incident, line.source(), line.line()));
+        } else {
+            accepted++;
+            wardCounts.merge(incident.wardId(), WardState.of(incident), WardState::plus);
+            if (incident.harmLevel().isCritical() || incident.category() == EventCategory.UNCLASSIFIED) {
+                counted.add(Candidate.of(incident, line.source(), null));
+                estimatedBytes += PER_REPORT_BYTES;
+            }
+            return;
         }
+        estimatedBytes += PER_REPORT_BYTES + 2L * (line.line().length() + line.source().length());
+    }
+
+    /** @return without the duplicate check: reports counted that raise an alert or go to review, in input order */
+    public List<Candidate> countedForAlertsAndReview() {
+        return counted;
+    }
+
+    /** @return without the duplicate check: reports counted */
+    public long accepted() {
+        return accepted;
+    }
+
+    /** @return without the duplicate check: per-ward counts of the reports counted, as (wardId, counts) pairs */
+    public Iterator<Tuple2<String, WardState>> wardCounts() {
+        List<Tuple2<String, WardState>> pairs = new ArrayList<>(wardCounts.size());
+        for (Map.Entry<String, WardState> entry : wardCounts.entrySet()) {
+            pairs.add(new Tuple2<>(entry.getKey(), entry.getValue()));
+        }
+        return pairs.iterator();
     }
 
     /** @return re-qualification records, in input order */
@@ -51,6 +105,7 @@ public final class BatchSlice implements Serializable {
     /** @param rejection a rejected line, kept whole for the {@code rejected} output */
     public void reject(Rejection rejection) {
         rejections.add(rejection);
+        estimatedBytes += PER_REPORT_BYTES + 2L * (rejection.line().length() + rejection.reason().length());
     }
 
     /**
@@ -60,6 +115,7 @@ public final class BatchSlice implements Serializable {
     public void archive(byte[] compressed, long entries) {
         this.archive = compressed;
         this.archived = entries;
+        estimatedBytes += compressed == null ? 0 : compressed.length;
     }
 
     /** @return the partition's archive entries, compressed, or null */
@@ -80,6 +136,18 @@ public final class BatchSlice implements Serializable {
     /** @return rejected lines, in input order */
     public List<Rejection> rejections() {
         return rejections;
+    }
+
+    /**
+     * The slice's heap size for Spark's memory store, kept as it is filled. Why: without it Spark's SizeEstimator
+     * walks the cached slice (tens of thousands of reports) after every batch's parse; the issue 12 profile showed
+     * it at 23 % of the executor's samples.
+     *
+     * @return estimated bytes
+     */
+    @Override
+    public long estimatedSize() {
+        return estimatedBytes;
     }
 
     /** @return the candidates as (eventId, candidate) pairs, the duplicate check's input */

@@ -63,11 +63,12 @@ public final class IncidentGraph {
      * @param parser the parser
      * @param archive encodes every non-blank line for the archive, or null when the archive is off
      * @param batchTimeMillis batch time, epoch millis
+     * @param checkDuplicates whether accepted reports go through the duplicate check (else they are counted here)
      * @return the partition's slice: accepted reports as candidates, rejections and the compressed archive entries
      * @throws IOException from the archive's codec
      */
     static BatchSlice slice(Iterator<SourcedLine> lines, IncidentParser parser, ArchiveEncoder archive,
-            long batchTimeMillis) throws IOException {
+            long batchTimeMillis, boolean checkDuplicates) throws IOException {
         BatchSlice slice = new BatchSlice();
         ArchiveEncoder.Part part = archive == null ? null : archive.newPart(batchTimeMillis);
         while (lines.hasNext()) {
@@ -77,7 +78,7 @@ public final class IncidentGraph {
             }
             ParseResult result = parser.parse(line, batchTimeMillis, part == null ? null : part.begin(line.source()));
             if (result.isAccepted()) {
-                slice.accept(result.incident(), line);
+                slice.accept(result.incident(), line, checkDuplicates);
                 if (part != null && result.incident().isRequalification()) {
                     part.requalified();
                 } else if (part != null) {
@@ -129,42 +130,54 @@ public final class IncidentGraph {
         IncidentParser parser = new IncidentParser(pseudonymizer);
         // One pass per partition: parse, and keep only what the outputs need (see BatchSlice). Blank lines carry no
         // report: DESIGN.md says they are ignored, not rejected.
+        boolean checkDuplicates = seed.dedupHorizonHours() > 0;
         JavaDStream<BatchSlice> slices = lines.transform((rdd, time) -> rdd.mapPartitions(
-                part -> List.of(slice(part, parser, archive, time.milliseconds())).iterator()));
+                part -> List.of(slice(part, parser, archive, time.milliseconds(), checkDuplicates)).iterator()));
         // Read by several branches within the batch's job: cached deserialized (candidates point at the lines).
         slices.persist(StorageLevel.MEMORY_ONLY());
 
         HashPartitioner partitioner = new HashPartitioner(settings.partitions());
 
-        // Each eventId counts once within the horizon (DESIGN.md "Restarts and upgrades"). The one shuffle of
-        // every accepted report: keyed by eventId to the partition of the duplicate memory that knows it.
-        // mapWithState touches only the keys of the batch (updateStateByKey would rewrite the whole memory every
-        // batch) and expires an eventId one horizon after it was counted. No checkpoint() call on purpose: it
-        // would re-persist the state serialized (DStream.persist()'s MEMORY_ONLY_SER), and serializing a state map
-        // writes the whole memory every batch; Spark's own default keeps it deserialized and checkpoints it every
-        // 10 batch intervals.
-        JavaDStream<Candidate> checked = slices.flatMapToPair(BatchSlice::byEventId)
-                .mapWithState(StateSpec.function(new DuplicateCheck(seed)).partitioner(partitioner)
-                        .timeout(Durations.milliseconds(seed.dedupHorizonMillis())));
-        JavaDStream<Candidate> counted = checked.filter(Candidate::isFirst);
-
-        JavaDStream<Rejection> rejectedOnArrival = slices.flatMap(slice -> slice.rejections().iterator())
-                .union(checked.filter(report -> !report.isFirst()).transform((rdd, time) -> rdd.map(report ->
-                        Rejection.of("duplicate eventId (first seen " + report.firstSeenBatchTime() + ")",
-                                parser.maskForRejected(report.line()), report.source(), time.milliseconds()))));
-        JavaDStream<Long> acceptedCounts = counted.mapPartitions(reports -> {
-            long n = 0;
-            for (; reports.hasNext(); reports.next()) {
-                n++;
-            }
-            return List.of(n).iterator();
-        });
-
-        // One shuffle per batch serves both the running state and the window: each ward's counts in the batch.
-        // Partitioned like the state, so updateStateByKey's cogroup with the previous state needs no shuffle.
-        JavaPairDStream<String, WardState> batchCounts = counted
-                .mapToPair(report -> new Tuple2<>(report.wardId(), WardState.of(report)))
-                .reduceByKey(WardState::plus, partitioner);
+        JavaDStream<Rejection> rejectedOnArrival = slices.flatMap(slice -> slice.rejections().iterator());
+        JavaDStream<Candidate> countedForAlertsAndReview;
+        JavaDStream<Long> acceptedCounts;
+        JavaPairDStream<String, WardState> batchCounts;
+        if (checkDuplicates) {
+            // Each eventId counts once within the horizon (DESIGN.md "Restarts and upgrades"). The one shuffle of
+            // every accepted report: keyed by eventId to the partition of the duplicate memory that knows it.
+            // mapWithState touches only the keys of the batch (updateStateByKey would rewrite the whole memory
+            // every batch) and expires an eventId one horizon after it was counted. No checkpoint() call on
+            // purpose: it would re-persist the state serialized (DStream.persist()'s MEMORY_ONLY_SER), and
+            // serializing a state map writes the whole memory every batch; Spark's own default keeps it
+            // deserialized and checkpoints it every 10 batch intervals.
+            JavaDStream<Candidate> checked = slices.flatMapToPair(BatchSlice::byEventId)
+                    .mapWithState(StateSpec.function(new DuplicateCheck(seed)).partitioner(partitioner)
+                            .timeout(Durations.milliseconds(seed.dedupHorizonMillis())));
+            JavaDStream<Candidate> counted = checked.filter(Candidate::isFirst);
+            rejectedOnArrival = rejectedOnArrival.union(checked.filter(report -> !report.isFirst())
+                    .transform((rdd, time) -> rdd.map(report -> Rejection.of("duplicate eventId (first seen "
+                            + report.firstSeenBatchTime() + ")", parser.maskForRejected(report.line()),
+                            report.source(), time.milliseconds()))));
+            countedForAlertsAndReview = counted;
+            acceptedCounts = counted.mapPartitions(reports -> {
+                long n = 0;
+                for (; reports.hasNext(); reports.next()) {
+                    n++;
+                }
+                return List.of(n).iterator();
+            });
+            // One shuffle per batch serves both the running state and the window: each ward's counts in the
+            // batch, partitioned like the state, so updateStateByKey's cogroup with the previous state needs no
+            // shuffle.
+            batchCounts = counted.mapToPair(report -> new Tuple2<>(report.wardId(), WardState.of(report)))
+                    .reduceByKey(WardState::plus, partitioner);
+        } else {
+            // dedup-horizon-hours=0: no duplicate check, every report counted in the parsing pass (issue 10's fast
+            // path, for a throughput the duplicate check's shuffle of every report cannot reach).
+            countedForAlertsAndReview = slices.flatMap(slice -> slice.countedForAlertsAndReview().iterator());
+            acceptedCounts = slices.map(BatchSlice::accepted);
+            batchCounts = slices.flatMapToPair(BatchSlice::wardCounts).reduceByKey(WardState::plus, partitioner);
+        }
         // Small (one entry per ward with incidents) and read again on slide batches by the window.
         batchCounts.persist(StorageLevel.MEMORY_ONLY());
         // The ward's changes: its counts (partitioning kept), and the batch's re-qualifications, partitioned the same
@@ -191,7 +204,7 @@ public final class IncidentGraph {
                 .transform((rdd, time) -> rdd.map(refusal -> Rejection.of(refusal.reason(),
                         parser.maskForRejected(refusal.requalification().line()), refusal.requalification().source(),
                         time.milliseconds())));
-        JavaDStream<Incident> review = counted.filter(report -> report.unclassified() != null)
+        JavaDStream<Incident> review = countedForAlertsAndReview.filter(report -> report.unclassified() != null)
                 .map(Candidate::unclassified);
 
         long windowMillis = settings.windowSeconds() * 1000L;
@@ -217,7 +230,7 @@ public final class IncidentGraph {
         long threshold = settings.surgeThreshold();
         JavaDStream<Alert> surgeAlerts = wardWindows.transform((rdd, time) -> rdd.flatMap(window -> AlertRules
                 .surge(window, threshold, time.milliseconds()).stream().iterator()));
-        JavaDStream<Alert> criticalAlerts = counted.filter(report -> report.harmLevel().isCritical())
+        JavaDStream<Alert> criticalAlerts = countedForAlertsAndReview.filter(report -> report.harmLevel().isCritical())
                 .transform((rdd, time) -> rdd.map(report -> AlertRules.critical(report, time.milliseconds())));
         return new GraphOutputs(slices, acceptedCounts, rejectedOnArrival.union(refused), wardTotals, wardWindows,
                 criticalAlerts, surgeAlerts, review, requalifications);

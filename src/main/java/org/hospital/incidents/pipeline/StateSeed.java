@@ -17,7 +17,7 @@ import org.hospital.incidents.model.WardRecord;
  *
  * @param wards ward id to the record it starts from (totals and re-qualified eventIds), possibly empty
  * @param seenEventIds folder of the duplicate memory's seed files ({@link DuplicateCheck}), or null for none
- * @param dedupHorizonHours how long an eventId is remembered, hours (>= 1)
+ * @param dedupHorizonHours how long an eventId is remembered, hours; 0 = no duplicate check
  */
 public record StateSeed(Map<String, WardRecord> wards, String seenEventIds, int dedupHorizonHours)
         implements Serializable {

@@ -201,8 +201,8 @@ class SettingsTest {
                 TestFiles.configWith(temp.resolve("h.properties"), "dedup-horizon-hours=7\n").toString())
                 .dedupHorizonHours()));
         assertTrue(error("--socket", "h:1", "--config", TestFiles.configWith(temp.resolve("z.properties"),
-                "dedup-horizon-hours=0\n").toString()).endsWith("dedup-horizon-hours: expected a whole number >= 1, "
-                + "got '0'"));
+                "dedup-horizon-hours=-1\n").toString()).endsWith("dedup-horizon-hours: expected a whole number of "
+                + "hours from 0 (no duplicate check) to 87840, got '-1'"));
     }
 
     @Test

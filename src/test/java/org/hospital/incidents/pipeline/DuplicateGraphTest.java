@@ -119,6 +119,25 @@ class DuplicateGraphTest {
     }
 
     @Test
+    void withTheCheckOffEveryReportCountsInTheParsingPass() throws Exception {
+        List<List<String>> batches = Arrays.asList(
+                List.of(incident("A", "ICU-2", "severe", "fall"), incident("A", "ICU-2", "severe", "fall"),
+                        incident("U", "ED-1", "none", "Medication"), "not json"),
+                List.of(incident("A", "ICU-2", "mild", "fall")));
+        try (GraphHarness harness = GraphHarness.seeded(new GraphSettings(1, 2, 1, 100, 2, 2, 2), batches,
+                new StateSeed(Map.of(), null, 0))) {
+            harness.runBatches(2);
+            assertEquals(2, byWard(harness.output("ward-totals", 1000)).get("ICU-2").state().total());
+            assertEquals(3, byWard(harness.output("ward-totals", 2000)).get("ICU-2").state().total());
+            assertEquals(2, harness.all("critical-alerts").stream().mapToLong(c -> c.records().size()).sum());
+            assertEquals(1, harness.output("rejected", 1000).size(), "only the malformed line; no duplicate");
+            assertEquals(List.of("U"), harness.<org.hospital.incidents.model.Incident>output("review", 1000).stream()
+                    .map(org.hospital.incidents.model.Incident::eventId).toList());
+            assertEquals(3L, harness.<Long>output("accepted-counts", 1000).stream().mapToLong(Long::longValue).sum());
+        }
+    }
+
+    @Test
     void anEventIdIsForgottenOneHorizonAfterItWasCounted() {
         DuplicateCheck check = new DuplicateCheck(new StateSeed(Map.of(), null, 1));
         Candidate report = new Candidate("A", "ICU-2", HarmLevel.MILD, EventCategory.FALL, ReportType.INCIDENT,
