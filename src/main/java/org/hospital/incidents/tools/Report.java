@@ -165,12 +165,18 @@ public final class Report implements Callable<Integer> {
     public static void print(FileSystem fs, Path root, int maxAlerts, PrintStream out) throws IOException {
         Map<String, JsonObject> latest = latestWardTotals(fs, root);
         out.println("Ward totals (latest per ward)");
-        out.printf("  %-12s %7s  %-40s %s%n", "ward", "total", "by harm level", "last occurred at");
+        out.printf("  %-12s %7s  %-40s %12s %11s  %s%n", "ward", "total", "by harm level", "unclassified",
+                "requalified", "last occurred at");
         long all = 0;
         for (JsonObject total : latest.values()) {
             all += total.get("total").getAsLong();
-            out.printf("  %-12s %7d  %-40s %s%n", total.get("wardId").getAsString(), total.get("total").getAsLong(),
-                    compact(total.getAsJsonObject("byHarmLevel")), total.get("lastOccurredAt").getAsString());
+            JsonObject categories = total.getAsJsonObject("byCategory");
+            long unclassified = categories.has("unclassified") ? categories.get("unclassified").getAsLong() : 0;
+            long requalified = total.has("requalified") ? total.get("requalified").getAsLong() : 0;
+            out.printf("  %-12s %7d  %-40s %12d %11d  %s%n", total.get("wardId").getAsString(),
+                    total.get("total").getAsLong(), compact(total.getAsJsonObject("byHarmLevel")), unclassified,
+                    requalified, total.get("lastOccurredAt").getAsString());
+            out.printf("  %-12s %7s  %s%n", "", "", compact(categories));
         }
         out.printf("  %-12s %7d%n", "all wards", all);
 

@@ -186,28 +186,37 @@ public final class IncidentBench implements Callable<Integer> {
         }
         if (parts.contains("dstream")) {
             int sustained = 0;
-            for (int rate : rates) {
-                RunStats stats = dstreamRun(kafka, rate, false);
-                row("DStream job, Kafka backlog, archive off, offered " + fmt(rate) + "/s",
-                        fmt(stats.recordsPerSecond()) + " reports/s of processing time",
-                        String.format(Locale.ROOT, "%d batches of %s: processing mean %d ms, max %d ms",
-                                stats.batches(), fmt(stats.meanRecords()), stats.meanMillis(), stats.maxMillis()));
-                if (stats.recordsPerSecond() > dstreamBest) {
-                    dstreamBest = stats.recordsPerSecond();
-                    dstreamBestRate = rate;
+            for (boolean dedup : List.of(true, false)) {
+                String check = dedup ? "duplicate check on (default)" : "duplicate check off (dedup-horizon-hours=0)";
+                int sustainedHere = 0;
+                for (int rate : rates) {
+                    RunStats stats = dstreamRun(kafka, rate, false, dedup);
+                    row("DStream job, Kafka backlog, archive off, " + check + ", offered " + fmt(rate) + "/s",
+                            fmt(stats.recordsPerSecond()) + " reports/s of processing time",
+                            String.format(Locale.ROOT, "%d batches of %s: processing mean %d ms, max %d ms",
+                                    stats.batches(), fmt(stats.meanRecords()), stats.meanMillis(), stats.maxMillis()));
+                    // The Structured Streaming twin has no duplicate check: it is compared with the run without.
+                    if (!dedup && stats.recordsPerSecond() > dstreamBest) {
+                        dstreamBest = stats.recordsPerSecond();
+                        dstreamBestRate = rate;
+                    }
+                    if (stats.meanMillis() < 1000) {
+                        sustainedHere = Math.max(sustainedHere, rate);
+                    }
+                    if (stats.meanMillis() > 2500) {
+                        break;
+                    }
                 }
-                if (stats.meanMillis() < 1000) {
-                    sustained = Math.max(sustained, rate);
-                }
-                if (stats.meanMillis() > 2500) {
-                    break;
+                row("highest offered rate with mean processing < 1 s batch interval, " + check, sustainedHere == 0
+                        ? "none of " + rates : fmt(sustainedHere) + " reports/s", "offered rates tried: " + rates
+                        + "; archive off");
+                if (dedup) {
+                    sustained = sustainedHere;
                 }
             }
-            row("highest offered rate with mean processing < 1 s batch interval", sustained == 0 ? "none of "
-                    + rates : fmt(sustained) + " reports/s", "offered rates tried: " + rates + "; archive off");
             int archiveRate = sustained == 0 ? rates.get(0) : sustained;
-            RunStats archived = dstreamRun(kafka, archiveRate, true);
-            row("DStream job, archive on (gzip), offered " + fmt(archiveRate) + "/s",
+            RunStats archived = dstreamRun(kafka, archiveRate, true, true);
+            row("DStream job, archive on (gzip), duplicate check on, offered " + fmt(archiveRate) + "/s",
                     fmt(archived.recordsPerSecond()) + " reports/s of processing time",
                     String.format(Locale.ROOT, "%d batches of %s: processing mean %d ms, max %d ms; every line "
                             + "rendered and compressed for the archive", archived.batches(),
@@ -285,10 +294,14 @@ public final class IncidentBench implements Callable<Integer> {
         }
     }
 
-    private RunStats dstreamRun(LocalKafka kafka, int rate, boolean archive) throws Exception {
+    private RunStats dstreamRun(LocalKafka kafka, int rate, boolean archive, boolean dedup) throws Exception {
         int uiPort = Scripts.freePort();
-        Path dir = Files.createDirectories(work.resolve("dstream-" + rate + (archive ? "-archive" : "")));
+        Path dir = Files.createDirectories(work.resolve("dstream-" + rate + (archive ? "-archive" : "")
+                + (dedup ? "" : "-nodedup")));
         Map<String, String> conf = new HashMap<>();
+        if (!dedup) {
+            conf.put("dedup-horizon-hours", "0");
+        }
         conf.put("spark.ui.port", Integer.toString(uiPort));
         conf.put("spark.streaming.backpressure.enabled", "false");
         conf.put("spark.streaming.kafka.maxRatePerPartition", Integer.toString(Math.max(1, rate / partitions)));
