@@ -108,18 +108,56 @@ public final class OutputSinks {
     }
 
     /**
-     * Registers the per-batch summary; call after every other output operation, including Kafka's.
+     * Registers the per-batch summary; call after every other output operation, including Kafka's. A line is
+     * printed for a batch with input (accepted, rejected or re-qualified reports), alerts or a failed output, and
+     * otherwise at most once a minute as a heartbeat ({@link #worthPrinting}): an idle 1 s stream would print a line
+     * a second that hides the ones that matter (issue 11).
      *
      * @param anyBatchStream a stream with an RDD every batch interval (e.g. the accepted incidents)
      */
     public static void printSummaries(JavaDStream<?> anyBatchStream) {
         anyBatchStream.foreachRDD((rdd, time) -> {
             BatchLedger.Summary summary = BatchLedger.get().finish(time.milliseconds());
-            String line = summaryLine(summary);
+            long now = System.currentTimeMillis();
+            boolean eventful = hasNews(summary);
+            if (!eventful && !worthPrinting(summary, LAST_PRINTED.get(), now)) {
+                return;
+            }
+            LAST_PRINTED.set(now);
+            String line = summaryLine(summary) + (eventful ? "" : " (heartbeat: idle)");
             System.out.println(line);
             // Already on stdout; the log keeps it at DEBUG so consoles do not show it twice.
             LOG.debug(line);
         });
+    }
+
+    /** When the driver last printed a summary line, epoch millis (driver-side only; 0 after a restart). */
+    private static final java.util.concurrent.atomic.AtomicLong LAST_PRINTED = new java.util.concurrent.atomic
+            .AtomicLong();
+
+    /** Longest silence between two summary lines on an idle stream. */
+    static final long HEARTBEAT_MILLIS = 60_000;
+
+    /**
+     * @param summary what a batch wrote
+     * @return true when the batch had input, alerts, re-qualifications or a failed output
+     */
+    static boolean hasNews(BatchLedger.Summary summary) {
+        return !summary.succeeded() || summary.count(BatchLedger.Output.INCIDENTS) > 0
+                || summary.count(BatchLedger.Output.REJECTED) > 0
+                || summary.count(BatchLedger.Output.REQUALIFICATIONS) > 0
+                || summary.count(BatchLedger.Output.CRITICAL_ALERTS) > 0
+                || summary.count(BatchLedger.Output.SURGE_ALERTS) > 0;
+    }
+
+    /**
+     * @param summary what a batch wrote
+     * @param lastPrintedMillis when the last summary line was printed, epoch millis (0 = never)
+     * @param nowMillis now, epoch millis
+     * @return true to print the batch's line: it has news ({@link #hasNews}), or the last line is a minute old
+     */
+    static boolean worthPrinting(BatchLedger.Summary summary, long lastPrintedMillis, long nowMillis) {
+        return hasNews(summary) || nowMillis - lastPrintedMillis >= HEARTBEAT_MILLIS;
     }
 
     /**
