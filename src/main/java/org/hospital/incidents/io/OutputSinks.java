@@ -119,12 +119,11 @@ public final class OutputSinks {
         anyBatchStream.foreachRDD((rdd, time) -> {
             BatchLedger.Summary summary = BatchLedger.get().finish(time.milliseconds());
             long now = System.currentTimeMillis();
-            boolean eventful = hasNews(summary);
-            if (!eventful && !worthPrinting(summary, LAST_PRINTED.get(), now)) {
+            if (!worthPrinting(summary, LAST_PRINTED.get(), now)) {
                 return;
             }
             LAST_PRINTED.set(now);
-            String line = summaryLine(summary) + (eventful ? "" : " (heartbeat: idle)");
+            String line = summaryLine(summary) + (hasNews(summary) ? "" : " (heartbeat: idle)");
             System.out.println(line);
             // Already on stdout; the log keeps it at DEBUG so consoles do not show it twice.
             LOG.debug(line);

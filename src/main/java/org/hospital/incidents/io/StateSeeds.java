@@ -50,17 +50,19 @@ public final class StateSeeds {
         if (!matchesAny(glob, sc.hadoopConfiguration())) {
             return Map.of();
         }
-        List<Tuple2<String, String>> latest = sc.textFile(glob)
+        // Each line is parsed once here, keyed by ward with its batch time; the reduce compares numbers.
+        List<Tuple2<String, Tuple2<Long, String>>> latest = sc.textFile(glob)
                 .filter(line -> !line.isBlank())
                 .mapToPair(line -> {
                     JsonObject json = JsonParser.parseString(line).getAsJsonObject();
-                    return new Tuple2<>(json.get("wardId").getAsString(), line);
+                    return new Tuple2<>(json.get("wardId").getAsString(),
+                            new Tuple2<>(json.get("batchTime").getAsLong(), line));
                 })
-                .reduceByKey((a, b) -> batchTime(a) >= batchTime(b) ? a : b)
+                .reduceByKey((a, b) -> a._1() >= b._1() ? a : b)
                 .collect();
         Map<String, WardState> wards = new HashMap<>();
-        for (Tuple2<String, String> ward : latest) {
-            wards.put(ward._1(), wardState(ward._2()));
+        for (Tuple2<String, Tuple2<Long, String>> ward : latest) {
+            wards.put(ward._1(), wardState(ward._2()._2()));
         }
         return wards;
     }
@@ -96,10 +98,6 @@ public final class StateSeeds {
                     requalified.getOrDefault(ward, List.of())));
         }
         return records;
-    }
-
-    private static long batchTime(String wardTotalsLine) {
-        return JsonParser.parseString(wardTotalsLine).getAsJsonObject().get("batchTime").getAsLong();
     }
 
     /**

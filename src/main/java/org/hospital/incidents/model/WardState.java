@@ -47,11 +47,7 @@ public final class WardState implements Serializable {
      * @return a state counting just that incident, marked changed
      */
     public static WardState of(Incident incident) {
-        long[] harm = new long[HarmLevel.values().length];
-        long[] category = new long[EventCategory.values().length];
-        harm[incident.harmLevel().ordinal()] = 1;
-        category[incident.category().ordinal()] = 1;
-        return new WardState(1, harm, category, incident.occurredAt().toEpochMilli(), true);
+        return one(incident.harmLevel(), incident.category(), incident.occurredAt().toEpochMilli());
     }
 
     /**
@@ -59,11 +55,16 @@ public final class WardState implements Serializable {
      * @return a state counting just that report, marked changed
      */
     public static WardState of(Candidate candidate) {
+        return one(candidate.harmLevel(), candidate.category(), candidate.occurredAt().toEpochMilli());
+    }
+
+    /** The state of exactly one report, marked changed. */
+    private static WardState one(HarmLevel level, EventCategory category, long occurredAtMillis) {
         long[] harm = new long[HarmLevel.values().length];
-        long[] category = new long[EventCategory.values().length];
-        harm[candidate.harmLevel().ordinal()] = 1;
-        category[candidate.category().ordinal()] = 1;
-        return new WardState(1, harm, category, candidate.occurredAt().toEpochMilli(), true);
+        long[] categories = new long[EventCategory.values().length];
+        harm[level.ordinal()] = 1;
+        categories[category.ordinal()] = 1;
+        return new WardState(1, harm, categories, occurredAtMillis, true);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.hospital.incidents.pipeline;
 
+import static org.hospital.incidents.testing.GraphHarness.byWard;
 import static org.hospital.incidents.testing.Lines.incident;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +15,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.streaming.StateImpl;
@@ -37,10 +37,6 @@ class DuplicateGraphTest {
 
     @TempDir
     Path temp;
-
-    private static Map<String, WardTotal> byWard(List<WardTotal> totals) {
-        return totals.stream().collect(Collectors.toMap(WardTotal::wardId, t -> t));
-    }
 
     private static List<String> reasons(List<Rejection> rejections) {
         return rejections.stream().map(Rejection::reason).sorted().toList();

@@ -1,5 +1,6 @@
 package org.hospital.incidents.pipeline;
 
+import static org.hospital.incidents.testing.GraphHarness.byWard;
 import static org.hospital.incidents.testing.Lines.incident;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,10 +20,6 @@ import org.junit.jupiter.api.Test;
 
 /** The whole graph on a real local Spark, batch by batch under a manual clock. */
 class IncidentGraphTest {
-
-    private static Map<String, WardTotal> byWard(List<WardTotal> totals) {
-        return totals.stream().collect(Collectors.toMap(WardTotal::wardId, t -> t));
-    }
 
     @Test
     void keepsRunningTotalsPerWardAcrossBatchesAndWritesOnlyChangedWards() throws Exception {

@@ -1,13 +1,12 @@
 package org.hospital.incidents.pipeline;
 
+import static org.hospital.incidents.testing.GraphHarness.byWard;
 import static org.hospital.incidents.testing.Lines.incident;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
@@ -27,10 +26,6 @@ class RequalificationGraphTest {
                 + "\",\"harmLevel\":\"" + harm + "\",\"status\":\"requalified\""
                 + (category == null ? "" : ",\"category\":\"" + category + "\"")
                 + ",\"reviewedBy\":\"dr.lee\",\"reviewedAt\":\"2026-11-21T09:00:00Z\"}";
-    }
-
-    private static Map<String, WardTotal> byWard(List<WardTotal> totals) {
-        return totals.stream().collect(Collectors.toMap(WardTotal::wardId, t -> t));
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.apache.spark.util.ManualClock;
 import org.hospital.incidents.app.KryoClasses;
 import org.hospital.incidents.io.Utf8Lines;
 import org.hospital.incidents.model.SourcedLine;
+import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.pipeline.GraphOutputs;
 import org.hospital.incidents.pipeline.GraphSettings;
 import org.hospital.incidents.pipeline.IncidentGraph;
@@ -128,6 +129,14 @@ public final class GraphHarness implements AutoCloseable {
                     .computeIfAbsent(name, k -> Collections.synchronizedList(new ArrayList<>()))
                     .add(new Collected(time.milliseconds(), records));
         });
+    }
+
+    /**
+     * @param totals one batch's {@code ward-totals} records
+     * @return them by ward id
+     */
+    public static Map<String, WardTotal> byWard(List<WardTotal> totals) {
+        return totals.stream().collect(java.util.stream.Collectors.toMap(WardTotal::wardId, t -> t));
     }
 
     /**
