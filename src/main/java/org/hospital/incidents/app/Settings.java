@@ -276,8 +276,33 @@ public final class Settings implements Serializable {
      *     error
      */
     public static Settings resolve(Map<String, String> flags, String configFile) throws SettingsException {
+        String fileName = configFileName(configFile);
+        Map<String, String> fileValues = readConfigFile(configFile);
+        return new Settings(new Resolver(flags, fileValues, fileName));
+    }
+
+    /**
+     * One key's value for a tool that is not the stream (e.g. {@code bin/incident-import} needs
+     * {@code pseudonym-key-file} and {@code archive.codec}, the same as the job's so tokens and parts match): the
+     * config file's value, else the built-in default; the file is read and checked as {@link #resolve} does.
+     *
+     * @param key a key of {@link #DEFAULTS}
+     * @param configFile the {@code --config} value, or null (then {@link #CONFIG_PROPERTY}, or none)
+     * @return the value, trimmed; never null
+     * @throws SettingsException naming the file when it is missing, unreadable or has an unknown key
+     */
+    public static String configuredValue(String key, String configFile) throws SettingsException {
+        String value = readConfigFile(configFile).get(key);
+        return value != null ? value : DEFAULTS.getOrDefault(key, "");
+    }
+
+    private static String configFileName(String configFile) {
+        return configFile != null ? configFile : System.getProperty(CONFIG_PROPERTY);
+    }
+
+    private static Map<String, String> readConfigFile(String configFile) throws SettingsException {
         Map<String, String> fileValues = new TreeMap<>();
-        String fileName = configFile != null ? configFile : System.getProperty(CONFIG_PROPERTY);
+        String fileName = configFileName(configFile);
         String flag = configFile != null ? "--config" : "-D" + CONFIG_PROPERTY;
         if (fileName != null) {
             Path path = Path.of(fileName);
@@ -298,7 +323,7 @@ public final class Settings implements Serializable {
                 throw new SettingsException(fileName + ": unknown key '" + key + "'");
             }
         }
-        return new Settings(new Resolver(flags, fileValues, fileName));
+        return fileValues;
     }
 
     /**

@@ -47,12 +47,29 @@ public final class CodecArchiveEncoder implements ArchiveEncoder {
 
     @Override
     public Part newPart(long batchTimeMillis) throws IOException {
-        CompressionCodec codec = new CompressionCodecFactory(HadoopConfs.forThisApplication())
+        return new CodecPart(codec(), batchTimeMillis, null);
+    }
+
+    /**
+     * A part that compresses its entries straight into a stream instead of memory, for a writer that holds one file
+     * open for many entries (the history importer: a million rows in constant memory).
+     *
+     * @param batchTimeMillis the {@code batchTime} of every entry, epoch millis
+     * @param out where the compressed entries go; {@link Part#finish()} closes it and returns null
+     * @return a new, empty part
+     * @throws IOException when the codec cannot be set up
+     */
+    public Part streamingPart(long batchTimeMillis, OutputStream out) throws IOException {
+        return new CodecPart(codec(), batchTimeMillis, out);
+    }
+
+    private CompressionCodec codec() throws IOException {
+        CompressionCodec codec = new CompressionCodecFactory(HadoopConfs.current())
                 .getCodecByName(codecName);
         if (codec == null) {
             throw new IOException("Hadoop has no codec named " + codecName);
         }
-        return new CodecPart(codec, batchTimeMillis);
+        return codec;
     }
 
     /** One partition's entries, compressed as they come. */
@@ -61,7 +78,8 @@ public final class CodecArchiveEncoder implements ArchiveEncoder {
         private static final String ACCEPTED_STATUS = "\"status\":\"accepted\"";
         private static final String REQUALIFIED_STATUS = "\"status\":\"requalified\"";
 
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+        private final ByteArrayOutputStream bytes;
+        private final OutputStream target;
         private final CompressionCodec codec;
         private final long batchTimeMillis;
         private OutputStream compressed;
@@ -70,7 +88,9 @@ public final class CodecArchiveEncoder implements ArchiveEncoder {
         private JsonWriter entry;
         private long entries;
 
-        CodecPart(CompressionCodec codec, long batchTimeMillis) {
+        CodecPart(CompressionCodec codec, long batchTimeMillis, OutputStream target) {
+            this.bytes = target == null ? new ByteArrayOutputStream(1 << 16) : null;
+            this.target = target == null ? bytes : target;
             this.codec = codec;
             this.batchTimeMillis = batchTimeMillis;
         }
@@ -120,7 +140,7 @@ public final class CodecArchiveEncoder implements ArchiveEncoder {
 
         private void end() throws IOException {
             if (text == null) {
-                compressed = codec.createOutputStream(bytes);
+                compressed = codec.createOutputStream(target);
                 text = new OutputStreamWriter(compressed, StandardCharsets.UTF_8);
             }
             text.append(line.getBuilder()).append('\n');
@@ -135,10 +155,13 @@ public final class CodecArchiveEncoder implements ArchiveEncoder {
         @Override
         public byte[] finish() throws IOException {
             if (text == null) {
+                if (bytes == null) {
+                    target.close();
+                }
                 return null;
             }
             text.close();
-            return bytes.toByteArray();
+            return bytes == null ? null : bytes.toByteArray();
         }
     }
 }

@@ -48,4 +48,12 @@ public final class HadoopConfs {
         }
         return cached;
     }
+
+    /**
+     * @return {@link #forThisApplication()} inside a Spark application, else Hadoop's defaults (a tool such as the
+     *     history importer, which writes the archive without Spark)
+     */
+    public static Configuration current() {
+        return SparkEnv.get() != null ? forThisApplication() : new Configuration();
+    }
 }

@@ -1,0 +1,82 @@
+package org.hospital.incidents.analytics;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.Serializable;
+import java.util.Comparator;
+
+/**
+ * One accepted or re-qualification entry of the archive (DESIGN.md "Archive"), the fields analytics needs: from the
+ * stream's {@code batch-*} folders and the importer's {@code import-*} folders alike.
+ *
+ * @param eventId the report's eventId
+ * @param requalification true for {@code status: requalified} (a person's decision), false for {@code accepted}
+ * @param batchTime the entry's batch time (or import time), epoch millis
+ * @param source where the line came from ({@code kafka:…}, {@code socket}, {@code import:<file>:<row>})
+ * @param occurredAt the incident's time as archived (ISO-8601)
+ * @param hospitalId hospital, or null
+ * @param wardId ward
+ * @param harmLevel AHRQ harm level code
+ * @param category normalised event category code ({@code unclassified} when the machine could not classify it)
+ * @param reportedCategory the category value received, or null
+ * @param reportType incident, near_miss or unsafe_condition, or null (counted as an incident)
+ * @param patientToken the patient's token, or null
+ */
+public record ArchivedReport(String eventId, boolean requalification, long batchTime, String source,
+        String occurredAt, String hospitalId, String wardId, String harmLevel, String category,
+        String reportedCategory, String reportType, String patientToken) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Which of two entries of one eventId came first: batch time, then source (so a rerun picks the same one). */
+    public static final Comparator<ArchivedReport> FIRST = Comparator.comparingLong(ArchivedReport::batchTime)
+            .thenComparing(ArchivedReport::source);
+
+    /**
+     * @param line one archive line
+     * @return the entry, or null for a rejected entry (the archive keeps those too; they are no incident)
+     * @throws IllegalArgumentException when the line is not an archive entry (the message says why; never the line)
+     */
+    public static ArchivedReport parse(String line) {
+        JsonObject entry;
+        try {
+            entry = JsonParser.parseString(line).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        String status = text(entry, "status");
+        if ("rejected".equals(status)) {
+            return null;
+        }
+        if (!"accepted".equals(status) && !"requalified".equals(status)) {
+            throw new IllegalArgumentException("unknown status " + status);
+        }
+        JsonElement incidentElement = entry.get("incident");
+        if (incidentElement == null || !incidentElement.isJsonObject()) {
+            throw new IllegalArgumentException("entry without an incident object");
+        }
+        JsonObject incident = incidentElement.getAsJsonObject();
+        JsonElement batchTime = entry.get("batchTime");
+        String eventId = text(incident, "eventId");
+        if (eventId == null || batchTime == null) {
+            throw new IllegalArgumentException("entry without eventId or batchTime");
+        }
+        return new ArchivedReport(eventId, "requalified".equals(status), batchTime.getAsLong(),
+                String.valueOf(text(entry, "source")), text(incident, "occurredAt"), text(incident, "hospitalId"),
+                text(incident, "wardId"), text(incident, "harmLevel"), text(incident, "category"),
+                text(incident, "reportedCategory"), text(incident, "reportType"), text(incident, "patientToken"));
+    }
+
+    private static String text(JsonObject object, String key) {
+        JsonElement value = object.get(key);
+        return value == null || value.isJsonNull() ? null : value.getAsString();
+    }
+
+    /** Redacted: the token is patient data. */
+    @Override
+    public String toString() {
+        return "ArchivedReport[" + eventId + ", " + (requalification ? "requalified" : "accepted") + ", " + source
+                + "]";
+    }
+}

@@ -1,0 +1,213 @@
+package org.hospital.incidents.analytics;
+
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.util.LongAccumulator;
+import scala.Tuple2;
+
+/**
+ * The analytics graph (DESIGN.md "Analytics"): archive lines in, one incident per eventId, the four questions'
+ * tables out. Pure Spark: no file is read or written here ({@code tools/Analytics} does that), so tests feed it lines.
+ *
+ * <p>One incident per eventId: the first accepted entry (by batch time, then source) is the report, so a report
+ * archived twice (an import run twice, a repeat the stream rejected as a duplicate) counts once; the first
+ * re-qualification entry of the eventId replaces its category. A re-qualification whose report is not in the archive
+ * is no incident. Filtering by {@code --from/--to} uses the local date of {@code occurredAt}.
+ */
+public final class Questions {
+
+    /** Q1 header. */
+    public static final List<String> Q1_HEADER = List.of("wardId", "month", "incidents", "severeOrDeath",
+            "severeOrDeathShare");
+    /** Q2 header. */
+    public static final List<String> Q2_HEADER = List.of("weekday", "hour", "incidents");
+    /** Q3 header. */
+    public static final List<String> Q3_HEADER = List.of("wardId", "category", "incidents", "shareOfWard");
+    /** Q4 header. */
+    public static final List<String> Q4_HEADER = List.of("wardId", "reports", "unclassifiedAtReport", "requalified",
+            "stillUnclassified", "humanInterventionShare");
+
+    private Questions() {
+    }
+
+    /** Dates to keep (inclusive; null = open) and the time zone of dates, hours and weekdays. */
+    public record Scope(LocalDate from, LocalDate to, String timeZone) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        boolean contains(LocalDate date) {
+            return (from == null || !date.isBefore(from)) && (to == null || !date.isAfter(to));
+        }
+    }
+
+    /**
+     * @param archiveLines the archive's lines (accepted, requalified and rejected entries)
+     * @param scope dates and time zone
+     * @param unreadable counts lines that are not archive entries (a foreign file in the archive); they are skipped
+     * @return the incidents in scope, one per eventId (not sorted)
+     */
+    public static JavaRDD<IncidentRow> incidents(JavaRDD<String> archiveLines, Scope scope,
+            LongAccumulator unreadable) {
+        String zoneId = scope.timeZone();
+        return archiveLines
+                .flatMap(line -> {
+                    ArchivedReport report;
+                    try {
+                        report = ArchivedReport.parse(line);
+                    } catch (IllegalArgumentException e) {
+                        unreadable.add(1);
+                        report = null;
+                    }
+                    return report == null ? java.util.Collections.emptyIterator()
+                            : java.util.List.of(report).iterator();
+                })
+                .mapToPair(report -> new Tuple2<>(report.eventId(), new Resolution(report)))
+                .reduceByKey(Resolution::merge)
+                .flatMap(pair -> {
+                    Resolution resolution = pair._2();
+                    if (resolution.base == null) {
+                        return java.util.Collections.emptyIterator();
+                    }
+                    IncidentRow row = IncidentRow.of(resolution.base, resolution.requalification, ZoneId.of(zoneId));
+                    return scope.contains(row.date()) ? List.of(row).iterator()
+                            : java.util.Collections.<IncidentRow>emptyIterator();
+                });
+    }
+
+    /**
+     * @param incidents from {@link #incidents}
+     * @return the rows sorted by occurredAt, then eventId
+     */
+    public static JavaRDD<IncidentRow> sorted(JavaRDD<IncidentRow> incidents) {
+        return incidents.sortBy(IncidentRow::sortKey, true, Math.max(1, incidents.getNumPartitions()));
+    }
+
+    /**
+     * Q1, where serious harm concentrates.
+     *
+     * @param incidents in scope
+     * @return rows of {@link #Q1_HEADER}, sorted by ward then month
+     */
+    public static List<List<Object>> q1(JavaRDD<IncidentRow> incidents) {
+        Map<Tuple2<String, String>, long[]> counts = new TreeMap<>(Questions::compare);
+        incidents.mapToPair(row -> new Tuple2<>(new Tuple2<>(row.wardId(), row.month()),
+                        new long[] {1, row.severeOrDeath() ? 1 : 0}))
+                .reduceByKey((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]})
+                .collect().forEach(pair -> counts.put(pair._1(), pair._2()));
+        List<List<Object>> rows = new ArrayList<>();
+        counts.forEach((key, value) -> rows.add(List.of(key._1(), key._2(), value[0], value[1],
+                share(value[1], value[0]))));
+        return rows;
+    }
+
+    /**
+     * Q2, when incidents happen.
+     *
+     * @param incidents in scope
+     * @return all 168 rows of {@link #Q2_HEADER} (weekday 1–7, hour 0–23), zeros included
+     */
+    public static List<List<Object>> q2(JavaRDD<IncidentRow> incidents) {
+        long[][] counts = new long[8][24];
+        incidents.mapToPair(row -> new Tuple2<>(row.weekday() * 24 + row.hour(), 1L))
+                .reduceByKey(Long::sum)
+                .collect().forEach(pair -> counts[pair._1() / 24][pair._1() % 24] = pair._2());
+        List<List<Object>> rows = new ArrayList<>(168);
+        for (int weekday = 1; weekday <= 7; weekday++) {
+            for (int hour = 0; hour < 24; hour++) {
+                rows.add(List.of(weekday, hour, counts[weekday][hour]));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Q3, what goes wrong where.
+     *
+     * @param incidents in scope
+     * @return rows of {@link #Q3_HEADER}, sorted by ward then category; shares of the ward's incidents
+     */
+    public static List<List<Object>> q3(JavaRDD<IncidentRow> incidents) {
+        Map<Tuple2<String, String>, Long> counts = new TreeMap<>(Questions::compare);
+        incidents.mapToPair(row -> new Tuple2<>(new Tuple2<>(row.wardId(), row.category()), 1L))
+                .reduceByKey(Long::sum)
+                .collect().forEach(pair -> counts.put(pair._1(), pair._2()));
+        Map<String, Long> wardTotals = new TreeMap<>();
+        counts.forEach((key, value) -> wardTotals.merge(key._1(), value, Long::sum));
+        List<List<Object>> rows = new ArrayList<>();
+        counts.forEach((key, value) -> rows.add(List.of(key._1(), key._2(), value,
+                share(value, wardTotals.get(key._1())))));
+        return rows;
+    }
+
+    /**
+     * Q4, how much human re-qualification each ward needs.
+     *
+     * @param incidents in scope
+     * @return rows of {@link #Q4_HEADER}, sorted by ward; share = unclassifiedAtReport / reports
+     */
+    public static List<List<Object>> q4(JavaRDD<IncidentRow> incidents) {
+        Map<String, long[]> counts = new TreeMap<>();
+        incidents.mapToPair(row -> new Tuple2<>(row.wardId(), new long[] {1, row.unclassifiedAtReport() ? 1 : 0,
+                        row.requalified() ? 1 : 0, "unclassified".equals(row.category()) ? 1 : 0}))
+                .reduceByKey((a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]})
+                .collect().forEach(pair -> counts.put(pair._1(), pair._2()));
+        List<List<Object>> rows = new ArrayList<>();
+        counts.forEach((ward, c) -> rows.add(List.of(ward, c[0], c[1], c[2], c[3], share(c[1], c[0]))));
+        return rows;
+    }
+
+    /**
+     * @param part numerator
+     * @param whole denominator
+     * @return {@code part / whole} as a decimal with 4 places (half up), {@code 0.0000} when whole is 0
+     */
+    public static String share(long part, long whole) {
+        if (whole == 0) {
+            return "0.0000";
+        }
+        return BigDecimal.valueOf(part).divide(BigDecimal.valueOf(whole), 4, RoundingMode.HALF_UP).toPlainString();
+    }
+
+    private static int compare(Tuple2<String, String> a, Tuple2<String, String> b) {
+        int first = a._1().compareTo(b._1());
+        return first != 0 ? first : a._2().compareTo(b._2());
+    }
+
+    /** The first report and the first re-qualification of one eventId (an associative, commutative merge). */
+    static final class Resolution implements Serializable {
+        private static final long serialVersionUID = 1L;
+        ArchivedReport base;
+        ArchivedReport requalification;
+
+        Resolution(ArchivedReport report) {
+            if (report.requalification()) {
+                requalification = report;
+            } else {
+                base = report;
+            }
+        }
+
+        Resolution merge(Resolution other) {
+            base = first(base, other.base);
+            requalification = first(requalification, other.requalification);
+            return this;
+        }
+
+        private static ArchivedReport first(ArchivedReport a, ArchivedReport b) {
+            if (a == null) {
+                return b;
+            }
+            if (b == null) {
+                return a;
+            }
+            return ArchivedReport.FIRST.compare(a, b) <= 0 ? a : b;
+        }
+    }
+}
