@@ -142,6 +142,7 @@ public final class HistoryImport {
             throws MappingException, FileException, IOException {
         long imported = 0;
         long rejected = 0;
+        long rowNumber = 0;
         CharsetDecoder decoder = encoding.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(BOMInputStream.builder()
@@ -154,7 +155,6 @@ public final class HistoryImport {
             mapping.checkHeader(header);
             Map<String, String> row = new HashMap<>();
             Iterator<CSVRecord> records = csv.iterator();
-            long rowNumber = 0;
             while (true) {
                 long startLine = csv.getCurrentLineNumber() + 1;
                 CSVRecord record;
@@ -188,8 +188,9 @@ public final class HistoryImport {
                 }
             }
         } catch (java.nio.charset.CharacterCodingException e) {
-            throw new FileException(input.fileName() + ": not valid " + encoding.name() + " in the header row: "
-                    + e + " (give --encoding)");
+            // Read ahead in blocks: the bad bytes are somewhere after the last row read, not necessarily in the next.
+            throw new FileException(input.fileName() + ": cannot read the CSV after row " + rowNumber + ": not valid "
+                    + encoding.name() + " (" + e.getMessage() + "; give --encoding)");
         }
         return new Result(imported, rejected);
     }

@@ -102,6 +102,9 @@ public final class AnalyticsReportWriter {
             cells.add(new Number[] {months.indexOf((String) row.get(1)), wards.indexOf((String) row.get(0)),
                 Double.parseDouble((String) row.get(4)) * 100});
         }
+        if (cells.isEmpty()) {
+            cells.add(new Number[] {0, 0, 0.0}); // XChart refuses an empty heat map; the axis says "(no incidents)"
+        }
         HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT)
                 .title("Q1  Severe harm or death, % of the ward's incidents per month").xAxisTitle("Month")
                 .yAxisTitle("Ward").build();

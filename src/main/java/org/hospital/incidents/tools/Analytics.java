@@ -94,7 +94,29 @@ public final class Analytics implements Callable<Integer> {
     }
 
     /**
-     * Runs the job on a context (tests give their own).
+     * Runs the job on a context the caller owns (a test's, or an application that embeds it).
+     *
+     * @param sc the Spark context
+     * @param args the command line, as {@code bin/incident-analytics} takes it
+     * @return exit status: 0, 1 (the job failed) or 2 (a bad flag or archive)
+     */
+    public static int runOn(JavaSparkContext sc, String... args) {
+        Analytics command = new Analytics();
+        CommandLine commandLine = commandLine(command);
+        try {
+            commandLine.parseArgs(args);
+            return command.run(sc, command.scope(), command.inputs(sc.hadoopConfiguration()));
+        } catch (CommandLine.ParameterException e) {
+            command.stderr.println("incident-analytics: " + e.getMessage());
+            return 2;
+        } catch (Refused e) {
+            command.stderr.println("incident-analytics: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /**
+     * Runs the job on a context.
      *
      * @param sc the Spark context
      * @param scope dates and time zone

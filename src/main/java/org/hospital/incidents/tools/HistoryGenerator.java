@@ -45,9 +45,9 @@ public final class HistoryGenerator implements Callable<Integer> {
         "Description", "Patient ID"};
 
     /** Location names of the export, in the order of the job's ten ward ids they map to. */
-    static final String[] LOCATIONS = {"Intensive Care Unit 1", "Intensive Care Unit 2", "Emergency Department A",
-        "Emergency Department B", "Medical Ward 3", "Surgical Ward 4", "Paediatrics 1", "Oncology 2", "Maternity 1",
-        "Older People's Care 5"};
+    public static final List<String> LOCATIONS = List.of("Intensive Care Unit 1", "Intensive Care Unit 2",
+            "Emergency Department A", "Emergency Department B", "Medical Ward 3", "Surgical Ward 4", "Paediatrics 1",
+            "Oncology 2", "Maternity 1", "Older People's Care 5");
 
     static final String[] HARM = {"No harm", "Low harm", "Moderate harm", "Severe harm", "Death"};
 
@@ -118,12 +118,12 @@ public final class HistoryGenerator implements Callable<Integer> {
         try (CSVPrinter csv = new CSVPrinter(writer, CSVFormat.RFC4180.builder().setHeader(HEADER).build())) {
             List<String> row = new ArrayList<>(HEADER.length);
             for (int i = 1; i <= rows; i++) {
-                int ward = random.nextInt(LOCATIONS.length);
+                int ward = random.nextInt(LOCATIONS.size());
                 LocalDateTime when = first.atStartOfDay().plusMinutes(minutes[i - 1]);
                 row.clear();
                 row.add(String.format("W%d%06d", year, i));
                 row.add(format.format(when));
-                row.add(LOCATIONS[ward]);
+                row.add(LOCATIONS.get(ward));
                 row.add(HARM[harm(random, ward)]);
                 row.add(CATEGORIES[category(random, ward)]);
                 row.add(DESCRIPTIONS[random.nextInt(DESCRIPTIONS.length)]);

@@ -1,0 +1,328 @@
+package org.hospital.incidents.analytics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.hospital.incidents.history.HistoryImport;
+import org.hospital.incidents.history.ImportMapping;
+import org.hospital.incidents.io.ArchiveImportSink;
+import org.hospital.incidents.parse.IncidentParser;
+import org.hospital.incidents.testing.TestKeys;
+import org.hospital.incidents.tools.Analytics;
+import org.hospital.incidents.tools.HistoryGenerator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Import into the archive, then the analytics job on local Spark (DESIGN.md "Analytics"): every value of the four
+ * questions against answers computed here from the generated CSV by a plain loop, with the history imported twice
+ * (counted once), re-qualifications (the first one per eventId replaces the category; one for an eventId that is not
+ * archived is no incident), a repeat the stream archived (counted once) and a rejected entry (not counted). The HTML
+ * report is opened in headless Chromium where one is installed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AnalyticsTest {
+
+    private static final ZoneId LONDON = ZoneId.of("Europe/London");
+    private static final long FIRST_IMPORT = 1_750_000_000_000L;
+    private static final long SECOND_IMPORT = 1_760_000_000_000L;
+    private static final long STREAM_BATCH = 1_790_000_000_000L;
+
+    @TempDir
+    static Path temp;
+
+    private JavaSparkContext sc;
+    private Path archive;
+    private Map<String, Expected> expected;
+
+    /** The reference answer for one eventId, computed from the CSV without the code under test. */
+    record Expected(String eventId, Instant occurredAt, String ward, String harm, String category,
+            boolean unclassifiedAtReport, boolean requalified) {
+        ZonedDateTime local() {
+            return occurredAt.atZone(LONDON);
+        }
+    }
+
+    @BeforeAll
+    void importHistoryAndStreamEntries() throws Exception {
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("AnalyticsTest")
+                .set("spark.ui.enabled", "false"));
+        archive = temp.resolve("archive");
+        StringWriter csv = new StringWriter();
+        HistoryGenerator.write(csv, 77, 4000, 2025, 0);
+        byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
+        ImportMapping nrls = ImportMapping.read(Path.of("config/import-mapping-nrls.json"));
+        for (long millis : new long[] {FIRST_IMPORT, SECOND_IMPORT}) {
+            HistoryImport history = new HistoryImport(nrls, new IncidentParser(TestKeys.pseudonymizer()), null,
+                    StandardCharsets.UTF_8, millis);
+            try (ArchiveImportSink sink = new ArchiveImportSink(archive.toString(), "gzip", millis,
+                    new Configuration()); HistoryImport.RejectedReport rejects = new HistoryImport.RejectedReport(
+                            null, 0)) {
+                sink.nextFile();
+                HistoryImport.Result result = history.importFile(new HistoryImport.Input("h.csv",
+                        new ByteArrayInputStream(bytes)), sink, rejects);
+                assertEquals(new HistoryImport.Result(4000, 0), result);
+                sink.commit();
+            }
+        }
+        expected = reference(csv.toString());
+        // The stream's entries: re-qualifications of five unclassified reports (one of them twice: the first wins),
+        // one for an eventId never archived, a repeat of an imported report in another ward (a duplicate: ignored),
+        // a report only the stream saw (with an offset time), and a rejected line.
+        List<String> unclassified = expected.values().stream().filter(Expected::unclassifiedAtReport)
+                .map(Expected::eventId).sorted().limit(5).toList();
+        List<String> entries = new ArrayList<>();
+        String[] to = {"fall", "medication", "pressure_ulcer", "fall", "other"};
+        for (int i = 0; i < unclassified.size(); i++) {
+            entries.add(requalification(unclassified.get(i), to[i], STREAM_BATCH, i));
+            Expected e = expected.get(unclassified.get(i));
+            expected.put(e.eventId(), new Expected(e.eventId(), e.occurredAt(), e.ward(), e.harm(), to[i], true,
+                    true));
+        }
+        entries.add(requalification(unclassified.get(0), "medication", STREAM_BATCH + 1000, 9));
+        entries.add(requalification("NEVER-ARCHIVED", "fall", STREAM_BATCH, 10));
+        String repeated = expected.keySet().iterator().next();
+        entries.add(accepted(repeated, "2025-06-01T10:00:00Z", "SURG-4", "death", "fall", STREAM_BATCH));
+        entries.add(accepted("S-1", "2025-12-31T23:30:00-01:00", "ICU-1", "severe", "fall", STREAM_BATCH));
+        expected.put("S-1", new Expected("S-1", Instant.parse("2026-01-01T00:30:00Z"), "ICU-1", "severe", "fall",
+                false, false));
+        entries.add("{\"batchTime\":" + STREAM_BATCH + ",\"source\":\"kafka:t/0/9\",\"status\":\"rejected\","
+                + "\"reason\":\"missing required field 'wardId'\",\"line\":\"{}\"}");
+        Path batch = archive.resolve("date=2026-09-21").resolve("batch-" + STREAM_BATCH);
+        Files.createDirectories(batch);
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(batch.resolve("part-00000.gz")))) {
+            out.write((String.join("\n", entries) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        if (sc != null) {
+            sc.stop();
+        }
+    }
+
+    private static String requalification(String eventId, String category, long batchTime, int offset) {
+        return "{\"batchTime\":" + batchTime + ",\"source\":\"kafka:t/0/" + offset + "\",\"status\":\"requalified\","
+                + "\"incident\":{\"eventId\":\"" + eventId + "\",\"wardId\":\"ICU-1\",\"occurredAt\":"
+                + "\"2025-01-01T00:00:00Z\",\"harmLevel\":\"none\",\"status\":\"requalified\",\"category\":\""
+                + category + "\",\"reportedCategory\":\"" + category + "\",\"reviewedBy\":\"dr.lee\","
+                + "\"reviewedAt\":\"2026-09-21T10:00:00Z\"}}";
+    }
+
+    private static String accepted(String eventId, String occurredAt, String ward, String harm, String category,
+            long batchTime) {
+        return "{\"batchTime\":" + batchTime + ",\"source\":\"kafka:t/1/" + eventId.hashCode() + "\",\"status\":"
+                + "\"accepted\",\"incident\":{\"eventId\":\"" + eventId + "\",\"occurredAt\":\"" + occurredAt
+                + "\",\"wardId\":\"" + ward + "\",\"harmLevel\":\"" + harm + "\",\"category\":\"" + category
+                + "\",\"reportedCategory\":\"" + category + "\"}}";
+    }
+
+    /** The generated history read with the sample mapping's tables, by hand. */
+    private static Map<String, Expected> reference(String csv) throws IOException {
+        Map<String, String> wards = new HashMap<>();
+        String[] ids = {"ICU-1", "ICU-2", "ED-1", "ED-2", "MED-3", "SURG-4", "PEDS-1", "ONC-2", "MAT-1", "GER-5"};
+        for (int i = 0; i < ids.length; i++) {
+            wards.put(HistoryGenerator.LOCATIONS.get(i), ids[i]);
+        }
+        Map<String, String> harms = Map.of("No harm", "none", "Low harm", "mild", "Moderate harm", "moderate",
+                "Severe harm", "severe", "Death", "death");
+        Map<String, String> categories = new HashMap<>(Map.of("Medication", "medication", "Patient accident", "fall",
+                "Infection control incident", "healthcare_associated_infection", "Medical device / equipment",
+                "device_or_supply", "Treatment, procedure", "surgery_or_anesthesia", "Pressure sore / decubitus ulcer",
+                "pressure_ulcer", "Maternity / obstetric", "perinatal", "Blood / blood products", "blood_product",
+                "Venous thromboembolism", "venous_thromboembolism", "Other", "other"));
+        Map<String, Expected> answer = new TreeMap<>();
+        DateTimeFormatter format = DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm");
+        try (CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build()
+                .parse(new java.io.StringReader(csv))) {
+            for (CSVRecord row : parser) {
+                Instant at = LocalDateTime.parse(row.get("Incident date"), format).atZone(LONDON).toInstant();
+                String category = categories.getOrDefault(row.get("Incident category"), "unclassified");
+                answer.put(row.get("Ref"), new Expected(row.get("Ref"), at, wards.get(row.get("Location")),
+                        harms.get(row.get("Degree of harm")), category, "unclassified".equals(category), false));
+            }
+        }
+        return answer;
+    }
+
+    private Path analyse(String name, String from, String to) {
+        Path out = temp.resolve(name);
+        List<String> args = new ArrayList<>(List.of("--archive", archive.toString(), "--out", out.toString(),
+                "--time-zone", "Europe/London"));
+        if (from != null) {
+            args.addAll(List.of("--from", from, "--to", to));
+        }
+        int status = Analytics.runOn(sc, args.toArray(String[]::new));
+        assertEquals(0, status);
+        return out;
+    }
+
+    private static List<List<String>> read(Path file) throws IOException {
+        List<List<String>> rows = new ArrayList<>();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                CSVParser parser = CSVFormat.RFC4180.parse(reader)) {
+            for (CSVRecord record : parser) {
+                rows.add(record.toList());
+            }
+        }
+        return rows;
+    }
+
+    private static String share(long part, long whole) {
+        return BigDecimal.valueOf(part).divide(BigDecimal.valueOf(whole), 4, RoundingMode.HALF_UP).toPlainString();
+    }
+
+    @Test
+    void answersTheFourQuestionsExactly() throws IOException {
+        Path out = analyse("all", null, null);
+        List<Expected> all = new ArrayList<>(expected.values());
+
+        List<List<String>> incidents = read(out.resolve("incidents.csv"));
+        assertEquals(org.hospital.incidents.analytics.IncidentRow.HEADER, incidents.get(0));
+        assertEquals(all.size(), incidents.size() - 1, "one row per eventId: the second import and the repeat "
+                + "count once, the re-qualification of an unarchived eventId is none");
+        List<String> ids = all.stream().sorted(java.util.Comparator.comparing(Expected::occurredAt)
+                .thenComparing(Expected::eventId)).map(Expected::eventId).toList();
+        assertEquals(ids, incidents.stream().skip(1).map(r -> r.get(0)).toList(), "sorted by occurredAt, eventId");
+        for (List<String> row : incidents.subList(1, incidents.size())) {
+            Expected e = expected.get(row.get(0));
+            assertEquals(List.of(e.occurredAt().toString(), e.local().toLocalDate().toString(),
+                    String.valueOf(e.local().getHour()), String.valueOf(e.local().getDayOfWeek().getValue()),
+                    e.ward(), e.harm(), e.category(), String.valueOf(e.requalified())),
+                    List.of(row.get(1), row.get(2), row.get(3), row.get(4), row.get(6), row.get(7), row.get(9),
+                            row.get(12)), row.get(0));
+        }
+
+        Map<String, long[]> q1 = new TreeMap<>();
+        long[][] q2 = new long[8][24];
+        Map<String, Long> q3 = new TreeMap<>();
+        Map<String, long[]> q4 = new TreeMap<>();
+        Map<String, Long> wardTotals = new TreeMap<>();
+        for (Expected e : all) {
+            long[] c = q1.computeIfAbsent(e.ward() + "," + e.local().toLocalDate().toString().substring(0, 7),
+                    k -> new long[2]);
+            c[0]++;
+            c[1] += "severe".equals(e.harm()) || "death".equals(e.harm()) ? 1 : 0;
+            q2[e.local().getDayOfWeek().getValue()][e.local().getHour()]++;
+            q3.merge(e.ward() + "," + e.category(), 1L, Long::sum);
+            wardTotals.merge(e.ward(), 1L, Long::sum);
+            long[] w = q4.computeIfAbsent(e.ward(), k -> new long[4]);
+            w[0]++;
+            w[1] += e.unclassifiedAtReport() ? 1 : 0;
+            w[2] += e.requalified() ? 1 : 0;
+            w[3] += "unclassified".equals(e.category()) ? 1 : 0;
+        }
+        List<List<String>> q1Rows = new ArrayList<>(List.of(Questions.Q1_HEADER));
+        q1.forEach((k, c) -> q1Rows.add(List.of(k.split(",")[0], k.split(",")[1], String.valueOf(c[0]),
+                String.valueOf(c[1]), share(c[1], c[0]))));
+        assertEquals(q1Rows, read(out.resolve("q1-harm-by-ward-month.csv")));
+        List<List<String>> q2Rows = new ArrayList<>(List.of(Questions.Q2_HEADER));
+        for (int day = 1; day <= 7; day++) {
+            for (int hour = 0; hour < 24; hour++) {
+                q2Rows.add(List.of(String.valueOf(day), String.valueOf(hour), String.valueOf(q2[day][hour])));
+            }
+        }
+        assertEquals(q2Rows, read(out.resolve("q2-hour-weekday.csv")));
+        List<List<String>> q3Rows = new ArrayList<>(List.of(Questions.Q3_HEADER));
+        q3.forEach((k, n) -> q3Rows.add(List.of(k.split(",")[0], k.split(",")[1], String.valueOf(n),
+                share(n, wardTotals.get(k.split(",")[0])))));
+        assertEquals(q3Rows, read(out.resolve("q3-category-by-ward.csv")));
+        List<List<String>> q4Rows = new ArrayList<>(List.of(Questions.Q4_HEADER));
+        q4.forEach((ward, w) -> q4Rows.add(List.of(ward, String.valueOf(w[0]), String.valueOf(w[1]),
+                String.valueOf(w[2]), String.valueOf(w[3]), share(w[1], w[0]))));
+        assertEquals(q4Rows, read(out.resolve("q4-requalification.csv")));
+        assertEquals(5, all.stream().filter(Expected::requalified).count());
+        assertTrue(Files.readString(out.resolve("q1-harm-by-ward-month.csv")).contains("\r\n"), "RFC 4180 CRLF");
+        for (String file : org.hospital.incidents.io.AnalyticsReportWriter.QUESTION_FILES) {
+            byte[] png = Files.readAllBytes(out.resolve(file + ".png"));
+            assertEquals((byte) 0x89, png[0]);
+            assertEquals('P', png[1], file + ".png is a PNG");
+        }
+        browserCheck(out);
+    }
+
+    @Test
+    void datesFilterOnTheLocalDateOfOccurredAt() throws IOException {
+        Path out = analyse("march", "2025-03-01", "2025-03-31");
+        long march = expected.values().stream().filter(e -> e.local().getMonthValue() == 3
+                && e.local().getYear() == 2025).count();
+        assertEquals(march, read(out.resolve("incidents.csv")).size() - 1);
+        long q2Total = read(out.resolve("q2-hour-weekday.csv")).stream().skip(1)
+                .mapToLong(r -> Long.parseLong(r.get(2))).sum();
+        assertEquals(march, q2Total);
+        assertEquals(169, read(out.resolve("q2-hour-weekday.csv")).size(), "all 168 weekday-hour rows");
+        Path none = analyse("none", "2030-01-01", "2030-01-31");
+        assertEquals(1, read(none.resolve("incidents.csv")).size(), "header only");
+        assertEquals(169, read(none.resolve("q2-hour-weekday.csv")).size(), "zeros included");
+        assertTrue(Files.exists(none.resolve("report.html")));
+    }
+
+    /**
+     * Opens report.html in headless Chromium with a script that counts the charts the browser decoded; skipped with
+     * a message where no Chromium is installed (`apt-get install chromium`).
+     */
+    private static void browserCheck(Path out) throws IOException {
+        String browser = null;
+        for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                browser = candidate;
+            }
+        }
+        Assumptions.assumeTrue(browser != null, "no Chromium installed (apt-get install chromium): the HTML report's "
+                + "browser check is skipped");
+        String page = Files.readString(out.resolve("report.html"));
+        String probe = "<script>window.addEventListener('load',()=>{const ok=[...document.images].filter(i=>"
+                + "i.complete&&i.naturalWidth>=800&&i.id.startsWith('chart-q')).length;"
+                + "document.body.setAttribute('data-charts',ok);});</script></body>";
+        Path check = out.resolve("check.html");
+        Files.writeString(check, page.replace("</body>", probe));
+        try {
+            Process process = new ProcessBuilder(browser, "--headless", "--no-sandbox", "--disable-gpu",
+                    "--virtual-time-budget=10000", "--dump-dom", check.toUri().toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String dom = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+            assertTrue(dom.contains("data-charts=\"4\""), "the browser decoded the four charts of report.html: "
+                    + dom.substring(0, Math.min(300, dom.length())));
+            assertTrue(dom.contains("Q4 How much human re-qualification does each ward need?"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        } finally {
+            Files.deleteIfExists(check);
+        }
+    }
+}
