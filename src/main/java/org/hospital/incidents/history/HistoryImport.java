@@ -184,7 +184,7 @@ public final class HistoryImport {
                     imported++;
                 } else {
                     rejected++;
-                    rejects.add(sink, input.fileName(), rowNumber, startLine, reason);
+                    rejects.add(input.fileName(), rowNumber, startLine, reason);
                 }
             }
         } catch (java.nio.charset.CharacterCodingException e) {
@@ -262,23 +262,37 @@ public final class HistoryImport {
      * source file, and a copy would spread patient data (references, descriptions) to one more place.
      */
     public static final class RejectedReport implements Closeable {
+
+        /** Opens the report's file when the first row is rejected. */
+        @FunctionalInterface
+        public interface Opener {
+            /**
+             * @return a new stream for the report
+             * @throws IOException from the file system
+             */
+            OutputStream open() throws IOException;
+        }
+
         private CSVPrinter printer;
+        private final Opener opener;
         private final java.io.PrintStream console;
         private final int consoleLines;
         private long count;
 
         /**
+         * @param opener opens the report's file, e.g. {@link Sink#rejectedReport()}
          * @param console where the first rejections are also printed (one line each), or null
          * @param consoleLines how many rejections to print before printing only the count
          */
-        public RejectedReport(java.io.PrintStream console, int consoleLines) {
+        public RejectedReport(Opener opener, java.io.PrintStream console, int consoleLines) {
+            this.opener = opener;
             this.console = console;
             this.consoleLines = consoleLines;
         }
 
-        void add(Sink sink, String file, long row, long line, String reason) throws IOException {
+        void add(String file, long row, long line, String reason) throws IOException {
             if (printer == null) {
-                printer = new CSVPrinter(new OutputStreamWriter(sink.rejectedReport(), StandardCharsets.UTF_8),
+                printer = new CSVPrinter(new OutputStreamWriter(opener.open(), StandardCharsets.UTF_8),
                         CSVFormat.RFC4180.builder().setHeader(REJECTED_HEADER.toArray(String[]::new)).build());
             }
             printer.printRecord(file, row, line, reason);

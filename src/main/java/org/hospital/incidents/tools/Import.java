@@ -82,6 +82,10 @@ public final class Import implements Callable<Integer> {
             + "(date=<today>/import-<millis>/part-*), local or hdfs://.")
     String archive;
 
+    @Option(names = "--rejected", paramLabel = "FILE.csv", description = "Where the rejected rows are listed "
+            + "(default import-rejected.csv in the import's archive folder, or in the working directory with --kafka).")
+    Path rejectedFile;
+
     @Option(names = "--config", paramLabel = "FILE", description = "The job's configuration (for "
             + "pseudonym-key-file and archive.codec); default -Dincident.config, else built-in defaults.")
     String config;
@@ -169,7 +173,11 @@ public final class Import implements Callable<Integer> {
         HistoryImport.Sink sink = archive != null
                 ? new ArchiveImportSink(archive, codec, importMillis, HadoopConfs.current())
                 : new KafkaImportSink(kafka, topic, rate, Path.of("import-rejected.csv"));
-        try (sink; HistoryImport.RejectedReport rejects = new HistoryImport.RejectedReport(err, 20)) {
+        HistoryImport.RejectedReport.Opener opener = rejectedFile == null ? sink::rejectedReport
+                : () -> Files.newOutputStream(rejectedFile);
+        String rejectedName = rejectedFile == null ? sink.rejectedReportName()
+                : rejectedFile.toAbsolutePath().toString();
+        try (sink; HistoryImport.RejectedReport rejects = new HistoryImport.RejectedReport(opener, err, 20)) {
             for (Path file : files) {
                 if (sink instanceof ArchiveImportSink archiveSink) {
                     archiveSink.nextFile();
@@ -196,7 +204,7 @@ public final class Import implements Callable<Integer> {
         out.println(imported + " imported, " + rejected + " rejected");
         out.println(archive != null ? "into " + ((ArchiveImportSink) sink).folder() : "to Kafka topic " + topic);
         if (rejected > 0) {
-            out.println("rejected rows: " + sink.rejectedReportName());
+            out.println("rejected rows: " + rejectedName);
         }
         return 0;
     }

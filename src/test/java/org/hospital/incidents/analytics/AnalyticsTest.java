@@ -89,7 +89,7 @@ class AnalyticsTest {
                     StandardCharsets.UTF_8, millis);
             try (ArchiveImportSink sink = new ArchiveImportSink(archive.toString(), "gzip", millis,
                     new Configuration()); HistoryImport.RejectedReport rejects = new HistoryImport.RejectedReport(
-                            null, 0)) {
+                            sink::rejectedReport, null, 0)) {
                 sink.nextFile();
                 HistoryImport.Result result = history.importFile(new HistoryImport.Input("h.csv",
                         new ByteArrayInputStream(bytes)), sink, rejects);

@@ -101,7 +101,7 @@ class HistoryImportTest {
     }
 
     private static HistoryImport.Result run(HistoryImport history, byte[] bytes, Captured sink) throws Exception {
-        try (HistoryImport.RejectedReport rejects = new HistoryImport.RejectedReport(null, 0)) {
+        try (HistoryImport.RejectedReport rejects = new HistoryImport.RejectedReport(sink::rejectedReport, null, 0)) {
             return history.importFile(new HistoryImport.Input("h.csv", new ByteArrayInputStream(bytes)), sink,
                     rejects);
         }
@@ -153,7 +153,7 @@ class HistoryImportTest {
                 + "R7,01/02/2025 08:00,W1,No harm,Medication,x,4007,extra\n";
         ByteArrayOutputStream report = sink.report;
         HistoryImport.Result result;
-        try (HistoryImport.RejectedReport rejects = new HistoryImport.RejectedReport(null, 0)) {
+        try (HistoryImport.RejectedReport rejects = new HistoryImport.RejectedReport(sink::rejectedReport, null, 0)) {
             result = importer(nrls(), null, StandardCharsets.UTF_8).importFile(
                     new HistoryImport.Input("h.csv", new ByteArrayInputStream(utf8(csv))), sink, rejects);
             assertEquals(5, rejects.count());
@@ -263,7 +263,8 @@ class HistoryImportTest {
         long millis = 1_700_000_000_000L; // 2023-11-14 UTC
         ArchiveImportSink sink = new ArchiveImportSink(archive.toString(), "gzip", millis, new Configuration());
         HistoryImport history = importer(nrls(), null, StandardCharsets.UTF_8);
-        try (sink; HistoryImport.RejectedReport rejects = new HistoryImport.RejectedReport(null, 0)) {
+        try (sink; HistoryImport.RejectedReport rejects = new HistoryImport.RejectedReport(sink::rejectedReport,
+                null, 0)) {
             sink.nextFile();
             history.importFile(new HistoryImport.Input("a.csv", new ByteArrayInputStream(utf8(HEADER
                     + "\nR1,01/02/2025 08:00,Intensive Care Unit 1,Death,Medication,x,4001\nR2,bad,W,No harm,,,\n"))),
