@@ -18,6 +18,13 @@ SPARK_JAVA_OPTS=(-XX:+IgnoreUnrecognizedVMOptions
   --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
   --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false)
 
+# Spark warns on every start that the hostname resolves to a loopback address and picks another interface; for a
+# run on this machine (local master or a cluster on 127.0.0.1/localhost) say which address to use instead. Set
+# SPARK_LOCAL_IP yourself to reach the Spark UI from another machine (the UI binds to it).
+if [[ -z "${SPARK_LOCAL_IP:-}" && "${SPARK_MASTER:-local}" =~ ^(local|spark://(127\.0\.0\.1|localhost):) ]]; then
+  export SPARK_LOCAL_IP=127.0.0.1
+fi
+
 die() {
   echo "$(basename "$0"): $*" >&2
   exit 1

@@ -240,6 +240,16 @@ public final class IncidentStreamingApp {
         // One Hadoop configuration for the start-up checks and the checkpoint read (Hadoop caches the first
         // FileSystem per authority, see ContextFactory#hadoopConf).
         Configuration hadoopConf = ContextFactory.hadoopConf(sparkConf);
+        try {
+            StartupWait.fileSystem("--checkpoint", settings.checkpoint(), hadoopConf,
+                    settings.startupTimeoutSeconds());
+            if (settings.archive() != null) {
+                StartupWait.fileSystem("--archive", settings.archive(), hadoopConf, settings.startupTimeoutSeconds());
+            }
+        } catch (StartupWait.NoAnswer e) {
+            System.err.println("incident-stream: " + e.getMessage());
+            return 1;
+        }
         if (settings.archive() != null) {
             try {
                 BatchOutputWriter.checkWritable(settings.archive(), hadoopConf);
@@ -257,12 +267,14 @@ public final class IncidentStreamingApp {
         if (settings.kafkaBootstrap() != null) {
             try {
                 lease = DriverLease.acquire(settings.kafkaBootstrap(), settings.groupId(), settings.checkpoint(),
-                        settings.kafkaConsumer(), settings.takeover());
+                        settings.kafkaConsumer(), settings.takeover(), settings.startupTimeoutSeconds());
             } catch (DriverLease.HeldException e) {
                 System.err.println("incident-stream: " + e.getMessage());
                 return 2;
             } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
-                System.err.println("incident-stream: --kafka " + settings.kafkaBootstrap() + ": " + e.getMessage());
+                // A timeout's message names the bootstrap servers already.
+                System.err.println("incident-stream: " + (e.getCause() instanceof java.util.concurrent.TimeoutException
+                        ? "" : "--kafka " + settings.kafkaBootstrap() + ": ") + e.getMessage());
                 return 1;
             }
         }

@@ -83,6 +83,12 @@ public final class Settings implements Serializable {
 
     /** How long an eventId is remembered to reject a repeat (DESIGN.md "Restarts and upgrades"), hours. */
     public static final String DEDUP_HORIZON_HOURS = "dedup-horizon-hours";
+    /**
+     * Most seconds the start waits for Kafka (the driver lease) and for the checkpoint's and archive's file systems
+     * before it gives up with one line and exit status 1: a typo in {@code --kafka} or an HDFS URI without a NameNode
+     * would otherwise wait on the clients' retry policies (minutes, or for ever) with nothing said.
+     */
+    public static final String STARTUP_TIMEOUT_SECONDS = "startup-timeout-seconds";
 
     /**
      * The shipped properties file, relative to the installation. The {@code bin/} scripts pass its absolute path
@@ -128,6 +134,7 @@ public final class Settings implements Serializable {
         defaults.put(ARCHIVE, "data/archive");
         defaults.put(ARCHIVE_CODEC, "gzip");
         defaults.put(DEDUP_HORIZON_HOURS, "168");
+        defaults.put(STARTUP_TIMEOUT_SECONDS, "60");
         defaults.put("spark.streaming.stopGracefullyOnShutdown", "true");
         defaults.put("spark.streaming.gracefulStopTimeout", "60s");
         defaults.put("spark.streaming.backpressure.enabled", "true");
@@ -157,6 +164,7 @@ public final class Settings implements Serializable {
     private final String kafkaAutoOffsetReset;
     private final String socketStorageLevel;
     private final String pseudonymKeyFile;
+    private final int startupTimeoutSeconds;
     private final String archive;
     private final String archiveCodec;
     private final int dedupHorizonHours;
@@ -242,6 +250,7 @@ public final class Settings implements Serializable {
             throw r.error(ARCHIVE_CODEC, "expected one of " + CodecArchiveEncoder.CODECS + ", got '" + archiveCodec
                     + "'");
         }
+        startupTimeoutSeconds = r.positiveInt(STARTUP_TIMEOUT_SECONDS);
         dedupHorizonHours = r.parseInt(DEDUP_HORIZON_HOURS, r.text(DEDUP_HORIZON_HOURS), 0, 24 * 366 * 10,
                 "a whole number of hours from 0 (no duplicate check) to 87840");
         sparkConf = r.prefixed(SPARK_PREFIX, false);
@@ -504,6 +513,11 @@ public final class Settings implements Serializable {
     /** @return Hadoop codec name of the archive ({@code gzip} or {@code bzip2}) */
     public String archiveCodec() {
         return archiveCodec;
+    }
+
+    /** @return config key {@code startup-timeout-seconds}: most seconds the start waits for Kafka and HDFS */
+    public int startupTimeoutSeconds() {
+        return startupTimeoutSeconds;
     }
 
     /** @return path of the pseudonymisation key file (config key {@code pseudonym-key-file}) */

@@ -136,7 +136,8 @@ public final class AnalyticsReportWriter {
         }
         HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT)
                 .title("Q2  Incidents by weekday and hour").xAxisTitle("Hour of day").yAxisTitle("Weekday").build();
-        chart.getStyler().setShowValue(true).setHeatMapValueDecimalPattern("0").setMin(0)
+        // No numbers in the cells: 24 columns leave no room for four digits; the page's grid table has them.
+        chart.getStyler().setShowValue(false).setMin(0)
                 .setRangeColors(new Color[] {new Color(0xF7FBFF), new Color(0x6BAED6), new Color(0x08306B)});
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.addSeries("incidents", hours, days, cells);

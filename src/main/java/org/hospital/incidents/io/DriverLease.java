@@ -103,13 +103,16 @@ public final class DriverLease implements AutoCloseable {
      * @param clientProps extra client properties (security settings) from {@code kafka.consumer.*}, filtered to the
      *     ones every Kafka client understands
      * @param takeover take the lease even from a live driver ({@code --takeover})
+     * @param startupTimeoutSeconds most seconds to wait for a broker to answer (config key
+     *     {@code startup-timeout-seconds})
      * @return the lease, renewed every {@link #RENEW_INTERVAL} until {@link #close()}
      * @throws HeldException when a live driver holds it and {@code takeover} is false; the message is one line
      * @throws InterruptedException when interrupted while watching a lease
      * @throws IllegalStateException when Kafka cannot be reached to read or write the lease
      */
     public static DriverLease acquire(String bootstrap, String groupId, String checkpoint,
-            Map<String, String> clientProps, boolean takeover) throws HeldException, InterruptedException {
+            Map<String, String> clientProps, boolean takeover, int startupTimeoutSeconds)
+            throws HeldException, InterruptedException {
         Map<String, Object> props = new HashMap<>();
         // Only what every client understands (security settings and the like), not the consumer's fetch sizes.
         clientProps.forEach((key, value) -> {
@@ -118,7 +121,11 @@ public final class DriverLease implements AutoCloseable {
             }
         });
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        ensureTopic(props);
+        // An unreachable broker makes each client log a warning per reconnect (about two a second at Kafka's
+        // defaults); backing off to 10 s keeps the start-up wait readable. The stream's consumer keeps its defaults.
+        props.putIfAbsent(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, "1000");
+        props.putIfAbsent(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "10000");
+        ensureTopic(props, bootstrap, startupTimeoutSeconds);
         if (!takeover) {
             Optional<String> live = liveHolder(props, groupId);
             if (live.isPresent()) {
@@ -220,26 +227,30 @@ public final class DriverLease implements AutoCloseable {
         return "driver " + JsonParser.parseString(record.value()).getAsJsonObject().get("holder").getAsString();
     }
 
-    private static void ensureTopic(Map<String, Object> props) {
-        try (Admin admin = Admin.create(props)) {
-            Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    private static void ensureTopic(Map<String, Object> props, String bootstrap, int timeoutSeconds) {
+        Admin admin = Admin.create(props);
+        try {
+            Set<String> topics = admin.listTopics().names().get(timeoutSeconds, TimeUnit.SECONDS);
             if (topics.contains(TOPIC)) {
                 return;
             }
             NewTopic topic = new NewTopic(TOPIC, Optional.of(1), Optional.empty())
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(topic)).all().get(timeoutSeconds, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create the driver lease topic " + TOPIC + ": " + e.getCause(),
                         e);
             }
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer within 30 s while checking the driver lease topic "
-                    + TOPIC, e);
+            throw new IllegalStateException("no Kafka broker at " + bootstrap + " answered within " + timeoutSeconds
+                    + " s (startup-timeout-seconds): is --kafka right and the broker up?", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        } finally {
+            // Not close(): it waits for the pending calls to time out on their own (60 s by default).
+            admin.close(Duration.ofSeconds(1));
         }
     }
 
