@@ -43,6 +43,10 @@ public final class CommandLineOptions {
             description = "Archive of every line received, local path or hdfs://..., or none (default data/archive).")
     String archive;
 
+    @Option(names = "--alerts-topic", paramLabel = "T",
+            description = "Also publish every alert to this Kafka topic (key alertId; needs --kafka).")
+    String alertsTopic;
+
     @Option(names = "--batch-seconds", paramLabel = "N", description = "Batch interval (default 1).")
     String batchSeconds;
 
@@ -109,6 +113,7 @@ public final class CommandLineOptions {
         put(flags, Settings.CHECKPOINT, checkpoint);
         put(flags, Settings.OUTPUT, output);
         put(flags, Settings.ARCHIVE, archive);
+        put(flags, Settings.ALERTS_TOPIC, alertsTopic);
         put(flags, Settings.BATCH_SECONDS, batchSeconds);
         put(flags, Settings.WINDOW_SECONDS, windowSeconds);
         put(flags, Settings.SLIDE_SECONDS, slideSeconds);

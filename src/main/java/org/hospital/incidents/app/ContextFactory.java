@@ -12,6 +12,7 @@ import org.apache.spark.streaming.Durations;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaInputDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
+import org.hospital.incidents.io.AlertPublisher;
 import org.hospital.incidents.io.BatchOutputWriter;
 import org.hospital.incidents.io.CodecArchiveEncoder;
 import org.hospital.incidents.io.HadoopConfs;
@@ -115,8 +116,10 @@ public final class ContextFactory {
                 : new CodecArchiveEncoder(settings.archiveCodec());
         GraphOutputs outputs = IncidentGraph.build(lines, settings.graph(),
                 new Pseudonymizer(settings.pseudonymKeyFile()), archive, seed);
+        AlertPublisher alerts = settings.alertsTopic() == null ? null
+                : new AlertPublisher(settings.kafkaBootstrap(), settings.alertsTopic(), settings.kafkaConsumer());
         OutputSinks.attach(outputs, new BatchOutputWriter(settings.output(), settings.archive(),
-                archive == null ? null : archive.extension(), 1));
+                archive == null ? null : archive.extension(), 1), alerts);
         if (kafka != null) {
             KafkaSource.commitAfterOutputs(kafka);
         }

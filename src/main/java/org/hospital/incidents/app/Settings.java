@@ -70,6 +70,8 @@ public final class Settings implements Serializable {
 
     /** Key of {@code --archive}: root of the archive of every line received, or {@code none}. */
     public static final String ARCHIVE = "archive";
+    /** Key of {@code --alerts-topic}: Kafka topic every alert is also published to, or empty (off). */
+    public static final String ALERTS_TOPIC = "alerts-topic";
     /** Hadoop codec of the archive's part files. */
     public static final String ARCHIVE_CODEC = "archive.codec";
 
@@ -134,6 +136,7 @@ public final class Settings implements Serializable {
         defaults.put(ARCHIVE, "data/archive");
         defaults.put(ARCHIVE_CODEC, "gzip");
         defaults.put(DEDUP_HORIZON_HOURS, "168");
+        defaults.put(ALERTS_TOPIC, "");
         defaults.put(STARTUP_TIMEOUT_SECONDS, "60");
         defaults.put("spark.streaming.stopGracefullyOnShutdown", "true");
         defaults.put("spark.streaming.gracefulStopTimeout", "60s");
@@ -165,6 +168,7 @@ public final class Settings implements Serializable {
     private final String socketStorageLevel;
     private final String pseudonymKeyFile;
     private final int startupTimeoutSeconds;
+    private final String alertsTopic;
     private final String archive;
     private final String archiveCodec;
     private final int dedupHorizonHours;
@@ -251,6 +255,10 @@ public final class Settings implements Serializable {
                     + "'");
         }
         startupTimeoutSeconds = r.positiveInt(STARTUP_TIMEOUT_SECONDS);
+        alertsTopic = r.text(ALERTS_TOPIC).isEmpty() ? null : r.text(ALERTS_TOPIC);
+        if (alertsTopic != null && kafkaBootstrap == null) {
+            throw r.error(ALERTS_TOPIC, "needs --kafka (alerts are published to the input's Kafka cluster)");
+        }
         dedupHorizonHours = r.parseInt(DEDUP_HORIZON_HOURS, r.text(DEDUP_HORIZON_HOURS), 0, 24 * 366 * 10,
                 "a whole number of hours from 0 (no duplicate check) to 87840");
         sparkConf = r.prefixed(SPARK_PREFIX, false);
@@ -395,6 +403,8 @@ public final class Settings implements Serializable {
         frozen.put(SOCKET_STORAGE_LEVEL, socketStorageLevel);
         frozen.put(PSEUDONYM_KEY_FILE, pseudonymKeyFile);
         frozen.put(DEDUP_HORIZON_HOURS, Integer.toString(dedupHorizonHours));
+        // Captured by the output operations the checkpoint keeps: a new value would silently not apply.
+        frozen.put(ALERTS_TOPIC, alertsTopic == null ? "" : alertsTopic);
         for (Map.Entry<String, String> entry : sparkConf.entrySet()) {
             if (!RELOADED_SPARK_KEYS.contains(entry.getKey())) {
                 frozen.put(entry.getKey(), hideSecret(entry.getKey(), entry.getValue()));
@@ -437,8 +447,8 @@ public final class Settings implements Serializable {
      * @return how a user sets it: {@code --window-seconds} for a flag, else {@code config key partitions}
      */
     public static String describeKey(String key) {
-        return List.of(SOCKET, KAFKA, TOPICS, GROUP_ID, OUTPUT, ARCHIVE, BATCH_SECONDS, WINDOW_SECONDS, SLIDE_SECONDS,
-                SURGE_THRESHOLD).contains(key) ? "--" + key : "config key " + key;
+        return List.of(SOCKET, KAFKA, TOPICS, GROUP_ID, OUTPUT, ARCHIVE, ALERTS_TOPIC, BATCH_SECONDS, WINDOW_SECONDS,
+                SLIDE_SECONDS, SURGE_THRESHOLD).contains(key) ? "--" + key : "config key " + key;
     }
 
     /**
@@ -513,6 +523,11 @@ public final class Settings implements Serializable {
     /** @return Hadoop codec name of the archive ({@code gzip} or {@code bzip2}) */
     public String archiveCodec() {
         return archiveCodec;
+    }
+
+    /** @return {@code --alerts-topic}, or null when alerts are not published to Kafka */
+    public String alertsTopic() {
+        return alertsTopic;
     }
 
     /** @return config key {@code startup-timeout-seconds}: most seconds the start waits for Kafka and HDFS */

@@ -48,6 +48,17 @@ public final class OutputSinks {
      * @param writer where batch folders go
      */
     public static void attach(GraphOutputs outputs, BatchOutputWriter writer) {
+        attach(outputs, writer, null);
+    }
+
+    /**
+     * Registers the output operations, alerts also to Kafka.
+     *
+     * @param outputs the graph's streams
+     * @param writer where batch folders go
+     * @param alerts publishes each batch's alerts after its files are written, or null (no {@code --alerts-topic})
+     */
+    public static void attach(GraphOutputs outputs, BatchOutputWriter writer, AlertPublisher alerts) {
         JavaDStream<OutputRecord> everyBatch = outputs.rejected()
                 .map(r -> OutputRecord.line(BatchLedger.Output.REJECTED, JsonCodec.rejection(r)))
                 .union(outputs.wardTotals()
@@ -64,12 +75,12 @@ public final class OutputSinks {
                 .union(outputs.slices().flatMap(slice -> slice.archive() == null ? Collections.emptyIterator()
                         : List.of(OutputRecord.bytes(BatchLedger.Output.ARCHIVE, slice.archive(), slice.archived()))
                                 .iterator()));
-        writeEachBatch(everyBatch, writer);
+        writeEachBatch(everyBatch, writer, alerts);
         JavaDStream<OutputRecord> everySlide = outputs.wardWindows()
                 .map(w -> OutputRecord.line(BatchLedger.Output.WARD_WINDOWS, JsonCodec.wardWindow(w)))
                 .union(outputs.surgeAlerts().map(a -> OutputRecord.shown(BatchLedger.Output.SURGE_ALERTS,
                         JsonCodec.alert(a), a.message())));
-        writeEachBatch(everySlide, writer.withoutArchive());
+        writeEachBatch(everySlide, writer.withoutArchive(), alerts);
         // Every output of the batch that reads the parsed slices has run: free their blocks now rather than when
         // the window's remember duration (a window length) expires.
         outputs.slices().foreachRDD(rdd -> {
@@ -77,12 +88,18 @@ public final class OutputSinks {
         });
     }
 
-    private static void writeEachBatch(JavaDStream<OutputRecord> records, BatchOutputWriter writer) {
+    private static void writeEachBatch(JavaDStream<OutputRecord> records, BatchOutputWriter writer,
+            AlertPublisher alerts) {
         records.foreachRDD((JavaRDD<OutputRecord> rdd, Time time) -> {
             long batchTime = time.milliseconds();
             BatchOutputWriter.Written written;
             try {
                 written = writer.write(rdd, batchTime, rdd.context().hadoopConfiguration());
+                if (alerts != null && (written.count(BatchLedger.Output.CRITICAL_ALERTS) > 0
+                        || written.count(BatchLedger.Output.SURGE_ALERTS) > 0)) {
+                    // After the files, before the offsets are committed (a later output operation): at least once.
+                    alerts.publish(rdd);
+                }
             } catch (Exception e) {
                 BatchLedger.get().fail(batchTime, "outputs: " + e);
                 // Failing the job stops the context: the batch is re-run from the checkpoint on restart,

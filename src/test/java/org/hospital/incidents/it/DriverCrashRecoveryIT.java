@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.hospital.incidents.parse.Pseudonymizer;
 import org.hospital.incidents.testing.ArchiveCheck;
@@ -38,11 +39,14 @@ class DriverCrashRecoveryIT {
     @TempDir
     Path temp;
 
+    private static final String ALERTS_TOPIC = "crash-it-alerts";
+
     @Test
     void totalsAreExactAfterThreeSigkillsWhileDataKeepsArriving() throws Exception {
         try (MiniHdfs miniHdfs = new MiniHdfs(temp.resolve("hdfs")); LocalKafka kafka = new LocalKafka()) {
             String hdfs = miniHdfs.uri();
             kafka.createTopic(TOPIC, 3);
+            kafka.createTopic(ALERTS_TOPIC, 2);
             List<Corpus> corpora = List.of(Corpora.fresh(5001, 1200), Corpora.fresh(5002, 1200),
                     Corpora.fresh(5003, 1200), Corpora.fresh(5004, 1200));
 
@@ -53,7 +57,7 @@ class DriverCrashRecoveryIT {
             List<String> args = List.of("--kafka", kafka.bootstrap(), "--topics", TOPIC, "--group-id", "crash-it",
                     "--checkpoint", hdfs + "/hospital/checkpoint", "--output", hdfs + "/hospital/out",
                     "--archive", hdfs + "/hospital/archive", "--config", config.toString(),
-                    "--window-seconds", "4", "--slide-seconds", "2");
+                    "--window-seconds", "4", "--slide-seconds", "2", "--alerts-topic", ALERTS_TOPIC);
             for (int crash = 1; crash <= 3; crash++) {
                 Path log = temp.resolve("run-" + crash + ".out");
                 long started = System.nanoTime();
@@ -84,6 +88,23 @@ class DriverCrashRecoveryIT {
                     new Pseudonymizer(keyFile.toString()), TOPIC, corpora);
             assertFalse(ArchiveCheck.contains(miniHdfs.cluster().getFileSystem(), hdfs + "/hospital/checkpoint",
                     Files.readAllBytes(keyFile)), "the pseudonymisation key is not in the checkpoint");
+            // Alerts on Kafka (DESIGN.md "Alerts to Kafka"): each alert of the alerts/ folder at least once, keyed by
+            // its alertId, nothing else; repeats (a batch re-run after a SIGKILL) carry the same alertId.
+            java.util.Set<String> written = new java.util.TreeSet<>();
+            for (com.google.gson.JsonObject alert : new OutputFolder(hdfs + "/hospital/out").records("alerts")) {
+                written.add(alert.get("alertId").getAsString());
+            }
+            List<Map.Entry<String, String>> published = kafka.consumeAll(ALERTS_TOPIC);
+            java.util.Set<String> keys = new java.util.TreeSet<>();
+            for (Map.Entry<String, String> record : published) {
+                assertEquals(record.getKey(), com.google.gson.JsonParser.parseString(record.getValue())
+                        .getAsJsonObject().get("alertId").getAsString(), "key = the value's alertId");
+                keys.add(record.getKey());
+            }
+            assertFalse(written.isEmpty());
+            assertEquals(written, keys, "every alert on the alerts topic, none lost across the SIGKILLs");
+            System.out.printf("crash-recovery: %d alerts, %d records on the alerts topic (repeats after kills: %d)%n",
+                    written.size(), published.size(), published.size() - keys.size());
             int records = corpora.stream().mapToInt(c -> c.lines().size()).sum();
             int rejected = corpora.stream().mapToInt(Corpus::malformed).sum();
             System.out.printf("crash-recovery: %d lines in, %d rejected, 3 SIGKILLs, totals exact%n", records,
