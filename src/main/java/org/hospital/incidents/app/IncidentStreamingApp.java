@@ -330,6 +330,11 @@ public final class IncidentStreamingApp {
             ssc.start();
             LOG.info("Streaming started: checkpoint {}, output {}, batch interval {} s", settings.checkpoint(),
                     settings.output(), settings.graph().batchSeconds());
+            scala.Option<String> ui = ssc.sparkContext().sc().uiWebUrl();
+            if (ui.isDefined()) {
+                LOG.info("Spark UI: {} (Streaming tab); Prometheus metrics: {}/metrics/prometheus/", ui.get(),
+                        ui.get());
+            }
             if (settings.runSeconds() > 0) {
                 if (!ssc.awaitTerminationOrTimeout(settings.runSeconds() * 1000L)) {
                     LOG.info("--run-seconds {} reached: stopping gracefully", settings.runSeconds());

@@ -148,6 +148,12 @@ public final class Settings implements Serializable {
         defaults.put("spark.hadoop.dfs.client.retry.policy.enabled", "true");
         defaults.put("spark.hadoop.dfs.client.retry.policy.spec", "2000,45");
         defaults.put("spark.ui.showConsoleProgress", "false");
+        // Spark's own Prometheus endpoint on the driver's UI (DESIGN.md "metrics"), the streaming source included.
+        defaults.put("spark.metrics.conf.*.sink.prometheusServlet.class",
+                "org.apache.spark.metrics.sink.PrometheusServlet");
+        defaults.put("spark.metrics.conf.*.sink.prometheusServlet.path", "/metrics/prometheus");
+        defaults.put("spark.metrics.namespace", "hospital_incidents");
+        defaults.put("spark.ui.prometheus.enabled", "true");
         defaults.put("kafka.consumer.receive.buffer.bytes", "1048576");
         defaults.put("kafka.consumer.max.partition.fetch.bytes", "8388608");
         defaults.put("kafka.consumer.fetch.max.bytes", "67108864");

@@ -100,6 +100,21 @@ public final class BatchOutputWriter implements Serializable {
      */
     public Written write(JavaRDD<OutputRecord> records, long batchTimeMillis, Configuration hadoopConf)
             throws IOException {
+        return write(records, batchTimeMillis, hadoopConf, null);
+    }
+
+    /**
+     * Writes every output of one batch, and adds the write tasks' counts to the UI's named accumulators.
+     *
+     * @param records the batch's lines and counts, any outputs mixed
+     * @param batchTimeMillis batch time, epoch millis
+     * @param hadoopConf the Spark context's Hadoop configuration
+     * @param counters the accumulators of this Spark context ({@link IncidentCounters#get}), or null
+     * @return records per output, and the console lines of the outputs that have them
+     * @throws IOException when the file system refuses a step; the caller lets the batch fail
+     */
+    public Written write(JavaRDD<OutputRecord> records, long batchTimeMillis, Configuration hadoopConf,
+            IncidentCounters counters) throws IOException {
         String job = "batch-" + batchTimeMillis + "-" + UUID.randomUUID();
         Path jobDir = new Path(new Path(root, "_tmp"), job);
         FileSystem fs = fileSystem(jobDir, hadoopConf);
@@ -114,8 +129,13 @@ public final class BatchOutputWriter implements Serializable {
         String jobDirName = jobDir.toString();
         String archiveJobDirName = archiveJobDir == null ? null : archiveJobDir.toString();
         JavaRDD<OutputRecord> input = records.getNumPartitions() > writeTasks ? records.coalesce(writeTasks) : records;
-        List<TaskFiles> tasks = input.mapPartitionsWithIndex((index, it) ->
-                List.of(writePartition(index, it, jobDirName, archiveJobDirName)).iterator(), false).collect();
+        List<TaskFiles> tasks = input.mapPartitionsWithIndex((index, it) -> {
+            TaskFiles files = writePartition(index, it, jobDirName, archiveJobDirName);
+            if (counters != null) {
+                counters.add(files.counts);
+            }
+            return List.of(files).iterator();
+        }, false).collect();
 
         long[] counts = new long[OUTPUTS.length];
         List<List<String>> console = new ArrayList<>();

@@ -94,7 +94,8 @@ public final class OutputSinks {
             long batchTime = time.milliseconds();
             BatchOutputWriter.Written written;
             try {
-                written = writer.write(rdd, batchTime, rdd.context().hadoopConfiguration());
+                written = writer.write(rdd, batchTime, rdd.context().hadoopConfiguration(),
+                        IncidentCounters.get(rdd.context()));
                 if (alerts != null && (written.count(BatchLedger.Output.CRITICAL_ALERTS) > 0
                         || written.count(BatchLedger.Output.SURGE_ALERTS) > 0)) {
                     // After the files, before the offsets are committed (a later output operation): at least once.

@@ -73,6 +73,13 @@ class HistoryIT {
                     "--run-seconds", "150");
             OutputFolder out = new OutputFolder(temp.resolve("out"));
             awaitWardTotals(out, expected, driver, log);
+            // The driver's Prometheus endpoint (Spark's PrometheusServlet, configured in config/): the streaming
+            // source's batch metrics, and the named accumulators' figures in the UI's REST API.
+            String ui = uiAddress(log);
+            String metrics = get(ui + "/metrics/prometheus/");
+            assertTrue(metrics.contains("metrics_hospital_incidents_driver_hospital_incident_streaming_"
+                    + "StreamingMetrics_streaming_lastCompletedBatch_processingDelay_Value"), metrics);
+            assertTrue(metrics.contains("StreamingMetrics_streaming_totalProcessedRecords_Value"), metrics);
             driver.destroy();
             assertTrue(driver.waitFor(60, TimeUnit.SECONDS));
 
@@ -171,5 +178,22 @@ class HistoryIT {
             }
         }
         return rows;
+    }
+
+    /** @return the Spark UI's address from the driver's log ("Spark UI: http://… (Streaming tab)…") */
+    private static String uiAddress(Path log) throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Spark UI: (http://\\S+) \\(Streaming tab\\)")
+                .matcher(Files.readString(log));
+        assertTrue(m.find(), "the driver logs its UI address");
+        return m.group(1);
+    }
+
+    private static String get(String url) throws IOException, InterruptedException {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+                .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build()
+                .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), url);
+        return response.body();
     }
 }
