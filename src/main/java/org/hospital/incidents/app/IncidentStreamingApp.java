@@ -328,8 +328,9 @@ public final class IncidentStreamingApp {
                 GRACEFUL_STOP_HOOK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         try {
             ssc.start();
-            LOG.info("Streaming started: checkpoint {}, output {}, batch interval {} s", settings.checkpoint(),
-                    settings.output(), settings.graph().batchSeconds());
+            LOG.info("Streaming started: checkpoint {}, output {}, batch interval {} s, driver pid {}",
+                    settings.checkpoint(), settings.output(), settings.graph().batchSeconds(),
+                    ProcessHandle.current().pid());
             scala.Option<String> ui = ssc.sparkContext().sc().uiWebUrl();
             if (ui.isDefined()) {
                 LOG.info("Spark UI: {} (Streaming tab); Prometheus metrics: {}/metrics/prometheus/", ui.get(),
