@@ -29,9 +29,30 @@ public record ArchivedReport(String eventId, boolean requalification, long batch
 
     private static final long serialVersionUID = 1L;
 
-    /** Which of two entries of one eventId came first: batch time, then source (so a rerun picks the same one). */
+    /**
+     * Which of two entries of one eventId came first: batch time, then source in arrival order (the same Kafka
+     * partition or import file by offset or row number, compared as numbers), so a rerun picks the same one.
+     */
     public static final Comparator<ArchivedReport> FIRST = Comparator.comparingLong(ArchivedReport::batchTime)
-            .thenComparing(ArchivedReport::source);
+            .thenComparing(ArchivedReport::source, ArchivedReport::compareSources);
+
+    /**
+     * @param a a source label ({@code kafka:<topic>/<partition>/<offset>}, {@code import:<file>:<row>}, socket)
+     * @param b another
+     * @return their order: by the number after the last {@code /} or {@code :} when the rest is equal, else as text
+     */
+    static int compareSources(String a, String b) {
+        int i = Math.max(a.lastIndexOf('/'), a.lastIndexOf(':'));
+        int j = Math.max(b.lastIndexOf('/'), b.lastIndexOf(':'));
+        if (i > 0 && i == j && a.regionMatches(0, b, 0, i)) {
+            try {
+                return Long.compare(Long.parseLong(a.substring(i + 1)), Long.parseLong(b.substring(j + 1)));
+            } catch (NumberFormatException e) {
+                // Not numbers: the text order below.
+            }
+        }
+        return a.compareTo(b);
+    }
 
     /**
      * @param line one archive line
