@@ -92,6 +92,14 @@ public record IncidentRow(String eventId, Instant occurredAt, LocalDate date, in
                 requalified, patientToken);
     }
 
+    /**
+     * @return the {@code incidents.csv} row as one RFC 4180 line, without the line break (formatted where the row
+     *     is, so the driver receives compact strings, not objects)
+     */
+    public String csvLine() {
+        return org.apache.commons.csv.CSVFormat.RFC4180.format(csvValues().toArray());
+    }
+
     /** Redacted: the token is patient data. */
     @Override
     public String toString() {

@@ -81,12 +81,19 @@ public final class Questions {
                 });
     }
 
+    /** Rows per partition of the sorted {@code incidents.csv}: the driver holds one partition at a time. */
+    static final long ROWS_PER_SORTED_PARTITION = 50_000;
+
     /**
      * @param incidents from {@link #incidents}
-     * @return the rows sorted by occurredAt, then eventId
+     * @param count how many there are
+     * @return the {@code incidents.csv} lines sorted by occurredAt, then eventId, in partitions of about
+     *     {@value #ROWS_PER_SORTED_PARTITION} rows (the driver writes them one partition at a time)
      */
-    public static JavaRDD<IncidentRow> sorted(JavaRDD<IncidentRow> incidents) {
-        return incidents.sortBy(IncidentRow::sortKey, true, Math.max(1, incidents.getNumPartitions()));
+    public static JavaRDD<String> sortedCsvLines(JavaRDD<IncidentRow> incidents, long count) {
+        int partitions = (int) Math.max(1, Math.min(10_000, (count + ROWS_PER_SORTED_PARTITION - 1)
+                / ROWS_PER_SORTED_PARTITION));
+        return incidents.sortBy(IncidentRow::sortKey, true, partitions).map(IncidentRow::csvLine);
     }
 
     /**
@@ -180,11 +187,18 @@ public final class Questions {
         return first != 0 ? first : a._2().compareTo(b._2());
     }
 
-    /** The first report and the first re-qualification of one eventId (an associative, commutative merge). */
-    static final class Resolution implements Serializable {
+    /**
+     * The first report and the first re-qualification of one eventId (an associative, commutative merge). Public
+     * for Kryo's registration only.
+     */
+    public static final class Resolution implements Serializable {
         private static final long serialVersionUID = 1L;
         ArchivedReport base;
         ArchivedReport requalification;
+
+        /** For Kryo. */
+        Resolution() {
+        }
 
         Resolution(ArchivedReport report) {
             if (report.requalification()) {

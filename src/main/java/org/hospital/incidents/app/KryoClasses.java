@@ -13,6 +13,9 @@ import java.time.Instant;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.apache.spark.serializer.KryoSerializer;
+import org.hospital.incidents.analytics.ArchivedReport;
+import org.hospital.incidents.analytics.IncidentRow;
+import org.hospital.incidents.analytics.Questions;
 import org.hospital.incidents.io.BatchLedger;
 import org.hospital.incidents.io.OutputRecord;
 import org.hospital.incidents.model.Alert;
@@ -48,7 +51,9 @@ public final class KryoClasses implements KryoRegistrator {
     /** Records shipped between JVMs or kept in serialized blocks. */
     private static final Class<?>[] RECORDS = {SourcedLine.class, ParseResult.class, Incident.class, Rejection.class,
         Candidate.class, Requalification.class, WardChange.class, WardRecord.Refusal.class,
-        WardTotal.class, WardWindow.class, Alert.class, OutputRecord.class};
+        WardTotal.class, WardWindow.class, Alert.class, OutputRecord.class,
+        // The analytics batch job (bin/incident-analytics).
+        ArchivedReport.class, IncidentRow.class, Questions.Scope.class};
 
     /** Ordinary classes, enums and arrays; Kryo's field or default serializers handle them. */
     private static final Class<?>[] CLASSES = {BatchSlice.class, BatchSlice[].class, java.util.HashMap.class,
@@ -57,7 +62,8 @@ public final class KryoClasses implements KryoRegistrator {
         long[].class, String[].class, String[][].class, Object[].class, WardState[].class, WindowCounts[].class,
         WardRecord.class, WardRecord[].class, Requalification[].class, WardChange[].class,
         WardRecord.Refusal[].class, Candidate[].class, SourcedLine[].class, ParseResult[].class, Incident[].class,
-        Rejection[].class, WardTotal[].class, WardWindow[].class, Alert[].class, OutputRecord[].class};
+        Rejection[].class, WardTotal[].class, WardWindow[].class, Alert[].class, OutputRecord[].class,
+        Questions.Resolution.class, ArchivedReport[].class, IncidentRow[].class, java.time.LocalDate.class};
 
     /** Classes of other packages that are not public, registered by name. */
     private static final String[] PRIVATE_CLASSES = {

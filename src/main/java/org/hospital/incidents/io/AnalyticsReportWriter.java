@@ -89,6 +89,29 @@ public final class AnalyticsReportWriter {
     }
 
     /**
+     * Writes one CSV file from lines already formatted (e.g. by the tasks that hold the rows).
+     *
+     * @param name file name
+     * @param header the header row
+     * @param lines RFC 4180 lines without line breaks, in file order
+     * @return the number of lines written
+     * @throws IOException from the file system
+     */
+    public long csvLines(String name, List<String> header, Iterator<String> lines) throws IOException {
+        long count = 0;
+        try (Writer writer = new OutputStreamWriter(fs.create(new Path(out, name), true), StandardCharsets.UTF_8)) {
+            writer.write(CSV.format(header.toArray()));
+            writer.write(CSV.getRecordSeparator());
+            while (lines.hasNext()) {
+                writer.write(lines.next());
+                writer.write(CSV.getRecordSeparator());
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
      * Q1 chart: a heat map of the share of severe-or-death incidents, wards × months.
      *
      * @param q1 rows of Q1 (wardId, month, incidents, severeOrDeath, share)

@@ -18,6 +18,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.hospital.incidents.analytics.IncidentRow;
+import org.hospital.incidents.app.KryoClasses;
 import org.hospital.incidents.analytics.Questions;
 import org.hospital.incidents.io.AnalyticsReportWriter;
 import org.hospital.incidents.io.HadoopConfs;
@@ -86,8 +87,12 @@ public final class Analytics implements Callable<Integer> {
             stderr.println("incident-analytics: " + e.getMessage());
             return 2;
         }
-        SparkConf conf = new SparkConf().setAppName("hospital-incident-analytics").setIfMissing("spark.master",
-                "local[2]");
+        // Kryo with every class registered: Java serialization of the shuffled and cached rows was 40 % of the
+        // job's time on a million incidents (JFR, docs/PERFORMANCE.md).
+        // Without reference tracking: the rows hold no shared or cyclic references, and clearing Kryo's reference
+        // map after each record was the next 20 % (Kryo.reset in the profile).
+        SparkConf conf = KryoClasses.configure(new SparkConf().setAppName("hospital-incident-analytics")
+                .setIfMissing("spark.master", "local[2]").setIfMissing("spark.kryo.referenceTracking", "false"));
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             return run(sc, scope, inputs);
         }
@@ -127,11 +132,13 @@ public final class Analytics implements Callable<Integer> {
         try {
             LongAccumulator unreadable = sc.sc().longAccumulator("unreadable archive lines");
             JavaRDD<String> lines = sc.textFile(String.join(",", inputs));
+            // Serialized in the cache: a million rows as objects did not fit a 2 GB driver-and-executor JVM.
             JavaRDD<IncidentRow> incidents = Questions.incidents(lines, scope, unreadable)
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+                    .persist(StorageLevel.MEMORY_AND_DISK_SER());
+            long total = incidents.count();
             AnalyticsReportWriter writer = new AnalyticsReportWriter(out, HadoopConfs.fromSpark(sc.getConf()));
-            long count = writer.csv("incidents.csv", IncidentRow.HEADER,
-                    Questions.sorted(incidents).map(IncidentRow::csvValues).toLocalIterator());
+            long count = writer.csvLines("incidents.csv", IncidentRow.HEADER,
+                    Questions.sortedCsvLines(incidents, total).toLocalIterator());
             List<List<Object>> q1 = Questions.q1(incidents);
             List<List<Object>> q2 = Questions.q2(incidents);
             List<List<Object>> q3 = Questions.q3(incidents);

@@ -77,8 +77,8 @@ class AnalyticsTest {
 
     @BeforeAll
     void importHistoryAndStreamEntries() throws Exception {
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("AnalyticsTest")
-                .set("spark.ui.enabled", "false"));
+        sc = new JavaSparkContext(org.hospital.incidents.app.KryoClasses.configure(new SparkConf()
+                .setMaster("local[2]").setAppName("AnalyticsTest").set("spark.ui.enabled", "false")));
         archive = temp.resolve("archive");
         StringWriter csv = new StringWriter();
         HistoryGenerator.write(csv, 77, 4000, 2025, 0);
