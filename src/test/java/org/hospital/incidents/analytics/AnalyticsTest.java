@@ -290,6 +290,19 @@ class AnalyticsTest {
         assertTrue(Files.exists(none.resolve("report.html")));
     }
 
+    @Test
+    void badFlagsAndAMissingArchiveExit2() {
+        String out = temp.resolve("bad").toString();
+        assertEquals(2, Analytics.runOn(sc, "--archive", temp.resolve("nowhere").toString(), "--out", out));
+        assertEquals(2, Analytics.runOn(sc, "--archive", archive.toString(), "--out", out, "--from", "2025-13-01"));
+        assertEquals(2, Analytics.runOn(sc, "--archive", archive.toString(), "--out", out, "--time-zone",
+                "Mars/Olympus"));
+        assertEquals(2, Analytics.runOn(sc, "--archive", archive.toString(), "--out", out, "--from", "2025-02-01",
+                "--to", "2025-01-01"));
+        assertEquals(2, Analytics.runOn(sc, "--archive", temp.toString(), "--out", out), "a folder without parts");
+        assertEquals(2, Analytics.runOn(sc, "--archive", archive.toString(), "--bogus"));
+    }
+
     /**
      * Opens report.html in headless Chromium with a script that counts the charts the browser decoded; skipped with
      * a message where no Chromium is installed (`apt-get install chromium`).
