@@ -74,7 +74,7 @@ public final class AlertPublisher implements Serializable {
         return records.filter(r -> (r.output() == BatchLedger.Output.CRITICAL_ALERTS
                         || r.output() == BatchLedger.Output.SURGE_ALERTS) && r.line() != null)
                 .mapPartitions(alerts -> List.of(send(alerts)).iterator())
-                .reduce(Long::sum);
+                .fold(0L, Long::sum);
     }
 
     private long send(Iterator<OutputRecord> alerts) throws InterruptedException, ExecutionException {

@@ -29,6 +29,21 @@ class SettingsTest {
     }
 
     @Test
+    void alertsTopicNeedsKafkaAndIsKeptByTheCheckpoint() throws Exception {
+        assertEquals("--alerts-topic: needs --kafka (alerts are published to the input's Kafka cluster)",
+                error("--socket", "localhost:9999", "--alerts-topic", "alerts"));
+        Settings settings = parse("--kafka", "k:9092", "--alerts-topic", "alerts");
+        assertEquals("alerts", settings.alertsTopic());
+        assertEquals("alerts", settings.frozenByCheckpoint().get(Settings.ALERTS_TOPIC));
+        assertNull(parse("--kafka", "k:9092").alertsTopic(), "off by default");
+        assertEquals(60, settings.startupTimeoutSeconds());
+        java.nio.file.Path file = java.nio.file.Files.writeString(temp.resolve("t.properties"),
+                "startup-timeout-seconds=0\n");
+        String message = error("--kafka", "k:9092", "--config", file.toString());
+        assertTrue(message.contains("startup-timeout-seconds") && message.contains("0"), message);
+    }
+
+    @Test
     void usesDesignDefaults() throws Exception {
         Settings settings = parse("--socket", "localhost:9999", "--config", "config/application.properties");
         assertEquals("localhost", settings.socketHost());
