@@ -128,6 +128,32 @@ public final class HistoryImport {
     public record Input(String fileName, InputStream bytes) { }
 
     /**
+     * Checks a file's header row against the mapping without reading its rows, so that an import of several files
+     * can refuse a bad one before anything is sent.
+     *
+     * @param input the file (its stream is closed here)
+     * @throws MappingException naming {@code columns.<field>} when a mapped column is missing
+     * @throws FileException when the header row cannot be read in the encoding
+     * @throws IOException from the stream
+     */
+    public void checkHeader(Input input) throws MappingException, FileException, IOException {
+        CharsetDecoder decoder = encoding.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(BOMInputStream.builder()
+                .setInputStream(input.bytes()).get(), decoder), 1 << 16)) {
+            char separator = delimiter != null ? delimiter : detectDelimiter(reader);
+            CSVParser csv = CSVFormat.RFC4180.builder().setDelimiter(separator).setHeader().setSkipHeaderRecord(true)
+                    .build().parse(reader);
+            mapping.checkHeader(csv.getHeaderNames());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new FileException(input.fileName() + ": the header row is not valid " + encoding.name() + " ("
+                    + e.getMessage() + "; give --encoding)");
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new FileException(input.fileName() + ": cannot read the header row: " + e.getMessage());
+        }
+    }
+
+    /**
      * Reads one file and sends its rows. Call {@link Sink#commit()} after the last file.
      *
      * @param input the file (its stream is closed here)

@@ -36,6 +36,8 @@ public final class ArchiveImportSink implements HistoryImport.Sink {
     private int partNumber = -1;
     private ArchiveEncoder.Part part;
     private long partEntries;
+    private long entries;
+    private boolean committed;
     private Path partPath;
 
     /**
@@ -88,6 +90,7 @@ public final class ArchiveImportSink implements HistoryImport.Sink {
     public void accepted(String wardId, String recordLine) throws IOException {
         part.accepted();
         partEntries++;
+        entries++;
     }
 
     @Override
@@ -96,6 +99,7 @@ public final class ArchiveImportSink implements HistoryImport.Sink {
         if (!fs.rename(pending, folder)) {
             throw new IOException("could not rename " + fs.makeQualified(pending) + " to " + folder.getName());
         }
+        committed = true;
     }
 
     @Override
@@ -120,9 +124,15 @@ public final class ArchiveImportSink implements HistoryImport.Sink {
         part = null;
     }
 
-    /** Closes an uncommitted part; the hidden folder stays for inspection. */
+    /**
+     * Closes an uncommitted part. An import that wrote entries and failed leaves its hidden folder for inspection;
+     * one refused before its first entry (a bad header) leaves nothing.
+     */
     @Override
     public void close() throws IOException {
         closePart();
+        if (!committed && entries == 0) {
+            fs.delete(pending, true);
+        }
     }
 }

@@ -177,6 +177,18 @@ public final class Import implements Callable<Integer> {
                 : () -> Files.newOutputStream(rejectedFile);
         String rejectedName = rejectedFile == null ? sink.rejectedReportName()
                 : rejectedFile.toAbsolutePath().toString();
+        // Every file's header first: a file the mapping cannot read is refused before any row is sent.
+        for (Path file : files) {
+            try {
+                history.checkHeader(new HistoryImport.Input(file.getFileName().toString(), Files.newInputStream(file)));
+            } catch (MappingException e) {
+                sink.close();
+                throw new Refused(file + ": " + e.getMessage());
+            } catch (HistoryImport.FileException e) {
+                sink.close();
+                throw new Refused(e.getMessage());
+            }
+        }
         try (sink; HistoryImport.RejectedReport rejects = new HistoryImport.RejectedReport(opener, err, 20)) {
             for (Path file : files) {
                 if (sink instanceof ArchiveImportSink archiveSink) {
@@ -191,7 +203,8 @@ public final class Import implements Callable<Integer> {
                 } catch (HistoryImport.FileException e) {
                     err.println("incident-import: " + e.getMessage());
                     err.println("incident-import: stopped; " + (archive != null ? "nothing was added to the archive"
-                            : imported + " records of earlier files were sent to " + topic));
+                            : "the records sent before it stay in " + topic + " (" + imported + " from earlier files, "
+                                    + "and this file's rows before the error)"));
                     return 1;
                 }
                 imported += result.imported();

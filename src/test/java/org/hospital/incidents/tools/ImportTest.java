@@ -57,6 +57,15 @@ class ImportTest {
         assertTrue(stderr().contains("--delimiter"), stderr());
         assertEquals(2, run("--archive", temp.resolve("a").toString(), "--encoding", "KLINGON-8", csv.toString()));
         assertTrue(stderr().contains("--encoding: unknown character set 'KLINGON-8'"), stderr());
+        Path noWard = Files.writeString(temp.resolve("noward.csv"), "eventId,occurredAt,harmLevel\n");
+        assertEquals(2, run("--archive", temp.resolve("b").toString(), "sample-logs/history-2025.csv",
+                noWard.toString(), "--mapping", "config/import-mapping-nrls.json"));
+        assertTrue(stderr().contains("noward.csv: columns.eventId: the CSV has no column 'Ref'"), stderr());
+        try (Stream<Path> files = Files.walk(temp.resolve("b"))) {
+            assertEquals(0, files.filter(f -> f.getFileName().toString().startsWith("part-")
+                    || f.getFileName().toString().startsWith("_import-")).count(),
+                    "a bad second file is refused before the first is imported, and leaves nothing");
+        }
         assertEquals(2, run("--archive", temp.resolve("a").toString(), "--bogus", csv.toString()));
         assertTrue(stderr().contains("incident-import: Unknown option: '--bogus'"), stderr());
     }
