@@ -137,14 +137,8 @@ public final class HistoryImport {
      * @throws IOException from the stream
      */
     public void checkHeader(Input input) throws MappingException, FileException, IOException {
-        CharsetDecoder decoder = encoding.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(BOMInputStream.builder()
-                .setInputStream(input.bytes()).get(), decoder), 1 << 16)) {
-            char separator = delimiter != null ? delimiter : detectDelimiter(reader);
-            CSVParser csv = CSVFormat.RFC4180.builder().setDelimiter(separator).setHeader().setSkipHeaderRecord(true)
-                    .build().parse(reader);
-            mapping.checkHeader(csv.getHeaderNames());
+        try (BufferedReader reader = reader(input)) {
+            mapping.checkHeader(csv(reader).getHeaderNames());
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new FileException(input.fileName() + ": the header row is not valid " + encoding.name() + " ("
                     + e.getMessage() + "; give --encoding)");
@@ -169,14 +163,8 @@ public final class HistoryImport {
         long imported = 0;
         long rejected = 0;
         long rowNumber = 0;
-        CharsetDecoder decoder = encoding.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(BOMInputStream.builder()
-                .setInputStream(input.bytes()).get(), decoder), 1 << 16)) {
-            char separator = delimiter != null ? delimiter : detectDelimiter(reader);
-            CSVFormat format = CSVFormat.RFC4180.builder().setDelimiter(separator).setHeader().setSkipHeaderRecord(true)
-                    .setIgnoreEmptyLines(true).build();
-            CSVParser csv = format.parse(reader);
+        try (BufferedReader reader = reader(input)) {
+            CSVParser csv = csv(reader);
             List<String> header = csv.getHeaderNames();
             mapping.checkHeader(header);
             Map<String, String> row = new HashMap<>();
@@ -241,6 +229,21 @@ public final class HistoryImport {
         }
         sink.accepted(result.incident().wardId(), recordLine);
         return null;
+    }
+
+    /** The file's text: BOM skipped, invalid bytes in the encoding reported (never replaced). */
+    private BufferedReader reader(Input input) throws IOException {
+        CharsetDecoder decoder = encoding.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        return new BufferedReader(new InputStreamReader(BOMInputStream.builder().setInputStream(input.bytes()).get(),
+                decoder), 1 << 16);
+    }
+
+    /** RFC 4180 with a header row, blank lines skipped, the delimiter given or detected. */
+    private CSVParser csv(BufferedReader reader) throws IOException {
+        char separator = delimiter != null ? delimiter : detectDelimiter(reader);
+        return CSVFormat.RFC4180.builder().setDelimiter(separator).setHeader().setSkipHeaderRecord(true)
+                .setIgnoreEmptyLines(true).build().parse(reader);
     }
 
     /**

@@ -68,12 +68,7 @@ public final class Analytics implements Callable<Integer> {
     }
 
     static CommandLine commandLine(Analytics command) {
-        CommandLine commandLine = new CommandLine(command);
-        commandLine.setParameterExceptionHandler((e, args) -> {
-            e.getCommandLine().getErr().println("incident-analytics: " + e.getMessage());
-            return 2;
-        });
-        return commandLine;
+        return ToolCommandLine.of("incident-analytics", command);
     }
 
     @Override

@@ -100,12 +100,7 @@ public final class Import implements Callable<Integer> {
     }
 
     static CommandLine commandLine(Import command) {
-        CommandLine commandLine = new CommandLine(command);
-        commandLine.setParameterExceptionHandler((e, args) -> {
-            e.getCommandLine().getErr().println("incident-import: " + e.getMessage());
-            return 2;
-        });
-        return commandLine;
+        return ToolCommandLine.of("incident-import", command);
     }
 
     @Override

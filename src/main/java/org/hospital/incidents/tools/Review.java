@@ -36,7 +36,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.hospital.incidents.io.KafkaProducers;
 import org.hospital.incidents.model.EventCategory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -96,13 +96,7 @@ public final class Review implements Callable<Integer> {
     }
 
     static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new Review());
-        // Bad flags exit 2 with one line, like every tool of the project.
-        commandLine.setParameterExceptionHandler((e, args) -> {
-            e.getCommandLine().getErr().println("incident-review: " + e.getMessage());
-            return 2;
-        });
-        return commandLine;
+        return ToolCommandLine.of("incident-review", new Review());
     }
 
     @Override
@@ -224,12 +218,7 @@ public final class Review implements Callable<Integer> {
                 }
             };
         }
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        Properties props = KafkaProducers.idempotentStrings(kafka);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");

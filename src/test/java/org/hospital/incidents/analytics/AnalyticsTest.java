@@ -35,6 +35,7 @@ import org.hospital.incidents.history.HistoryImport;
 import org.hospital.incidents.history.ImportMapping;
 import org.hospital.incidents.io.ArchiveImportSink;
 import org.hospital.incidents.parse.IncidentParser;
+import org.hospital.incidents.testing.NrlsTables;
 import org.hospital.incidents.testing.TestKeys;
 import org.hospital.incidents.tools.Analytics;
 import org.hospital.incidents.tools.HistoryGenerator;
@@ -152,13 +153,8 @@ class AnalyticsTest {
 
     /** The generated history read with the sample mapping's tables, by hand. */
     private static Map<String, Expected> reference(String csv) throws IOException {
-        Map<String, String> wards = new HashMap<>();
-        String[] ids = {"ICU-1", "ICU-2", "ED-1", "ED-2", "MED-3", "SURG-4", "PEDS-1", "ONC-2", "MAT-1", "GER-5"};
-        for (int i = 0; i < ids.length; i++) {
-            wards.put(HistoryGenerator.LOCATIONS.get(i), ids[i]);
-        }
-        Map<String, String> harms = Map.of("No harm", "none", "Low harm", "mild", "Moderate harm", "moderate",
-                "Severe harm", "severe", "Death", "death");
+        Map<String, String> wards = NrlsTables.wards();
+        Map<String, String> harms = NrlsTables.harms();
         Map<String, String> categories = new HashMap<>(Map.of("Medication", "medication", "Patient accident", "fall",
                 "Infection control incident", "healthcare_associated_infection", "Medical device / equipment",
                 "device_or_supply", "Treatment, procedure", "surgery_or_anesthesia", "Pressure sore / decubitus ulcer",

@@ -14,7 +14,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,6 +23,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.hospital.incidents.testing.DriverLog;
 import org.hospital.incidents.testing.LocalKafka;
+import org.hospital.incidents.testing.NrlsTables;
 import org.hospital.incidents.testing.OutputFolder;
 import org.hospital.incidents.testing.Scripts;
 import org.hospital.incidents.testing.TestFiles;
@@ -118,13 +118,8 @@ class HistoryIT {
 
     /** Harm-level counts per ward id, read from the CSV by hand with the sample mapping's tables. */
     private static Map<String, Map<String, Long>> expectedByWard(Path csv) throws IOException {
-        Map<String, String> wards = new HashMap<>();
-        String[] ids = {"ICU-1", "ICU-2", "ED-1", "ED-2", "MED-3", "SURG-4", "PEDS-1", "ONC-2", "MAT-1", "GER-5"};
-        for (int i = 0; i < ids.length; i++) {
-            wards.put(HistoryGenerator.LOCATIONS.get(i), ids[i]);
-        }
-        Map<String, String> harms = Map.of("No harm", "none", "Low harm", "mild", "Moderate harm", "moderate",
-                "Severe harm", "severe", "Death", "death");
+        Map<String, String> wards = NrlsTables.wards();
+        Map<String, String> harms = NrlsTables.harms();
         DateTimeFormatter format = DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm");
         Map<String, Map<String, Long>> byWard = new TreeMap<>();
         try (Reader reader = Files.newBufferedReader(csv); CSVParser parser = CSVFormat.RFC4180.builder().setHeader()
