@@ -5,6 +5,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.Serializable;
 import java.util.Comparator;
+import org.hospital.incidents.model.Candidate;
+import org.hospital.incidents.model.EventCategory;
+import org.hospital.incidents.model.HarmLevel;
+import org.hospital.incidents.model.ReportType;
+import org.hospital.incidents.pipeline.LedgerRule;
 
 /**
  * One accepted or re-qualification entry of the archive (DESIGN.md "Archive"), the fields analytics needs: from the
@@ -22,10 +27,14 @@ import java.util.Comparator;
  * @param reportedCategory the category value received, or null
  * @param reportType incident, near_miss or unsafe_condition, or null (counted as an incident)
  * @param patientToken the patient's token, or null
+ * @param updatedAt the report's {@code updatedAt} (ISO-8601), or null
+ * @param reviewedBy who re-qualified it (a re-qualification), or null
+ * @param reviewedAt when (ISO-8601), or null
  */
 public record ArchivedReport(String eventId, boolean requalification, long batchTime, String source,
         String occurredAt, String hospitalId, String wardId, String harmLevel, String category,
-        String reportedCategory, String reportType, String patientToken) implements Serializable {
+        String reportedCategory, String reportType, String patientToken, String updatedAt, String reviewedBy,
+        String reviewedAt) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -70,7 +79,7 @@ public record ArchivedReport(String eventId, boolean requalification, long batch
         if ("rejected".equals(status)) {
             return null;
         }
-        if (!"accepted".equals(status) && !"requalified".equals(status)) {
+        if (!"accepted".equals(status) && !"amended".equals(status) && !"requalified".equals(status)) {
             throw new IllegalArgumentException("unknown status " + status);
         }
         JsonElement incidentElement = entry.get("incident");
@@ -83,10 +92,42 @@ public record ArchivedReport(String eventId, boolean requalification, long batch
         if (eventId == null || batchTime == null) {
             throw new IllegalArgumentException("entry without eventId or batchTime");
         }
-        return new ArchivedReport(eventId, "requalified".equals(status), batchTime.getAsLong(),
+        ArchivedReport report = new ArchivedReport(eventId, "requalified".equals(status), batchTime.getAsLong(),
                 String.valueOf(text(entry, "source")), text(incident, "occurredAt"), text(incident, "hospitalId"),
                 text(incident, "wardId"), text(incident, "harmLevel"), text(incident, "category"),
-                text(incident, "reportedCategory"), text(incident, "reportType"), text(incident, "patientToken"));
+                text(incident, "reportedCategory"), text(incident, "reportType"), text(incident, "patientToken"),
+                text(incident, "updatedAt"), text(incident, "reviewedBy"), text(incident, "reviewedAt"));
+        report.candidate();
+        return report;
+    }
+
+    /**
+     * The entry as the incident ledger reads it ({@link LedgerRule}): the stream, the seed of a new checkpoint and
+     * analytics replay the archive through the same rule.
+     *
+     * @return the compact form (partition and position 0: the archive's own order is applied by the caller)
+     * @throws IllegalArgumentException when a field the rule needs is missing or malformed
+     */
+    public Candidate candidate() {
+        try {
+            HarmLevel harm = HarmLevel.fromCode(harmLevel)
+                    .orElseThrow(() -> new IllegalArgumentException("unknown harmLevel"));
+            ReportType type = reportType == null ? ReportType.INCIDENT
+                    : ReportType.fromCode(reportType).orElse(ReportType.INCIDENT);
+            if (wardId == null || occurredAt == null) {
+                throw new IllegalArgumentException("entry without wardId or occurredAt");
+            }
+            return new Candidate(eventId, wardId, harm, EventCategory.fromCode(category), type, millis(occurredAt),
+                    updatedAt == null ? Candidate.NO_TIME : millis(updatedAt),
+                    requalification ? (reviewedBy == null ? "" : reviewedBy) : null,
+                    reviewedAt == null ? Candidate.NO_TIME : millis(reviewedAt), 0, 0);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("unparseable instant in the entry");
+        }
+    }
+
+    private static long millis(String instant) {
+        return java.time.OffsetDateTime.parse(instant).toInstant().toEpochMilli();
     }
 
     private static String text(JsonObject object, String key) {

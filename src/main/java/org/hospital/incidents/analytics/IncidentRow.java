@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import org.hospital.incidents.model.LedgerEntry;
 import java.util.List;
 
 /**
@@ -43,21 +44,21 @@ public record IncidentRow(String eventId, Instant occurredAt, LocalDate date, in
     static final List<String> HARM_ORDER = List.of("none", "mild", "moderate", "severe", "death");
 
     /**
-     * @param base the first accepted report of the eventId
-     * @param requalification the first re-qualification of it, or null
-     * @param zone the time zone of date, hour and weekday
-     * @return the incident
-     * @throws java.time.format.DateTimeParseException when the archived occurredAt is not an instant (the archive
-     *     only holds parsed reports, so this means a foreign file in it)
+     * @param latest the eventId's latest counted version
+     * @param entry the ledger's entry for it after the whole history (category, re-qualified)
+     * @param unclassifiedAtReport whether the first version counted was unclassified
+     * @param zone time zone of date, hour and weekday
+     * @return the row
      */
-    public static IncidentRow of(ArchivedReport base, ArchivedReport requalification, ZoneId zone) {
-        Instant occurredAt = java.time.OffsetDateTime.parse(base.occurredAt()).toInstant();
+    public static IncidentRow of(ArchivedReport latest, LedgerEntry entry, boolean unclassifiedAtReport,
+            ZoneId zone) {
+        Instant occurredAt = java.time.OffsetDateTime.parse(latest.occurredAt()).toInstant();
         ZonedDateTime local = occurredAt.atZone(zone);
-        String category = requalification != null ? requalification.category() : base.category();
-        return new IncidentRow(base.eventId(), occurredAt, local.toLocalDate(), local.getHour(),
-                local.getDayOfWeek().getValue(), base.hospitalId(), base.wardId(), base.harmLevel(), category,
-                base.reportedCategory(), base.reportType() == null ? "incident" : base.reportType(),
-                requalification != null, "unclassified".equals(base.category()), base.patientToken());
+        return new IncidentRow(latest.eventId(), occurredAt, local.toLocalDate(), local.getHour(),
+                local.getDayOfWeek().getValue(), latest.hospitalId(), latest.wardId(), latest.harmLevel(),
+                entry.category().code(), latest.reportedCategory(),
+                latest.reportType() == null ? "incident" : latest.reportType(), entry.requalified(),
+                unclassifiedAtReport, latest.patientToken());
     }
 
     /** @return 0 (none) … 4 (death), or null for {@code unknown} */

@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.util.LongAccumulator;
+import org.hospital.incidents.model.LedgerEntry;
+import org.hospital.incidents.model.Verdict;
+import org.hospital.incidents.pipeline.LedgerRule;
 import scala.Tuple2;
 
 /**
@@ -68,15 +71,11 @@ public final class Questions {
                     return report == null ? java.util.Collections.emptyIterator()
                             : java.util.List.of(report).iterator();
                 })
-                .mapToPair(report -> new Tuple2<>(report.eventId(), new Resolution(report)))
-                .reduceByKey(Resolution::merge)
+                .mapToPair(report -> new Tuple2<>(report.eventId(), report))
+                .groupByKey()
                 .flatMap(pair -> {
-                    Resolution resolution = pair._2();
-                    if (resolution.base == null) {
-                        return java.util.Collections.emptyIterator();
-                    }
-                    IncidentRow row = IncidentRow.of(resolution.base, resolution.requalification, ZoneId.of(zoneId));
-                    return scope.contains(row.date()) ? List.of(row).iterator()
+                    IncidentRow row = resolve(pair._2(), ZoneId.of(zoneId));
+                    return row != null && scope.contains(row.date()) ? List.of(row).iterator()
                             : java.util.Collections.<IncidentRow>emptyIterator();
                 });
     }
@@ -188,40 +187,32 @@ public final class Questions {
     }
 
     /**
-     * The first report and the first re-qualification of one eventId (an associative, commutative merge). Public
-     * for Kryo's registration only.
+     * One eventId's incident as the stream counts it: its archive entries replayed in arrival order
+     * ({@link ArchivedReport#FIRST}) through the incident ledger's own rule ({@link LedgerRule}), with no horizon
+     * (analytics counts an eventId once, however far apart its versions came). The row is the latest version
+     * counted (an amendment replaces it); its category is the ledger's (a re-qualification applies only where the
+     * ledger applied it); {@code unclassifiedAtReport} is the first version's.
+     *
+     * @param entries the eventId's accepted, amended and requalified entries, in any order
+     * @param zone time zone of dates, hours and weekdays
+     * @return the row, or null when no entry was counted (a re-qualification alone)
      */
-    public static final class Resolution implements Serializable {
-        private static final long serialVersionUID = 1L;
-        ArchivedReport base;
-        ArchivedReport requalification;
-
-        /** For Kryo. */
-        Resolution() {
-        }
-
-        Resolution(ArchivedReport report) {
-            if (report.requalification()) {
-                requalification = report;
-            } else {
-                base = report;
+    static IncidentRow resolve(Iterable<ArchivedReport> entries, ZoneId zone) {
+        List<ArchivedReport> history = new java.util.ArrayList<>();
+        entries.forEach(history::add);
+        history.sort(ArchivedReport.FIRST);
+        LedgerEntry entry = null;
+        ArchivedReport first = null;
+        ArchivedReport latest = null;
+        for (ArchivedReport report : history) {
+            LedgerRule.Step step = LedgerRule.apply(entry, report.candidate(), report.batchTime(), Long.MAX_VALUE);
+            entry = step.entry();
+            Verdict.Kind kind = step.verdict().kind();
+            if (kind == Verdict.Kind.COUNTED || kind == Verdict.Kind.AMENDED) {
+                first = first == null ? report : first;
+                latest = report;
             }
         }
-
-        Resolution merge(Resolution other) {
-            base = first(base, other.base);
-            requalification = first(requalification, other.requalification);
-            return this;
-        }
-
-        private static ArchivedReport first(ArchivedReport a, ArchivedReport b) {
-            if (a == null) {
-                return b;
-            }
-            if (b == null) {
-                return a;
-            }
-            return ArchivedReport.FIRST.compare(a, b) <= 0 ? a : b;
-        }
+        return latest == null ? null : IncidentRow.of(latest, entry, "unclassified".equals(first.category()), zone);
     }
 }

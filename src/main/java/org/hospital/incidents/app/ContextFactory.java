@@ -21,7 +21,7 @@ import org.hospital.incidents.io.OutputSinks;
 import org.hospital.incidents.io.StateSeeds;
 import org.hospital.incidents.io.Utf8Lines;
 import org.hospital.incidents.model.SourcedLine;
-import org.hospital.incidents.model.WardRecord;
+import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.parse.Pseudonymizer;
 import org.hospital.incidents.pipeline.GraphOutputs;
 import org.hospital.incidents.pipeline.IncidentGraph;
@@ -129,8 +129,8 @@ public final class ContextFactory {
 
     /**
      * Where a new checkpoint's state starts (DESIGN.md "Restarts and upgrades"): each ward from its latest
-     * {@code ward-totals} line under {@code --output}, and the duplicate memory from the archive's entries within the
-     * horizon, written to {@code <checkpoint>/dedup-seed-<millis>}; with {@code --reset-state} both start empty.
+     * {@code ward-totals} line under {@code --output}, and the incident ledger from the archive's entries within the
+     * horizon, written to {@code <checkpoint>/ledger-seed-<millis>}; with {@code --reset-state} both start empty.
      * Logs one line saying which.
      *
      * @param settings validated settings
@@ -142,24 +142,24 @@ public final class ContextFactory {
     static StateSeed seed(Settings settings, JavaSparkContext sc, long nowMillis) throws IOException {
         int horizonHours = settings.dedupHorizonHours();
         if (settings.resetState()) {
-            LOG.info("New checkpoint {} with --reset-state: every ward's running totals and the duplicate memory start "
+            LOG.info("New checkpoint {} with --reset-state: every ward's running totals and the incident ledger start "
                     + "from zero", settings.checkpoint());
             return new StateSeed(Map.of(), null, horizonHours);
         }
-        Map<String, WardRecord> wards = StateSeeds.wardRecords(sc, settings.output());
+        Map<String, WardState> wards = StateSeeds.latestWardTotals(sc, settings.output());
         String seenFolder = null;
         String memory;
         if (horizonHours == 0) {
-            memory = "no duplicate check (dedup-horizon-hours=0)";
+            memory = "no incident ledger (dedup-horizon-hours=0)";
         } else if (settings.archive() == null) {
-            memory = "the duplicate memory starts empty (--archive none: repeats of reports counted before this "
-                    + "start count again)";
+            memory = "the incident ledger starts empty (--archive none: repeats of reports counted before this "
+                    + "start count again, and their re-qualifications are refused)";
         } else {
-            String folder = settings.checkpoint() + "/dedup-seed-" + nowMillis;
-            long seen = StateSeeds.rebuildDuplicateMemory(sc, settings.archive(), folder, nowMillis,
+            String folder = settings.checkpoint() + "/ledger-seed-" + nowMillis;
+            long seen = StateSeeds.rebuildLedger(sc, settings.archive(), folder, nowMillis,
                     horizonHours * 3_600_000L);
             seenFolder = seen == 0 ? null : folder;
-            memory = "the duplicate memory holds the " + seen + " eventIds the archive " + settings.archive()
+            memory = "the incident ledger holds the " + seen + " eventIds the archive " + settings.archive()
                     + " counted in the last " + horizonHours + " h";
         }
         LOG.info("New checkpoint {}: {} wards carry on from their latest ward-totals lines under {}; {} "

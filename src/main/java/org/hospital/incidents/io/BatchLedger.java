@@ -37,6 +37,8 @@ public final class BatchLedger {
         REVIEW("review", "part"),
         /** Applied re-qualifications. */
         REQUALIFICATIONS("requalifications", "part"),
+        /** Applied amendments (docs/DESIGN.md "The incident ledger"). */
+        AMENDMENTS("amendments", "part"),
         /** Archive entries: under {@code --archive}, {@code date=YYYY-MM-DD/batch-<millis>/part-NNNNN.gz}. */
         ARCHIVE("archive", "part");
 

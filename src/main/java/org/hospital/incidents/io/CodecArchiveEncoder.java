@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.io.output.StringBuilderWriter;
 import org.apache.hadoop.io.compress.CompressionCodec;
@@ -50,6 +51,27 @@ public final class CodecArchiveEncoder implements ArchiveEncoder {
         return new CodecPart(codec(), batchTimeMillis, null);
     }
 
+    @Override
+    public Part newDeferredPart(long batchTimeMillis) throws IOException {
+        CodecPart part = new CodecPart(codec(), batchTimeMillis, null);
+        part.kept = new ArrayList<>();
+        return part;
+    }
+
+    @Override
+    public byte[] compress(List<String> entries) throws IOException {
+        if (entries == null || entries.isEmpty()) {
+            return null;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+        try (Writer text = new OutputStreamWriter(codec().createOutputStream(bytes), StandardCharsets.UTF_8)) {
+            for (String entry : entries) {
+                text.append(entry).append('\n');
+            }
+        }
+        return bytes.toByteArray();
+    }
+
     /**
      * A part that compresses its entries straight into a stream instead of memory, for a writer that holds one file
      * open for many entries (the history importer: a million rows in constant memory).
@@ -75,7 +97,6 @@ public final class CodecArchiveEncoder implements ArchiveEncoder {
     /** One partition's entries, compressed as they come. */
     private static final class CodecPart implements Part {
 
-        private static final String ACCEPTED_STATUS = "\"status\":\"accepted\"";
         private static final String REQUALIFIED_STATUS = "\"status\":\"requalified\"";
 
         private final ByteArrayOutputStream bytes;
@@ -87,6 +108,8 @@ public final class CodecArchiveEncoder implements ArchiveEncoder {
         private Writer text;
         private JsonWriter entry;
         private long entries;
+        /** A deferred part's entries (not compressed), else null. */
+        private List<String> kept;
 
         CodecPart(CompressionCodec codec, long batchTimeMillis, OutputStream target) {
             this.bytes = target == null ? new ByteArrayOutputStream(1 << 16) : null;
@@ -139,6 +162,11 @@ public final class CodecArchiveEncoder implements ArchiveEncoder {
         }
 
         private void end() throws IOException {
+            if (kept != null) {
+                kept.add(line.getBuilder().toString());
+                entries++;
+                return;
+            }
             if (text == null) {
                 compressed = codec.createOutputStream(target);
                 text = new OutputStreamWriter(compressed, StandardCharsets.UTF_8);
@@ -150,6 +178,11 @@ public final class CodecArchiveEncoder implements ArchiveEncoder {
         @Override
         public long entries() {
             return entries;
+        }
+
+        @Override
+        public List<String> rendered() {
+            return kept;
         }
 
         @Override

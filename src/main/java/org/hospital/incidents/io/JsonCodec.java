@@ -6,6 +6,9 @@ import com.google.gson.JsonObject;
 import java.time.Instant;
 import java.util.function.ToLongFunction;
 import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.Amendment;
+import org.hospital.incidents.model.Candidate;
+import org.hospital.incidents.model.LedgerEntry;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.Incident;
@@ -52,6 +55,7 @@ public final class JsonCodec {
         json.add("byCategory", categories);
         json.addProperty("lastOccurredAt", Instant.ofEpochMilli(state.lastOccurredAtMillis()).toString());
         json.addProperty("requalified", state.requalified());
+        json.addProperty("amended", state.amended());
         json.addProperty("batchTime", total.batchTime());
         return GSON.toJson(json);
     }
@@ -96,6 +100,9 @@ public final class JsonCodec {
         if (alert.type() == Alert.Type.CRITICAL) {
             json.addProperty("eventId", alert.eventId());
             json.addProperty("harmLevel", alert.harmLevel().code());
+            if (alert.amended()) {
+                json.addProperty("amended", true);
+            }
         } else {
             json.addProperty("count", alert.count());
             json.addProperty("windowEnd", Instant.ofEpochMilli(alert.windowEndMillis()).toString());
@@ -151,11 +158,51 @@ public final class JsonCodec {
         JsonObject json = new JsonObject();
         json.addProperty("eventId", requalification.eventId());
         json.addProperty("wardId", requalification.wardId());
-        json.addProperty("fromCategory", EventCategory.UNCLASSIFIED.code());
+        json.addProperty("fromCategory", requalification.fromCategory().code());
         json.addProperty("toCategory", requalification.toCategory().code());
         json.addProperty("reviewedBy", requalification.reviewedBy());
         json.addProperty("reviewedAt", requalification.reviewedAt().toString());
         json.addProperty("batchTime", batchTime);
         return GSON.toJson(json);
+    }
+
+    /**
+     * One line of the {@code amendments} output (docs/DESIGN.md "The incident ledger").
+     *
+     * @param amendment an applied amendment
+     * @param batchTime batch time, epoch millis
+     * @return {@code {"eventId","wardId","fromWardId","changes":{field:[old,new]},"updatedAt","batchTime"}}, where
+     *     {@code changes} lists those of wardId, harmLevel, category, reportType and updatedAt that changed
+     */
+    public static String amendment(Amendment amendment, long batchTime) {
+        LedgerEntry before = amendment.before();
+        LedgerEntry after = amendment.after();
+        JsonObject changes = new JsonObject();
+        change(changes, "wardId", before.wardId(), after.wardId());
+        change(changes, "harmLevel", before.harmLevel().code(), after.harmLevel().code());
+        change(changes, "category", before.category().code(), after.category().code());
+        change(changes, "reportType", before.reportType().code(), after.reportType().code());
+        change(changes, "updatedAt", instant(before.updatedAtMillis()), instant(after.updatedAtMillis()));
+        JsonObject json = new JsonObject();
+        json.addProperty("eventId", amendment.eventId());
+        json.addProperty("wardId", after.wardId());
+        json.addProperty("fromWardId", before.wardId());
+        json.add("changes", changes);
+        json.addProperty("updatedAt", instant(after.updatedAtMillis()));
+        json.addProperty("batchTime", batchTime);
+        return GSON.toJson(json);
+    }
+
+    private static String instant(long millis) {
+        return millis == Candidate.NO_TIME ? null : Instant.ofEpochMilli(millis).toString();
+    }
+
+    private static void change(JsonObject changes, String field, String before, String after) {
+        if (!java.util.Objects.equals(before, after)) {
+            com.google.gson.JsonArray pair = new com.google.gson.JsonArray();
+            pair.add(before);
+            pair.add(after);
+            changes.add(field, pair);
+        }
     }
 }

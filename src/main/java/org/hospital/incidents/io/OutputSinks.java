@@ -1,7 +1,6 @@
 package org.hospital.incidents.io;
 
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.streaming.Time;
@@ -70,11 +69,12 @@ public final class OutputSinks {
                         BatchLedger.Output.REVIEW, JsonCodec.review(report, time.milliseconds())))))
                 .union(outputs.requalifications().transform((rdd, time) -> rdd.map(r -> OutputRecord.line(
                         BatchLedger.Output.REQUALIFICATIONS, JsonCodec.requalification(r, time.milliseconds())))))
-                // The archive's entries, compressed by the parsing tasks; written by the same job, before the
-                // Kafka offsets of the batch are committed.
-                .union(outputs.slices().flatMap(slice -> slice.archive() == null ? Collections.emptyIterator()
-                        : List.of(OutputRecord.bytes(BatchLedger.Output.ARCHIVE, slice.archive(), slice.archived()))
-                                .iterator()));
+                .union(outputs.amendments().transform((rdd, time) -> rdd.map(a -> OutputRecord.line(
+                        BatchLedger.Output.AMENDMENTS, JsonCodec.amendment(a, time.milliseconds())))))
+                // The archive's entries, compressed by the tasks that hold the parsed lines; written by the same job,
+                // before the Kafka offsets of the batch are committed.
+                .union(outputs.archive().map(part -> OutputRecord.bytes(BatchLedger.Output.ARCHIVE, part._1(),
+                        part._2())));
         writeEachBatch(everyBatch, writer, alerts);
         JavaDStream<OutputRecord> everySlide = outputs.wardWindows()
                 .map(w -> OutputRecord.line(BatchLedger.Output.WARD_WINDOWS, JsonCodec.wardWindow(w)))
@@ -163,6 +163,7 @@ public final class OutputSinks {
         return !summary.succeeded() || summary.count(BatchLedger.Output.INCIDENTS) > 0
                 || summary.count(BatchLedger.Output.REJECTED) > 0
                 || summary.count(BatchLedger.Output.REQUALIFICATIONS) > 0
+                || summary.count(BatchLedger.Output.AMENDMENTS) > 0
                 || summary.count(BatchLedger.Output.CRITICAL_ALERTS) > 0
                 || summary.count(BatchLedger.Output.SURGE_ALERTS) > 0;
     }
@@ -188,6 +189,8 @@ public final class OutputSinks {
                 + summary.count(BatchLedger.Output.REJECTED) + " rejected, "
                 + (summary.count(BatchLedger.Output.REQUALIFICATIONS) == 0 ? ""
                         : summary.count(BatchLedger.Output.REQUALIFICATIONS) + " requalified, ")
+                + (summary.count(BatchLedger.Output.AMENDMENTS) == 0 ? ""
+                        : summary.count(BatchLedger.Output.AMENDMENTS) + " amended, ")
                 + summary.count(BatchLedger.Output.WARD_TOTALS) + " ward totals, "
                 + summary.count(BatchLedger.Output.WARD_WINDOWS) + " ward windows, alerts "
                 + summary.count(BatchLedger.Output.CRITICAL_ALERTS) + " CRITICAL "

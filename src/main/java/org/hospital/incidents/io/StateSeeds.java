@@ -19,13 +19,17 @@ import org.apache.hadoop.io.compress.GzipCodec;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
-import org.hospital.incidents.model.WardRecord;
+import org.hospital.incidents.model.LedgerEntry;
 import org.hospital.incidents.model.WardState;
+import org.hospital.incidents.analytics.ArchivedReport;
+import org.hospital.incidents.pipeline.LedgerRule;
+import org.hospital.incidents.pipeline.LedgerUpdate;
 import scala.Tuple2;
 
 /**
  * Reads where a new checkpoint's state starts (DESIGN.md "Restarts and upgrades"): each ward's latest
- * {@code ward-totals} line under {@code --output}, and the eventIds the archive holds within the duplicate horizon.
+ * {@code ward-totals} line under {@code --output}, and the incident ledger from the archive's entries within the
+ * horizon.
  * Both are read by small Spark batch jobs on the new context before its stream starts, so a long history is read in
  * parallel, from local disk or HDFS alike.
  */
@@ -68,39 +72,6 @@ public final class StateSeeds {
     }
 
     /**
-     * Each ward's record for a new checkpoint: its latest totals ({@link #latestWardTotals}) and the eventIds
-     * re-qualified in it (every line of the {@code requalifications} output), so that a re-qualification sent again
-     * after an upgrade still changes nothing.
-     *
-     * @param sc the new context's Spark context
-     * @param output the {@code --output} root
-     * @return ward id to its record; empty when there is no output yet
-     * @throws IOException when the output cannot be listed
-     */
-    public static Map<String, WardRecord> wardRecords(JavaSparkContext sc, String output) throws IOException {
-        Map<String, WardState> totals = latestWardTotals(sc, output);
-        String glob = output + "/" + BatchLedger.Output.REQUALIFICATIONS.folder() + "/batch-*/"
-                + BatchLedger.Output.REQUALIFICATIONS.partPrefix() + "-*";
-        Map<String, List<String>> requalified = new HashMap<>();
-        if (matchesAny(glob, sc.hadoopConfiguration())) {
-            for (Tuple2<String, String> entry : sc.textFile(glob).filter(line -> !line.isBlank()).mapToPair(line -> {
-                JsonObject json = JsonParser.parseString(line).getAsJsonObject();
-                return new Tuple2<>(json.get("wardId").getAsString(), json.get("eventId").getAsString());
-            }).distinct().collect()) {
-                requalified.computeIfAbsent(entry._1(), ward -> new ArrayList<>()).add(entry._2());
-            }
-        }
-        Map<String, WardRecord> records = new HashMap<>();
-        java.util.Set<String> wards = new java.util.HashSet<>(totals.keySet());
-        wards.addAll(requalified.keySet());
-        for (String ward : wards) {
-            records.put(ward, WardRecord.seeded(totals.getOrDefault(ward, WardState.empty()),
-                    requalified.getOrDefault(ward, List.of())));
-        }
-        return records;
-    }
-
-    /**
      * @param line a {@code ward-totals} line ({@link JsonCodec#wardTotal})
      * @return its counts as a state, unchanged
      */
@@ -118,15 +89,19 @@ public final class StateSeeds {
         }
         // Lines written before re-qualification existed have no "requalified": none then.
         JsonElement requalified = json.get("requalified");
+        // Nor "amended" before the incident ledger.
+        JsonElement amended = json.get("amended");
         return WardState.restored(json.get("total").getAsLong(), harm, categories,
                 Instant.parse(json.get("lastOccurredAt").getAsString()).toEpochMilli(),
-                requalified == null ? 0 : requalified.getAsLong());
+                requalified == null ? 0 : requalified.getAsLong(), amended == null ? 0 : amended.getAsLong());
     }
 
     /**
-     * Rebuilds the duplicate memory from the archive: every accepted entry whose batch time lies within
-     * {@code horizonMillis} before {@code nowMillis}, first batch time per eventId, written as gzip parts of
-     * {@code ["<eventId>", <batchTime>]} lines (the format {@code DuplicateCheck} reads).
+     * Rebuilds the incident ledger from the archive (docs/DESIGN.md "The incident ledger"): every accepted, amended
+     * and requalified entry whose batch time lies within {@code horizonMillis} before {@code nowMillis}, replayed per
+     * eventId in arrival order through the ledger's own rule ({@link LedgerRule#replay}), so each eventId's entry is
+     * its latest version with the re-qualifications that applied. Written as gzip parts of
+     * {@link LedgerUpdate#seedLine} lines (what {@code LedgerUpdate} reads).
      *
      * <p>The archive's {@code date=} folders are the UTC dates of the batch times, so only the horizon's dates are
      * read.
@@ -135,11 +110,11 @@ public final class StateSeeds {
      * @param archive the archive root
      * @param folder where to write the seed (a new folder in the checkpoint directory; replaced when present)
      * @param nowMillis start time, epoch millis
-     * @param horizonMillis the duplicate horizon, millis
+     * @param horizonMillis the horizon, millis
      * @return eventIds written
      * @throws IOException when the archive cannot be listed or the seed written
      */
-    public static long rebuildDuplicateMemory(JavaSparkContext sc, String archive, String folder, long nowMillis,
+    public static long rebuildLedger(JavaSparkContext sc, String archive, String folder, long nowMillis,
             long horizonMillis) throws IOException {
         Configuration conf = sc.hadoopConfiguration();
         long since = nowMillis - horizonMillis;
@@ -158,28 +133,31 @@ public final class StateSeeds {
             seed.getFileSystem(conf).mkdirs(seed);
             return 0;
         }
-        var firstSeen = sc.textFile(String.join(",", globs))
+        var entries = sc.textFile(String.join(",", globs))
                 .flatMapToPair(line -> {
-                    JsonObject entry = JsonParser.parseString(line).getAsJsonObject();
-                    JsonElement batchTime = entry.get("batchTime");
-                    JsonObject incident = entry.getAsJsonObject("incident");
-                    if (!"accepted".equals(entry.get("status").getAsString()) || incident == null
-                            || batchTime == null || batchTime.getAsLong() < since) {
+                    ArchivedReport report = ArchivedReport.parse(line);
+                    if (report == null || report.batchTime() < since) {
                         return java.util.Collections.emptyIterator();
                     }
-                    return List.of(new Tuple2<>(incident.get("eventId").getAsString(), batchTime.getAsLong()))
-                            .iterator();
+                    return List.of(new Tuple2<>(report.eventId(), report)).iterator();
                 })
-                .reduceByKey(Math::min);
-        firstSeen.cache();
-        long count = firstSeen.count();
-        firstSeen.map(entry -> {
-            com.google.gson.JsonArray array = new com.google.gson.JsonArray();
-            array.add(entry._1());
-            array.add(entry._2());
-            return array.toString();
-        }).saveAsTextFile(folder, GzipCodec.class);
-        firstSeen.unpersist(false);
+                .groupByKey()
+                .flatMapToPair(pair -> {
+                    List<ArchivedReport> history = new ArrayList<>();
+                    pair._2().forEach(history::add);
+                    history.sort(ArchivedReport.FIRST);
+                    List<LedgerRule.Timed> timed = new ArrayList<>(history.size());
+                    for (ArchivedReport report : history) {
+                        timed.add(new LedgerRule.Timed(report.batchTime(), report.candidate()));
+                    }
+                    LedgerEntry entry = LedgerRule.replay(timed, horizonMillis);
+                    return entry == null ? java.util.Collections.emptyIterator()
+                            : List.of(new Tuple2<>(pair._1(), entry)).iterator();
+                });
+        entries.cache();
+        long count = entries.count();
+        entries.map(entry -> LedgerUpdate.seedLine(entry._1(), entry._2())).saveAsTextFile(folder, GzipCodec.class);
+        entries.unpersist(false);
         return count;
     }
 

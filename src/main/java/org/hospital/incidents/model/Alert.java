@@ -6,7 +6,8 @@ import java.io.Serializable;
  * One alert for the operations team (DESIGN.md {@code alerts} output). Never carries patient data.
  *
  * <p>Ids are deterministic, so a batch replayed after recovery produces the same alerts:
- * {@code CRITICAL:<eventId>} and {@code SURGE:<wardId>:<windowEndMillis>}.
+ * {@code CRITICAL:<eventId>}, {@code CRITICAL:<eventId>:amended:<updatedAtMillis>} and
+ * {@code SURGE:<wardId>:<windowEndMillis>}.
  *
  * @param alertId deterministic id
  * @param type CRITICAL or SURGE
@@ -17,9 +18,11 @@ import java.io.Serializable;
  * @param harmLevel its harm level (CRITICAL only, else null)
  * @param count incidents in the window (SURGE only, else 0)
  * @param windowEndMillis window end, epoch millis (SURGE only, else 0)
+ * @param amended true for a CRITICAL alert raised by an amendment that raised the harm level to severe or death
+ *     (docs/DESIGN.md "The incident ledger")
  */
 public record Alert(String alertId, Type type, String wardId, long batchTime, String message, String eventId,
-        HarmLevel harmLevel, long count, long windowEndMillis) implements Serializable {
+        HarmLevel harmLevel, long count, long windowEndMillis, boolean amended) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 

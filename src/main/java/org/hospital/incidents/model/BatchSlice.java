@@ -2,6 +2,7 @@ package org.hospital.incidents.model;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -10,14 +11,18 @@ import org.apache.spark.util.KnownSizeEstimation;
 import scala.Tuple2;
 
 /**
- * What one partition of one batch contributes to every output, computed in a single pass over its lines: its
- * accepted reports as {@link Candidate}s for the duplicate check, its re-qualification records, its rejections,
- * and its archive entries.
+ * What one partition of one batch contributes to every output, computed in a single pass over its lines.
  *
- * <p>Why: the graph's branches (duplicate check, rejects, archive, summary) all read each batch. Keeping every
- * parsed {@link Incident} cached for them cost more than the parse (issue 10: Java deserialization at first, then
- * Spark's size estimation of the deserialized objects, 26 % of the executor's time at 200,000 reports per batch).
- * A candidate is a few fields plus a reference to the line already in memory.
+ * <p>With the incident ledger on (the default): its accepted lines as compact {@link Candidate}s, the only part
+ * that crosses a shuffle, and, kept here in the parsing task's cache, what outputs may need once the ledger has
+ * decided: each accepted line (a duplicate's or refusal's line for {@code rejected/}), the unclassified reports
+ * whole (the review queue shows them to a person) and the archive entries, rendered but not yet compressed (an
+ * amendment's status is only known after the ledger). With the ledger off ({@code dedup-horizon-hours=0}): reports
+ * counted at once per ward, kept whole only when they raise a CRITICAL alert or go to review, and the archive
+ * compressed here.
+ *
+ * <p>Why: the graph's branches all read each batch. Keeping every parsed {@link Incident} cached for them cost more
+ * than the parse (issue 10), and shuffling whole lines to the ledger put patient data into the state (issue 18).
  *
  * <p>Mutable while it is filled (by one task), then read only.
  */
@@ -27,79 +32,106 @@ public final class BatchSlice implements Serializable, KnownSizeEstimation {
 
     /**
      * Heap bytes of one kept report besides its text (the candidate or rejection, its eventId, ward and source
-     * strings' headers, the occurredAt instant, the list slot), measured with Spark's own SizeEstimator on a batch.
+     * strings' headers, the list slots), measured with Spark's own SizeEstimator on a batch.
      */
     private static final long PER_REPORT_BYTES = 200;
 
+    private final int partition;
     private final ArrayList<Candidate> candidates = new ArrayList<>();
+    private final ArrayList<SourcedLine> lines = new ArrayList<>();
+    private final HashMap<Integer, Incident> unclassified = new HashMap<>();
+    private int[] archiveIndex = new int[0];
     private final ArrayList<Rejection> rejections = new ArrayList<>();
-    private final ArrayList<Requalification> requalifications = new ArrayList<>();
-    // Filled instead of candidates when the duplicate check is off (dedup-horizon-hours=0): counted at once.
+    // Filled instead of candidates when the ledger is off (dedup-horizon-hours=0): counted at once.
     private final HashMap<String, WardState> wardCounts = new HashMap<>();
-    private final ArrayList<Candidate> counted = new ArrayList<>();
+    private final ArrayList<Candidate> critical = new ArrayList<>();
+    private final ArrayList<Incident> review = new ArrayList<>();
     private long accepted;
     private byte[] archive;
     private long archived;
+    private List<String> archiveEntries;
     private long estimatedBytes = 256;
 
-    /**
-     * Keeps an accepted report for the duplicate check.
-     *
-     * @param incident the incident
-     * @param line the source line it came from
-     */
-    public void accept(Incident incident, SourcedLine line) {
-        accept(incident, line, true);
+    /** @param partition index of the batch partition this slice is made from */
+    public BatchSlice(int partition) {
+        this.partition = partition;
+    }
+
+    /** A slice of partition 0 (tests). */
+    public BatchSlice() {
+        this(0);
     }
 
     /**
-     * Keeps an accepted report: for the duplicate check, or, when there is none, counted at once (per-ward counts,
-     * and kept whole only when it raises a CRITICAL alert or goes to the review queue).
+     * Keeps an accepted line for the ledger: its compact form, the line itself, the report when it is unclassified.
      *
-     * @param incident the incident
+     * @param incident the parsed report or re-qualification record
      * @param line the source line it came from
-     * @param checkDuplicates whether reports go through the duplicate check
+     * @param archiveEntry index of its archive entry among the partition's entries, or -1 when the archive is off
      */
-    public void accept(Incident incident, SourcedLine line, boolean checkDuplicates) {
-        if (incident.isRequalification()) {
-            // Not a new report: never a duplicate, never counted again (DESIGN.md "Restarts and upgrades").
-            requalifications.add(Requalification.of(incident, line));
-        } else if (checkDuplicates) {
-            candidates.add(Candidate.of(incident, line.source(), line.line()));
-        } else {
-            accepted++;
-            wardCounts.merge(incident.wardId(), WardState.of(incident), WardState::plus);
-            if (incident.harmLevel().isCritical() || incident.category() == EventCategory.UNCLASSIFIED) {
-                counted.add(Candidate.of(incident, line.source(), null));
-                estimatedBytes += PER_REPORT_BYTES;
+    public void accept(Incident incident, SourcedLine line, int archiveEntry) {
+        int position = candidates.size();
+        candidates.add(Candidate.of(incident, partition, position));
+        lines.add(line);
+        if (!incident.isRequalification() && incident.category() == EventCategory.UNCLASSIFIED) {
+            unclassified.put(position, incident);
+            estimatedBytes += PER_REPORT_BYTES;
+        }
+        if (archiveEntry >= 0) {
+            if (position >= archiveIndex.length) {
+                archiveIndex = Arrays.copyOf(archiveIndex, Math.max(16, 2 * archiveIndex.length));
             }
-            return;
+            archiveIndex[position] = archiveEntry;
         }
         estimatedBytes += PER_REPORT_BYTES + 2L * (line.line().length() + line.source().length());
     }
 
-    /** @return without the duplicate check: reports counted that raise an alert or go to review, in input order */
-    public List<Candidate> countedForAlertsAndReview() {
-        return counted;
+    /**
+     * Counts an accepted report at once (the ledger is off): per-ward counts, and kept whole only when it raises a
+     * CRITICAL alert or goes to the review queue.
+     *
+     * @param incident the report (not a re-qualification)
+     */
+    public void count(Incident incident) {
+        accepted++;
+        wardCounts.merge(incident.wardId(), WardState.of(incident), WardState::plus);
+        if (incident.harmLevel().isCritical()) {
+            critical.add(Candidate.of(incident, partition, -1));
+            estimatedBytes += PER_REPORT_BYTES;
+        }
+        if (incident.category() == EventCategory.UNCLASSIFIED) {
+            review.add(incident);
+            estimatedBytes += PER_REPORT_BYTES;
+        }
     }
 
-    /** @return without the duplicate check: reports counted */
+    /** @return the partition index the slice was made from */
+    public int partition() {
+        return partition;
+    }
+
+    /** @return without the ledger: reports counted that raise a CRITICAL alert, in input order */
+    public List<Candidate> critical() {
+        return critical;
+    }
+
+    /** @return without the ledger: reports counted whose category is unclassified, in input order */
+    public List<Incident> review() {
+        return review;
+    }
+
+    /** @return without the ledger: reports counted */
     public long accepted() {
         return accepted;
     }
 
-    /** @return without the duplicate check: per-ward counts of the reports counted, as (wardId, counts) pairs */
+    /** @return without the ledger: per-ward counts of the reports counted, as (wardId, counts) pairs */
     public Iterator<Tuple2<String, WardState>> wardCounts() {
         List<Tuple2<String, WardState>> pairs = new ArrayList<>(wardCounts.size());
         for (Map.Entry<String, WardState> entry : wardCounts.entrySet()) {
             pairs.add(new Tuple2<>(entry.getKey(), entry.getValue()));
         }
         return pairs.iterator();
-    }
-
-    /** @return re-qualification records, in input order */
-    public List<Requalification> requalifications() {
-        return requalifications;
     }
 
     /** @param rejection a rejected line, kept whole for the {@code rejected} output */
@@ -118,6 +150,30 @@ public final class BatchSlice implements Serializable, KnownSizeEstimation {
         estimatedBytes += compressed == null ? 0 : compressed.length;
     }
 
+    /**
+     * @param entries the partition's archive entries, rendered and not yet compressed (the ledger decides an
+     *     amendment's status first)
+     */
+    public void archiveEntries(List<String> entries) {
+        this.archiveEntries = entries;
+        for (String entry : entries) {
+            estimatedBytes += 48 + 2L * entry.length();
+        }
+    }
+
+    /** @return the rendered archive entries kept for after the ledger, or null */
+    public List<String> archiveEntries() {
+        return archiveEntries;
+    }
+
+    /**
+     * @param position a candidate's position
+     * @return the index of its archive entry among {@link #archiveEntries()}
+     */
+    public int archiveEntryOf(int position) {
+        return archiveIndex[position];
+    }
+
     /** @return the partition's archive entries, compressed, or null */
     public byte[] archive() {
         return archive;
@@ -128,9 +184,25 @@ public final class BatchSlice implements Serializable, KnownSizeEstimation {
         return archived;
     }
 
-    /** @return accepted reports, not yet checked for duplicates, in input order */
+    /** @return accepted lines in compact form, in input order */
     public List<Candidate> candidates() {
         return candidates;
+    }
+
+    /**
+     * @param position a candidate's position
+     * @return the line it came from
+     */
+    public SourcedLine line(int position) {
+        return lines.get(position);
+    }
+
+    /**
+     * @param position a candidate's position
+     * @return the report whole when its category is unclassified, else null
+     */
+    public Incident unclassified(int position) {
+        return unclassified.get(position);
     }
 
     /** @return rejected lines, in input order */
@@ -150,7 +222,7 @@ public final class BatchSlice implements Serializable, KnownSizeEstimation {
         return estimatedBytes;
     }
 
-    /** @return the candidates as (eventId, candidate) pairs, the duplicate check's input */
+    /** @return the candidates as (eventId, candidate) pairs, the ledger's input */
     public Iterator<Tuple2<String, Candidate>> byEventId() {
         List<Tuple2<String, Candidate>> pairs = new ArrayList<>(candidates.size());
         for (Candidate candidate : candidates) {

@@ -24,6 +24,9 @@ import java.util.Objects;
  * @param reviewedBy who re-qualified the report ({@code status: requalified}, DESIGN.md "Human re-qualification"),
  *     null for a report as first reported
  * @param reviewedAt when it was re-qualified, null for a report as first reported
+ * @param updatedAt when the reporting system last changed this report ({@code updatedAt}, docs/DESIGN.md "The
+ *     incident ledger"), or null when the line had none: a later one than the counted version's makes the report an
+ *     amendment
  */
 public record Incident(
         String eventId,
@@ -37,7 +40,8 @@ public record Incident(
         String description,
         String reportedCategory,
         String reviewedBy,
-        Instant reviewedAt)
+        Instant reviewedAt,
+        Instant updatedAt)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -71,7 +75,7 @@ public record Incident(
     public Incident(String eventId, Instant occurredAt, String wardId, HarmLevel harmLevel, EventCategory category,
             ReportType reportType, String hospitalId, String patientToken, String description) {
         this(eventId, occurredAt, wardId, harmLevel, category, reportType, hospitalId, patientToken, description,
-                category.code(), null, null);
+                category.code(), null, null, null);
     }
 
     /** @return true for a re-qualification record ({@code status: requalified}) */
@@ -87,6 +91,7 @@ public record Incident(
                 + ", reportType=" + reportType.code() + ", hospitalId=" + hospitalId
                 + ", patientToken=" + (patientToken == null ? "null" : "<redacted>")
                 + ", description=" + (description == null ? "null" : "<redacted>")
-                + (reviewedBy == null ? "" : ", requalified at " + reviewedAt) + "]";
+                + (reviewedBy == null ? "" : ", requalified at " + reviewedAt)
+                + (updatedAt == null ? "" : ", updatedAt=" + updatedAt) + "]";
     }
 }

@@ -3,32 +3,25 @@ package org.hospital.incidents.model;
 import java.io.Serializable;
 
 /**
- * One change to a ward's running state within a batch, the value {@code updateStateByKey} receives: either the
- * batch's counts of counted reports, or one re-qualification. The ward id is repeated because Spark's Java
- * {@code updateStateByKey} does not pass the key, and a ward new to the checkpoint starts from its seed.
+ * One ward's changes within a batch, the value {@code updateStateByKey} and the window receive: the change to its
+ * running counts (reports counted, amendments moving counts in or out, re-qualifications), and the reports that
+ * arrived (first sightings only: windows ignore amendments and re-qualifications, docs/DESIGN.md). The ward id is
+ * repeated because Spark's Java {@code updateStateByKey} does not pass the key, and a ward new to the checkpoint
+ * starts from its seed.
  *
  * @param wardId the ward
- * @param counts the batch's counts for the ward, or null
- * @param requalification a re-qualification for the ward, or null
+ * @param delta the change to the ward's running state
+ * @param arrived the reports counted for the first time (total and harm levels), for the window
  */
-public record WardChange(String wardId, WardState counts, Requalification requalification) implements Serializable {
+public record WardChange(String wardId, WardState delta, WardState arrived) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     /**
-     * @param wardId the ward
-     * @param counts its counts in the batch
-     * @return the change
+     * @param other another change of the same ward
+     * @return both together
      */
-    public static WardChange counts(String wardId, WardState counts) {
-        return new WardChange(wardId, counts, null);
-    }
-
-    /**
-     * @param requalification a re-qualification
-     * @return the change, for the re-qualification's ward
-     */
-    public static WardChange requalification(Requalification requalification) {
-        return new WardChange(requalification.wardId(), null, requalification);
+    public WardChange plus(WardChange other) {
+        return new WardChange(wardId, delta.plus(other.delta), arrived.plus(other.arrived));
     }
 }

@@ -20,20 +20,22 @@ public final class WardState implements Serializable {
     private final long lastOccurredAtMillis;
     private final boolean changedInBatch;
     private final long requalified;
+    private final long amended;
 
     private WardState(long total, long[] byHarmLevel, long[] byCategory, long lastOccurredAtMillis,
             boolean changedInBatch) {
-        this(total, byHarmLevel, byCategory, lastOccurredAtMillis, changedInBatch, 0);
+        this(total, byHarmLevel, byCategory, lastOccurredAtMillis, changedInBatch, 0, 0);
     }
 
     private WardState(long total, long[] byHarmLevel, long[] byCategory, long lastOccurredAtMillis,
-            boolean changedInBatch, long requalified) {
+            boolean changedInBatch, long requalified, long amended) {
         this.total = total;
         this.byHarmLevel = byHarmLevel;
         this.byCategory = byCategory;
         this.lastOccurredAtMillis = lastOccurredAtMillis;
         this.changedInBatch = changedInBatch;
         this.requalified = requalified;
+        this.amended = amended;
     }
 
     /** @return the state of a ward that has seen no incident yet */
@@ -51,11 +53,44 @@ public final class WardState implements Serializable {
     }
 
     /**
-     * @param candidate one accepted report that counts (not a duplicate)
+     * @param entry the ledger's entry of a report that counts
      * @return a state counting just that report, marked changed
      */
-    public static WardState of(Candidate candidate) {
-        return one(candidate.harmLevel(), candidate.category(), candidate.occurredAt().toEpochMilli());
+    public static WardState of(LedgerEntry entry) {
+        return one(entry.harmLevel(), entry.category(), entry.occurredAtMillis());
+    }
+
+    /**
+     * A change to a ward's counts that is not one more report (docs/DESIGN.md "The incident ledger"): an amendment
+     * moving a report between harm levels, categories or wards, or a re-qualification. Marked changed.
+     *
+     * @param total added to the total: -1 for the ward a report leaves, +1 for the ward it enters, else 0
+     * @param harmOut harm level that loses one, or null
+     * @param harmIn harm level that gains one, or null
+     * @param categoryOut category that loses one, or null
+     * @param categoryIn category that gains one, or null
+     * @param occurredAtMillis {@code occurredAt} of a report entering the ward, or {@link Long#MIN_VALUE}
+     * @param requalified re-qualifications applied (0 or 1)
+     * @param amended amendments applied in the ward (0 or 1)
+     * @return the change
+     */
+    public static WardState change(long total, HarmLevel harmOut, HarmLevel harmIn, EventCategory categoryOut,
+            EventCategory categoryIn, long occurredAtMillis, long requalified, long amended) {
+        long[] harm = new long[HarmLevel.values().length];
+        long[] categories = new long[EventCategory.values().length];
+        if (harmOut != null) {
+            harm[harmOut.ordinal()]--;
+        }
+        if (harmIn != null) {
+            harm[harmIn.ordinal()]++;
+        }
+        if (categoryOut != null) {
+            categories[categoryOut.ordinal()]--;
+        }
+        if (categoryIn != null) {
+            categories[categoryIn.ordinal()]++;
+        }
+        return new WardState(total, harm, categories, occurredAtMillis, true, requalified, amended);
     }
 
     /** The state of exactly one report, marked changed. */
@@ -76,39 +111,27 @@ public final class WardState implements Serializable {
      * @param byCategory counts indexed by {@link EventCategory#ordinal()}; copied
      * @param lastOccurredAtMillis latest {@code occurredAt}, epoch millis
      * @param requalified the ward's running count of re-qualified reports
+     * @param amended the ward's running count of amendments applied
      * @return the state
      * @throws IllegalArgumentException when an array has the wrong length
      */
     public static WardState restored(long total, long[] byHarmLevel, long[] byCategory, long lastOccurredAtMillis,
-            long requalified) {
+            long requalified, long amended) {
         if (byHarmLevel.length != HarmLevel.values().length || byCategory.length != EventCategory.values().length) {
             throw new IllegalArgumentException("one count per harm level and per category expected");
         }
         return new WardState(total, byHarmLevel.clone(), byCategory.clone(), lastOccurredAtMillis, false,
-                requalified);
-    }
-
-    /**
-     * Moves one report from {@code unclassified} to {@code category} (DESIGN.md "Human re-qualification"): total and
-     * harm levels unchanged, {@link #requalified()} one more, marked changed.
-     *
-     * @param category the category decided, not {@link EventCategory#UNCLASSIFIED}
-     * @return the new state
-     * @throws IllegalStateException when the ward has no unclassified report
-     */
-    public WardState requalify(EventCategory category) {
-        if (byCategory[EventCategory.UNCLASSIFIED.ordinal()] <= 0 || category == EventCategory.UNCLASSIFIED) {
-            throw new IllegalStateException("nothing to requalify to " + category.code());
-        }
-        long[] categories = byCategory.clone();
-        categories[EventCategory.UNCLASSIFIED.ordinal()]--;
-        categories[category.ordinal()]++;
-        return new WardState(total, byHarmLevel, categories, lastOccurredAtMillis, true, requalified + 1);
+                requalified, amended);
     }
 
     /** @return the ward's running count of re-qualified reports */
     public long requalified() {
         return requalified;
+    }
+
+    /** @return the ward's running count of amendments applied (docs/DESIGN.md "The incident ledger") */
+    public long amended() {
+        return amended;
     }
 
     /**
@@ -128,7 +151,7 @@ public final class WardState implements Serializable {
         }
         return new WardState(total + other.total, harm, category,
                 Math.max(lastOccurredAtMillis, other.lastOccurredAtMillis), changedInBatch || other.changedInBatch,
-                requalified + other.requalified);
+                requalified + other.requalified, amended + other.amended);
     }
 
     /**
@@ -137,7 +160,7 @@ public final class WardState implements Serializable {
      */
     public WardState withChanged(boolean changed) {
         return changed == changedInBatch ? this
-                : new WardState(total, byHarmLevel, byCategory, lastOccurredAtMillis, changed, requalified);
+                : new WardState(total, byHarmLevel, byCategory, lastOccurredAtMillis, changed, requalified, amended);
     }
 
     /** @return accepted incidents for the ward since the first batch */
@@ -177,7 +200,7 @@ public final class WardState implements Serializable {
             return false;
         }
         return total == other.total && lastOccurredAtMillis == other.lastOccurredAtMillis
-                && requalified == other.requalified
+                && requalified == other.requalified && amended == other.amended
                 && changedInBatch == other.changedInBatch && Arrays.equals(byHarmLevel, other.byHarmLevel)
                 && Arrays.equals(byCategory, other.byCategory);
     }
@@ -190,7 +213,8 @@ public final class WardState implements Serializable {
     @Override
     public String toString() {
         return "WardState[total=" + total + ", byHarmLevel=" + Arrays.toString(byHarmLevel) + ", byCategory="
-                + Arrays.toString(byCategory) + ", requalified=" + requalified + ", lastOccurredAtMillis="
+                + Arrays.toString(byCategory) + ", requalified=" + requalified + ", amended=" + amended
+                + ", lastOccurredAtMillis="
                 + lastOccurredAtMillis + ", changed="
                 + changedInBatch + "]";
     }

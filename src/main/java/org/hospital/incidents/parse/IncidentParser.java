@@ -88,10 +88,11 @@ public final class IncidentParser implements Serializable {
     static final String STATUS = "status";
     static final String REVIEWED_BY = "reviewedBy";
     static final String REVIEWED_AT = "reviewedAt";
+    static final String UPDATED_AT = "updatedAt";
 
     /** The record's string fields, in the order of their slots in the array {@code readTopLevelObject} fills. */
     private static final String[] STRING_FIELDS = {EVENT_ID, OCCURRED_AT, WARD_ID, HARM_LEVEL, CATEGORY,
-        REPORT_TYPE, HOSPITAL_ID, PATIENT_REF, DESCRIPTION, STATUS, REVIEWED_BY, REVIEWED_AT};
+        REPORT_TYPE, HOSPITAL_ID, PATIENT_REF, DESCRIPTION, STATUS, REVIEWED_BY, REVIEWED_AT, UPDATED_AT};
 
     /**
      * @param name a JSON member name
@@ -112,6 +113,7 @@ public final class IncidentParser implements Serializable {
             case STATUS -> 9;
             case REVIEWED_BY -> 10;
             case REVIEWED_AT -> 11;
+            case UPDATED_AT -> 12;
             default -> -1;
         };
     }
@@ -503,9 +505,21 @@ public final class IncidentParser implements Serializable {
         } else if (status != null && !REPORTED.equals(status)) {
             return "unknown status '" + truncate(status) + "' (expected reported or requalified)";
         }
+        // docs/DESIGN.md "The incident ledger": when the reporting system last changed the report. Optional; when
+        // present it must be an instant, or the ledger could not order two versions of one report.
+        String updatedAtText = fields[slot(UPDATED_AT)];
+        Instant updatedAt = null;
+        if (updatedAtText != null) {
+            try {
+                updatedAt = parseInstant(updatedAtText);
+            } catch (DateTimeParseException | ArithmeticException e) {
+                return "unparseable updatedAt '" + truncate(updatedAtText)
+                        + "' (expected an ISO-8601 instant such as 2026-11-21T08:15:30.123Z)";
+            }
+        }
         return new Incident(eventId, occurredAt, wardId, harm.get(), category, reportType, fields[slot(HOSPITAL_ID)],
                 patientRef == null ? null : pseudonymizer.token(patientRef), fields[slot(DESCRIPTION)],
-                reportedCategory, reviewedBy, reviewedAt);
+                reportedCategory, reviewedBy, reviewedAt, updatedAt);
     }
 
     /** ISO-8601 instant ({@code ...Z}) or date-time with an explicit offset ({@code ...+01:00}). */

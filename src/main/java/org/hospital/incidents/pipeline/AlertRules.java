@@ -5,6 +5,8 @@ import java.util.Optional;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.Candidate;
 import org.hospital.incidents.model.Incident;
+import org.hospital.incidents.model.LedgerEntry;
+import org.hospital.incidents.model.Verdict;
 import org.hospital.incidents.model.WardWindow;
 
 /**
@@ -32,16 +34,39 @@ public final class AlertRules {
     }
 
     /**
-     * @param report a counted report (not a duplicate) whose harm level is critical
+     * @param eventId the report's eventId
+     * @param report the ledger's entry of the version counted, whose harm level is critical
+     * @param amended true when an amendment raised the harm level to severe or death
      * @param batchTimeMillis batch time, epoch millis
-     * @return the CRITICAL alert, id {@code CRITICAL:<eventId>}
+     * @return the CRITICAL alert, id {@code CRITICAL:<eventId>}, or {@code CRITICAL:<eventId>:amended:<updatedAt
+     *     millis>} for an amendment (a report may be re-graded up more than once)
+     */
+    public static Alert critical(String eventId, LedgerEntry report, boolean amended, long batchTimeMillis) {
+        String message = "CRITICAL " + report.harmLevel().code() + " " + report.reportType().code()
+                + " in ward " + report.wardId() + ": event " + eventId + " ("
+                + report.category().code() + ") occurred at " + Instant.ofEpochMilli(report.occurredAtMillis())
+                + (amended ? " (harm level raised by an amendment)" : "");
+        String id = "CRITICAL:" + eventId + (amended ? ":amended:" + report.updatedAtMillis() : "");
+        return new Alert(id, Alert.Type.CRITICAL, report.wardId(), batchTimeMillis, message, eventId,
+                report.harmLevel(), 0, 0, amended);
+    }
+
+    /**
+     * @param verdict a ledger verdict for which {@link Verdict#raisesCritical()} holds
+     * @param batchTimeMillis batch time, epoch millis
+     * @return its CRITICAL alert
+     */
+    public static Alert critical(Verdict verdict, long batchTimeMillis) {
+        return critical(verdict.eventId(), verdict.after(), verdict.kind() == Verdict.Kind.AMENDED, batchTimeMillis);
+    }
+
+    /**
+     * @param report a report counted without the ledger, whose harm level is critical
+     * @param batchTimeMillis batch time, epoch millis
+     * @return its CRITICAL alert
      */
     public static Alert critical(Candidate report, long batchTimeMillis) {
-        String message = "CRITICAL " + report.harmLevel().code() + " " + report.reportType().code()
-                + " in ward " + report.wardId() + ": event " + report.eventId() + " ("
-                + report.category().code() + ") occurred at " + report.occurredAt();
-        return new Alert("CRITICAL:" + report.eventId(), Alert.Type.CRITICAL, report.wardId(), batchTimeMillis,
-                message, report.eventId(), report.harmLevel(), 0, 0);
+        return critical(report.eventId(), report.entry(batchTimeMillis, false), false, batchTimeMillis);
     }
 
     /**
@@ -50,7 +75,7 @@ public final class AlertRules {
      * @return the CRITICAL alert, id {@code CRITICAL:<eventId>}
      */
     public static Alert critical(Incident incident, long batchTimeMillis) {
-        return critical(Candidate.of(incident, null, null), batchTimeMillis);
+        return critical(Candidate.of(incident, 0, 0), batchTimeMillis);
     }
 
     /**
@@ -71,6 +96,6 @@ public final class AlertRules {
                 + " s window ending " + Instant.ofEpochMilli(window.windowEndMillis()) + " (threshold "
                 + threshold + ")";
         return Optional.of(new Alert("SURGE:" + window.wardId() + ":" + window.windowEndMillis(), Alert.Type.SURGE,
-                window.wardId(), batchTimeMillis, message, null, null, count, window.windowEndMillis()));
+                window.wardId(), batchTimeMillis, message, null, null, count, window.windowEndMillis(), false));
     }
 }

@@ -3,6 +3,7 @@ package org.hospital.incidents.pipeline;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * Encodes the archive's entries (DESIGN.md "Archive") for one partition of one batch, as the graph parses it: the
@@ -20,6 +21,37 @@ public interface ArchiveEncoder extends Serializable {
      * @throws IOException when the codec cannot be set up
      */
     Part newPart(long batchTimeMillis) throws IOException;
+
+    /**
+     * A part that renders its entries but does not compress them: with the incident ledger on, an entry's status
+     * ({@code amended}) is known only once the ledger has decided (docs/DESIGN.md "The incident ledger"). The
+     * entries are then given to {@link #compress}.
+     *
+     * @param batchTimeMillis the batch's time, epoch millis
+     * @return a new, empty part whose {@link Part#finish()} returns null and {@link Part#rendered()} the entries
+     * @throws IOException when the codec cannot be set up
+     */
+    Part newDeferredPart(long batchTimeMillis) throws IOException;
+
+    /**
+     * @param entries rendered entries (from a deferred part), in order
+     * @return them compressed, a complete stream of the codec, or null when there is none
+     * @throws IOException from the codec
+     */
+    byte[] compress(List<String> entries) throws IOException;
+
+    /** The status of an accepted entry as rendered, at a fixed place near the entry's start. */
+    String ACCEPTED_STATUS = "\"status\":\"accepted\"";
+
+    /**
+     * @param entry a rendered accepted entry
+     * @return the same entry with status {@code amended}
+     */
+    static String amended(String entry) {
+        int at = entry.indexOf(ACCEPTED_STATUS);
+        return at < 0 ? entry
+                : entry.substring(0, at) + "\"status\":\"amended\"" + entry.substring(at + ACCEPTED_STATUS.length());
+    }
 
     /** One partition's entries, in input order. */
     interface Part {
@@ -59,8 +91,11 @@ public interface ArchiveEncoder extends Serializable {
          */
         void rejected(String source, String reason, String line) throws IOException;
 
-        /** @return entries added so far */
+        /** @return entries added so far (the index the next entry gets) */
         long entries();
+
+        /** @return a deferred part's rendered entries, in order; null for a compressing part */
+        List<String> rendered();
 
         /**
          * @return the compressed entries, a complete stream of the codec, or null when none was added

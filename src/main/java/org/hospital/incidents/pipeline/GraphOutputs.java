@@ -1,21 +1,24 @@
 package org.hospital.incidents.pipeline;
 
 import org.apache.spark.streaming.api.java.JavaDStream;
+import org.apache.spark.streaming.api.java.JavaPairDStream;
 import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.Amendment;
 import org.hospital.incidents.model.BatchSlice;
 import org.hospital.incidents.model.Incident;
+import org.hospital.incidents.model.LedgerEntry;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.Requalification;
 import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.model.WardWindow;
+import scala.Tuple2;
 
 /**
- * The output DStreams of {@link IncidentGraph#build}, one per DESIGN.md output plus the accepted incidents.
+ * The output DStreams of {@link IncidentGraph#build}, one per docs/DESIGN.md output plus the accepted counts.
  *
  * @param slices each batch's lines parsed, one {@link BatchSlice} per partition; persisted by the graph. Whoever
- *     runs the graph unpersists each batch's RDD once the batch's outputs are written: the window keeps this
- *     stream's RDDs for a whole window length
- * @param acceptedCounts accepted incidents per partition of each batch (for the per-batch summary)
+ *     runs the graph unpersists each batch's RDD once the batch's outputs are written
+ * @param acceptedCounts reports counted for the first time, per partition of each batch (for the per-batch summary)
  * @param rejected rejected lines of each batch
  * @param wardTotals running totals of the wards that changed in each batch
  * @param wardWindows per-ward counts in the window ending at each slide
@@ -23,9 +26,15 @@ import org.hospital.incidents.model.WardWindow;
  * @param surgeAlerts SURGE alerts, every slide interval
  * @param review counted reports whose category is unclassified (the review queue), every batch interval
  * @param requalifications re-qualifications applied, every batch interval
+ * @param amendments amendments applied, every batch interval
+ * @param archive each batch's archive entries, compressed per partition, as (bytes, entries); none when the archive
+ *     is off
+ * @param ledger the incident ledger after each batch (eventId, entry), for its size; null when the ledger is off
  */
 public record GraphOutputs(JavaDStream<BatchSlice> slices, JavaDStream<Long> acceptedCounts,
         JavaDStream<Rejection> rejected,
         JavaDStream<WardTotal> wardTotals, JavaDStream<WardWindow> wardWindows, JavaDStream<Alert> criticalAlerts,
-        JavaDStream<Alert> surgeAlerts, JavaDStream<Incident> review, JavaDStream<Requalification> requalifications) {
+        JavaDStream<Alert> surgeAlerts, JavaDStream<Incident> review, JavaDStream<Requalification> requalifications,
+        JavaDStream<Amendment> amendments, JavaDStream<Tuple2<byte[], Long>> archive,
+        JavaPairDStream<String, LedgerEntry> ledger) {
 }

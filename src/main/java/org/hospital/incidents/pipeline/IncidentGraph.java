@@ -2,24 +2,32 @@ package org.hospital.incidents.pipeline;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Durations;
 import org.apache.spark.streaming.StateSpec;
 import org.apache.spark.streaming.api.java.JavaDStream;
+import org.apache.spark.streaming.api.java.JavaMapWithStateDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
 import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.Amendment;
 import org.hospital.incidents.model.BatchSlice;
 import org.hospital.incidents.model.Candidate;
 import org.hospital.incidents.model.Incident;
+import org.hospital.incidents.model.LedgerEntry;
 import org.hospital.incidents.model.ParseResult;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.Requalification;
+import org.hospital.incidents.model.Settled;
 import org.hospital.incidents.model.SourcedLine;
+import org.hospital.incidents.model.Verdict;
 import org.hospital.incidents.model.WardChange;
-import org.hospital.incidents.model.WardRecord;
 import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.model.WardWindow;
@@ -32,73 +40,162 @@ import scala.Tuple2;
  * Builds the incident DStream graph: a pure function of its input stream, creating no context, source or sink.
  *
  * <pre>
- * lines ─ parse into slices ─┬─ rejections ───────────────────────────────────────────────────► rejected
- *   (per partition; blank    └─ accepted ─ mapWithState by eventId ─┬─ duplicates ─────────────────► rejected
- *    lines dropped)             (duplicate check)                  └─ counted ─┬─ ward counts ─ reduceByKey ─┐
- *                                                                              ├─ death/severe ► criticalAlerts
- *                                                                              └─ count ──────► acceptedCounts
- *                                                                              └─ unclassified ► review
- *   ward counts + re-qualification records ─ updateStateByKey ─┬─ totals ► wardTotals
- *                                                              ├─ applied ► requalifications
- *                                                              └─ refused ► rejected
- *   ward counts ─ reduceByKeyAndWindow ► wardWindows ─ surge ───► surgeAlerts
+ * lines ─ parse into slices ─┬─ rejections ─────────────────────────────────────────────────────────► rejected
+ *   (per partition; blank    └─ candidates (compact) ─ mapWithState by eventId (the incident ledger) ─ verdicts
+ *    lines dropped; lines,                                                                              │
+ *    reports to review and     verdicts ─┬─ counted / amended / requalified ─ ward changes ─ reduceByKey ─┐
+ *    archive entries stay               ├─ counted at severe, death; amended up to them ──► criticalAlerts│
+ *    in the cached slice)               ├─ amended ─────────────────────────────────────► amendments     │
+ *                                        ├─ requalified ─────────────────────────────────► requalifications│
+ *                                        └─ duplicate, refused, to review, amended ─ back to their slices ─┬► rejected
+ *                                                                          (zipPartitions, no line moves)  ├► review
+ *                                                                                                          └► archive
+ *   ward changes ─ updateStateByKey ─► wardTotals
+ *   ward changes (arrivals only) ─ reduceByKeyAndWindow ─► wardWindows ─ surge ─► surgeAlerts
  * </pre>
+ *
+ * <p>Privacy by construction (docs/DESIGN.md "The incident ledger"): the only shuffle of every accepted line carries
+ * its {@link Candidate} (ward, harm level, category, report type, times, and where its line stays), never the raw
+ * line, {@code patientRef}, the token or the description; the ledger's state and verdicts, which Spark checkpoints,
+ * hold only compact entries. What needs the line afterwards is computed in the task that holds it.
  *
  * <p>CRITICAL alerts come every batch interval, SURGE alerts every slide interval; DStreams of different slide
  * intervals cannot be unioned, so the two alert streams stay apart and the sink writes both into the same
  * {@code alerts/batch-<time>} folder.
  *
- * <p>The caller must have set a checkpoint directory on the context (both {@code updateStateByKey} and the
- * inverse-function window require one). Both {@code main} and the tests call {@link #build}.
+ * <p>The caller must have set a checkpoint directory on the context ({@code mapWithState}, {@code updateStateByKey}
+ * and the inverse-function window require one). Both {@code main} and the tests call {@link #build}.
  */
 public final class IncidentGraph {
 
     private IncidentGraph() {
     }
 
+    /** Reason for a re-qualification received while the ledger is off. */
+    static final String REQUALIFICATION_WITHOUT_LEDGER = "a re-qualification is checked against the incident ledger, "
+            + "which dedup-horizon-hours=0 turns off";
+
     /**
      * Parses one partition of a batch.
      *
+     * @param partition the partition's index
      * @param lines the partition's lines
      * @param parser the parser
      * @param archive encodes every non-blank line for the archive, or null when the archive is off
      * @param batchTimeMillis batch time, epoch millis
-     * @param checkDuplicates whether accepted reports go through the duplicate check (else they are counted here)
-     * @return the partition's slice: accepted reports as candidates, rejections and the compressed archive entries
+     * @param ledger whether accepted lines go to the incident ledger (else reports are counted here)
+     * @return the partition's slice
      * @throws IOException from the archive's codec
      */
-    static BatchSlice slice(Iterator<SourcedLine> lines, IncidentParser parser, ArchiveEncoder archive,
-            long batchTimeMillis, boolean checkDuplicates) throws IOException {
-        BatchSlice slice = new BatchSlice();
-        ArchiveEncoder.Part part = archive == null ? null : archive.newPart(batchTimeMillis);
+    static BatchSlice slice(int partition, Iterator<SourcedLine> lines, IncidentParser parser, ArchiveEncoder archive,
+            long batchTimeMillis, boolean ledger) throws IOException {
+        BatchSlice slice = new BatchSlice(partition);
+        ArchiveEncoder.Part part = archive == null ? null
+                : ledger ? archive.newDeferredPart(batchTimeMillis) : archive.newPart(batchTimeMillis);
         while (lines.hasNext()) {
             SourcedLine line = lines.next();
             if (line.line() == null || line.line().isBlank()) {
                 continue;
             }
             ParseResult result = parser.parse(line, batchTimeMillis, part == null ? null : part.begin(line.source()));
-            if (result.isAccepted()) {
-                slice.accept(result.incident(), line, checkDuplicates);
-                if (part != null && result.incident().isRequalification()) {
-                    part.requalified();
-                } else if (part != null) {
-                    part.accepted();
-                }
-            } else {
-                slice.reject(result.rejection());
+            Rejection rejection = result.isAccepted() ? null : result.rejection();
+            if (rejection == null && !ledger && result.incident().isRequalification()) {
+                rejection = Rejection.of(REQUALIFICATION_WITHOUT_LEDGER, parser.maskForRejected(line.line()),
+                        line.source(), batchTimeMillis);
+            }
+            if (rejection != null) {
+                slice.reject(rejection);
                 if (part != null) {
-                    part.rejected(line.source(), result.rejection().reason(), line.line());
+                    part.rejected(line.source(), rejection.reason(), line.line());
                 }
+                continue;
+            }
+            Incident incident = result.incident();
+            if (ledger) {
+                slice.accept(incident, line, part == null ? -1 : (int) part.entries());
+            } else {
+                slice.count(incident);
+            }
+            if (part != null && incident.isRequalification()) {
+                part.requalified();
+            } else if (part != null) {
+                part.accepted();
             }
         }
-        if (part != null) {
+        if (part != null && ledger) {
+            slice.archiveEntries(part.rendered());
+        } else if (part != null) {
             slice.archive(part.finish(), part.entries());
         }
         return slice;
     }
 
     /**
-     * Wires the graph for a first start: no seed, the default duplicate horizon.
+     * What a slice yields once the ledger has decided: the lines it rejected (masked), the reports for review, the
+     * archive entries with amendments marked, compressed. Runs in the task that holds the slice.
+     *
+     * @param slices the partition's slice (one)
+     * @param verdicts the verdicts on this partition's lines that need the slice ({@link Verdict#returnsToSlice()})
+     * @param parser masks rejected lines
+     * @param archive compresses the archive entries, or null when the archive is off
+     * @param batchTimeMillis batch time, epoch millis
+     * @return one {@link Settled}
+     * @throws IOException from the archive's codec
+     */
+    static Iterator<Settled> settle(Iterator<BatchSlice> slices, Iterator<Verdict> verdicts, IncidentParser parser,
+            ArchiveEncoder archive, long batchTimeMillis) throws IOException {
+        if (!slices.hasNext()) {
+            return Collections.emptyIterator();
+        }
+        BatchSlice slice = slices.next();
+        ArrayList<Rejection> rejections = new ArrayList<>();
+        ArrayList<Incident> review = new ArrayList<>();
+        List<String> entries = slice.archiveEntries();
+        boolean copied = false;
+        while (verdicts.hasNext()) {
+            Verdict verdict = verdicts.next();
+            if (verdict.isRejected()) {
+                SourcedLine line = slice.line(verdict.position());
+                rejections.add(Rejection.of(verdict.reason(), parser.maskForRejected(line.line()), line.source(),
+                        batchTimeMillis));
+            }
+            if (verdict.goesToReview() && slice.unclassified(verdict.position()) != null) {
+                review.add(slice.unclassified(verdict.position()));
+            }
+            if (verdict.kind() == Verdict.Kind.AMENDED && entries != null) {
+                // The cached slice stays as it was parsed: a recomputed task must start from the same entries.
+                if (!copied) {
+                    entries = new ArrayList<>(entries);
+                    copied = true;
+                }
+                int at = slice.archiveEntryOf(verdict.position());
+                entries.set(at, ArchiveEncoder.amended(entries.get(at)));
+            }
+        }
+        byte[] compressed = archive == null || entries == null ? null : archive.compress(entries);
+        return List.of(new Settled(rejections, review, compressed, entries == null ? 0 : entries.size())).iterator();
+    }
+
+    /**
+     * Sums one partition's ward changes per ward, so that one record per ward and partition crosses the shuffle.
+     *
+     * @param verdicts a partition of verdicts
+     * @return (wardId, change) pairs
+     */
+    static Iterator<Tuple2<String, WardChange>> wardChanges(Iterator<Verdict> verdicts) {
+        Map<String, WardChange> byWard = new HashMap<>();
+        while (verdicts.hasNext()) {
+            for (WardChange change : WardChanges.of(verdicts.next())) {
+                byWard.merge(change.wardId(), change, WardChange::plus);
+            }
+        }
+        List<Tuple2<String, WardChange>> pairs = new ArrayList<>(byWard.size());
+        byWard.forEach((ward, change) -> pairs.add(new Tuple2<>(ward, change)));
+        return pairs.iterator();
+    }
+
+    /**
+     * Wires the graph for a first start: no seed, the default horizon.
      *
      * @param lines raw input lines of every source, already unioned
      * @param settings window, slide, threshold and checkpoint parameters (seconds)
@@ -119,96 +216,98 @@ public final class IncidentGraph {
      * @param settings window, slide, threshold and checkpoint parameters (seconds)
      * @param pseudonymizer turns patientRef values into tokens; holds the key file's path, not the key, since the
      *     graph is written to every checkpoint
-     * @param archive encodes every line for the archive (DESIGN.md "Archive"), or null when the archive is off;
-     *     the entries travel in the slices ({@link BatchSlice#archive()}) to whoever writes them
-     * @param seed where the running state and the duplicate memory start (a new checkpoint after an earlier run),
-     *     and the duplicate horizon
+     * @param archive encodes every line for the archive (docs/DESIGN.md "Archive"), or null when the archive is off
+     * @param seed where the ward counts and the ledger start (a new checkpoint after an earlier run), and the
+     *     ledger's horizon (0 = no ledger)
      * @return the output streams; the caller attaches sinks to them
      */
     public static GraphOutputs build(JavaDStream<SourcedLine> lines, GraphSettings settings,
             Pseudonymizer pseudonymizer, ArchiveEncoder archive, StateSeed seed) {
         IncidentParser parser = new IncidentParser(pseudonymizer);
+        boolean ledgerOn = seed.dedupHorizonHours() > 0;
         // One pass per partition: parse, and keep only what the outputs need (see BatchSlice). Blank lines carry no
-        // report: DESIGN.md says they are ignored, not rejected.
-        boolean checkDuplicates = seed.dedupHorizonHours() > 0;
-        JavaDStream<BatchSlice> slices = lines.transform((rdd, time) -> rdd.mapPartitions(
-                part -> List.of(slice(part, parser, archive, time.milliseconds(), checkDuplicates)).iterator()));
-        // Read by several branches within the batch's job: cached deserialized (candidates point at the lines).
+        // report: docs/DESIGN.md says they are ignored, not rejected.
+        JavaDStream<BatchSlice> slices = lines.transform((rdd, time) -> rdd.mapPartitionsWithIndex(
+                (index, part) -> List.of(slice(index, part, parser, archive, time.milliseconds(), ledgerOn))
+                        .iterator(), false));
+        // Read by several branches within the batch's job, and by the verdicts coming back: cached deserialized.
         slices.persist(StorageLevel.MEMORY_ONLY());
 
         HashPartitioner partitioner = new HashPartitioner(settings.partitions());
-
-        JavaDStream<Rejection> rejectedOnArrival = slices.flatMap(slice -> slice.rejections().iterator());
-        JavaDStream<Candidate> countedForAlertsAndReview;
+        JavaDStream<Rejection> rejected = slices.flatMap(slice -> slice.rejections().iterator());
+        JavaDStream<Alert> criticalAlerts;
         JavaDStream<Long> acceptedCounts;
-        JavaPairDStream<String, WardState> batchCounts;
-        if (checkDuplicates) {
-            // Each eventId counts once within the horizon (DESIGN.md "Restarts and upgrades"). The one shuffle of
-            // every accepted report: keyed by eventId to the partition of the duplicate memory that knows it.
-            // mapWithState touches only the keys of the batch (updateStateByKey would rewrite the whole memory
-            // every batch) and expires an eventId one horizon after it was counted. No checkpoint() call on
-            // purpose: it would re-persist the state serialized (DStream.persist()'s MEMORY_ONLY_SER), and
-            // serializing a state map writes the whole memory every batch; Spark's own default keeps it
-            // deserialized and checkpoints it every 10 batch intervals.
-            JavaDStream<Candidate> checked = slices.flatMapToPair(BatchSlice::byEventId)
-                    .mapWithState(StateSpec.function(new DuplicateCheck(seed)).partitioner(partitioner)
+        JavaDStream<Incident> review;
+        JavaDStream<Requalification> requalifications;
+        JavaDStream<Amendment> amendments;
+        JavaDStream<Tuple2<byte[], Long>> archived;
+        JavaPairDStream<String, WardChange> batchChanges;
+        JavaPairDStream<String, LedgerEntry> ledger = null;
+        if (ledgerOn) {
+            // The incident ledger (docs/DESIGN.md): the one shuffle of every accepted line, keyed by eventId, carries
+            // compact candidates to the partition of the ledger that knows the eventId. mapWithState touches only the
+            // keys of the batch and expires an entry one horizon after its last change. No checkpoint() call on
+            // purpose: it would re-persist the state serialized; Spark's default keeps it deserialized and
+            // checkpoints it every 10 batch intervals.
+            JavaMapWithStateDStream<String, ArrayList<Candidate>, LedgerEntry, ArrayList<Verdict>> decided = slices
+                    .flatMapToPair(BatchSlice::byEventId)
+                    .transformToPair(rdd -> rdd.partitionBy(partitioner)
+                            .mapPartitionsToPair(LedgerUpdate::byEventId, true))
+                    .mapWithState(StateSpec.function(new LedgerUpdate(seed)).partitioner(partitioner)
                             .timeout(Durations.milliseconds(seed.dedupHorizonMillis())));
-            JavaDStream<Candidate> counted = checked.filter(Candidate::isFirst);
-            rejectedOnArrival = rejectedOnArrival.union(checked.filter(report -> !report.isFirst())
-                    .transform((rdd, time) -> rdd.map(report -> Rejection.of("duplicate eventId (first seen "
-                            + report.firstSeenBatchTime() + ")", parser.maskForRejected(report.line()),
-                            report.source(), time.milliseconds()))));
-            countedForAlertsAndReview = counted;
-            acceptedCounts = counted.mapPartitions(reports -> {
+            ledger = decided.stateSnapshots();
+            // Verdicts live in mapWithState's cached state records: each branch below reads them without recomputing.
+            JavaDStream<Verdict> verdicts = decided.flatMap(ArrayList::iterator);
+            JavaDStream<Settled> settled = slices.transformWith(verdicts.filter(Verdict::returnsToSlice),
+                    (JavaRDD<BatchSlice> sliceRdd, JavaRDD<Verdict> back, org.apache.spark.streaming.Time time) ->
+                            sliceRdd.zipPartitions(back.mapToPair(v -> new Tuple2<>(v.partition(), v))
+                                    .partitionBy(new IndexPartitioner(sliceRdd.getNumPartitions())).values(),
+                                    (slice, returned) -> settle(slice, returned, parser, archive,
+                                            time.milliseconds())));
+            settled.persist(StorageLevel.MEMORY_ONLY());
+            rejected = rejected.union(settled.flatMap(s -> s.rejections().iterator()));
+            review = settled.flatMap(s -> s.review().iterator());
+            archived = settled.filter(s -> s.archive() != null).map(s -> new Tuple2<>(s.archive(), s.archived()));
+            criticalAlerts = verdicts.filter(Verdict::raisesCritical)
+                    .transform((rdd, time) -> rdd.map(v -> AlertRules.critical(v, time.milliseconds())));
+            acceptedCounts = verdicts.mapPartitions(part -> {
                 long n = 0;
-                for (; reports.hasNext(); reports.next()) {
-                    n++;
+                while (part.hasNext()) {
+                    n += part.next().kind() == Verdict.Kind.COUNTED ? 1 : 0;
                 }
                 return List.of(n).iterator();
             });
-            // One shuffle per batch serves both the running state and the window: each ward's counts in the
-            // batch, partitioned like the state, so updateStateByKey's cogroup with the previous state needs no
-            // shuffle.
-            batchCounts = counted.mapToPair(report -> new Tuple2<>(report.wardId(), WardState.of(report)))
-                    .reduceByKey(WardState::plus, partitioner);
+            amendments = verdicts.filter(v -> v.kind() == Verdict.Kind.AMENDED).map(Amendment::of);
+            requalifications = verdicts.filter(v -> v.kind() == Verdict.Kind.REQUALIFIED).map(Requalification::of);
+            batchChanges = verdicts.mapPartitionsToPair(IncidentGraph::wardChanges)
+                    .reduceByKey(WardChange::plus, partitioner);
         } else {
-            // dedup-horizon-hours=0: no duplicate check, every report counted in the parsing pass (issue 10's fast
-            // path, for a throughput the duplicate check's shuffle of every report cannot reach).
-            countedForAlertsAndReview = slices.flatMap(slice -> slice.countedForAlertsAndReview().iterator());
+            // dedup-horizon-hours=0: no ledger, every report counted in the parsing pass (issue 10's fast path).
+            criticalAlerts = slices.flatMap(slice -> slice.critical().iterator())
+                    .transform((rdd, time) -> rdd.map(report -> AlertRules.critical(report, time.milliseconds())));
+            review = slices.flatMap(slice -> slice.review().iterator());
             acceptedCounts = slices.map(BatchSlice::accepted);
-            batchCounts = slices.flatMapToPair(BatchSlice::wardCounts).reduceByKey(WardState::plus, partitioner);
+            amendments = slices.flatMap(slice -> Collections.emptyIterator());
+            requalifications = slices.flatMap(slice -> Collections.emptyIterator());
+            archived = slices.filter(s -> s.archive() != null).map(s -> new Tuple2<>(s.archive(), s.archived()));
+            batchChanges = slices.flatMapToPair(BatchSlice::wardCounts)
+                    .mapToPair(ward -> new Tuple2<>(ward._1(), new WardChange(ward._1(), ward._2(), ward._2())))
+                    .reduceByKey(WardChange::plus, partitioner);
         }
-        // Small (one entry per ward with incidents) and read again on slide batches by the window.
-        batchCounts.persist(StorageLevel.MEMORY_ONLY());
-        // The ward's changes: its counts (partitioning kept), and the batch's re-qualifications, partitioned the same
-        // way so that the union stays partitioned and updateStateByKey's cogroup needs no shuffle of the counts.
-        JavaPairDStream<String, WardChange> changes = batchCounts
-                .transformToPair(rdd -> rdd.mapPartitionsToPair(wards -> {
-                    List<Tuple2<String, WardChange>> keyed = new ArrayList<>();
-                    wards.forEachRemaining(ward -> keyed.add(new Tuple2<>(ward._1(),
-                            WardChange.counts(ward._1(), ward._2()))));
-                    return keyed.iterator();
-                }, true))
-                .union(slices.flatMapToPair(slice -> slice.requalifications().stream()
-                        .map(r -> new Tuple2<>(r.wardId(), WardChange.requalification(r))).iterator())
-                        .transformToPair(rdd -> rdd.partitionBy(partitioner)));
-        JavaPairDStream<String, WardRecord> states = changes
+        // Small (one entry per ward with changes) and read again on slide batches by the window.
+        batchChanges.persist(StorageLevel.MEMORY_ONLY());
+        JavaPairDStream<String, WardState> states = batchChanges
                 .updateStateByKey(new WardStateUpdate(seed.wards()), partitioner);
         states.checkpoint(Durations.seconds(settings.stateCheckpointSeconds()));
         JavaDStream<WardTotal> wardTotals = states
-                .filter(ward -> ward._2().totals().changedInBatch())
-                .transform((rdd, time) -> rdd.map(ward -> new WardTotal(ward._1(), ward._2().totals(),
-                        time.milliseconds())));
-        JavaDStream<Requalification> requalifications = states.flatMap(ward -> ward._2().applied().iterator());
-        JavaDStream<Rejection> refused = states.flatMap(ward -> ward._2().refused().iterator())
-                .transform((rdd, time) -> rdd.map(refusal -> Rejection.of(refusal.reason(),
-                        parser.maskForRejected(refusal.requalification().line()), refusal.requalification().source(),
-                        time.milliseconds())));
-        JavaDStream<Incident> review = countedForAlertsAndReview.filter(report -> report.unclassified() != null)
-                .map(Candidate::unclassified);
+                .filter(ward -> ward._2().changedInBatch())
+                .transform((rdd, time) -> rdd.map(ward -> new WardTotal(ward._1(), ward._2(), time.milliseconds())));
 
         long windowMillis = settings.windowSeconds() * 1000L;
-        JavaPairDStream<String, WindowCounts> perBatch = batchCounts.mapValues(WindowCounts::of);
+        // Windows count arrivals only: amendments and re-qualifications do not make a ward surge (docs/DESIGN.md).
+        JavaPairDStream<String, WindowCounts> perBatch = batchChanges
+                .filter(ward -> ward._2().arrived().total() > 0)
+                .mapValues(change -> WindowCounts.of(change.arrived()));
         JavaPairDStream<String, WindowCounts> windowed;
         if (settings.windowSeconds() > settings.slideSeconds()) {
             // Inverse-function form: each slide adds the batches entering the window and subtracts those
@@ -230,9 +329,7 @@ public final class IncidentGraph {
         long threshold = settings.surgeThreshold();
         JavaDStream<Alert> surgeAlerts = wardWindows.transform((rdd, time) -> rdd.flatMap(window -> AlertRules
                 .surge(window, threshold, time.milliseconds()).stream().iterator()));
-        JavaDStream<Alert> criticalAlerts = countedForAlertsAndReview.filter(report -> report.harmLevel().isCritical())
-                .transform((rdd, time) -> rdd.map(report -> AlertRules.critical(report, time.milliseconds())));
-        return new GraphOutputs(slices, acceptedCounts, rejectedOnArrival.union(refused), wardTotals, wardWindows,
-                criticalAlerts, surgeAlerts, review, requalifications);
+        return new GraphOutputs(slices, acceptedCounts, rejected, wardTotals, wardWindows, criticalAlerts,
+                surgeAlerts, review, requalifications, amendments, archived, ledger);
     }
 }

@@ -2,24 +2,23 @@ package org.hospital.incidents.pipeline;
 
 import java.io.Serializable;
 import java.util.Map;
-import org.hospital.incidents.model.WardRecord;
+import org.hospital.incidents.model.WardState;
 
 /**
- * Where a new checkpoint's state starts from (DESIGN.md "Restarts and upgrades"): each ward's running totals as
- * its latest {@code ward-totals} line gave them and the eventIds re-qualified in it (the {@code requalifications}
- * output), and the eventIds already counted within the duplicate horizon as
- * the archive gave them. Written into the graph, hence into every checkpoint: the ward map is small (one entry
- * per ward, plus the re-qualified eventIds), and the eventIds are a folder path, never the ids themselves.
+ * Where a new checkpoint's state starts from (docs/DESIGN.md "Restarts and upgrades"): each ward's running counts
+ * as its latest {@code ward-totals} line gave them, and the incident ledger as the archive gave it (the same rule
+ * replayed over the archive's entries within the horizon). Written into the graph, hence into every checkpoint: the
+ * ward map is small (one entry per ward), and the ledger is a folder path, never the entries themselves.
  *
  * <p>Why not {@code updateStateByKey}'s initial RDD or {@code StateSpec.initialState}: an RDD referenced by the
  * graph is serialized into the checkpoint without its SparkContext, and a driver restarted before the state's
  * first checkpoint would have to recompute from it ("This RDD lacks a SparkContext", SPARK-13758).
  *
- * @param wards ward id to the record it starts from (totals and re-qualified eventIds), possibly empty
- * @param seenEventIds folder of the duplicate memory's seed files ({@link DuplicateCheck}), or null for none
- * @param dedupHorizonHours how long an eventId is remembered, hours; 0 = no duplicate check
+ * @param wards ward id to the counts it starts from, possibly empty
+ * @param ledger folder of the ledger's seed files ({@link LedgerUpdate}), or null for none
+ * @param dedupHorizonHours how long an eventId is remembered, hours; 0 = no ledger
  */
-public record StateSeed(Map<String, WardRecord> wards, String seenEventIds, int dedupHorizonHours)
+public record StateSeed(Map<String, WardState> wards, String ledger, int dedupHorizonHours)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -32,12 +31,12 @@ public record StateSeed(Map<String, WardRecord> wards, String seenEventIds, int 
         wards = Map.copyOf(wards);
     }
 
-    /** @return no ward totals, no remembered eventIds, the default horizon: a first start */
+    /** @return no ward counts, an empty ledger, the default horizon: a first start */
     public static StateSeed none() {
         return new StateSeed(Map.of(), null, DEFAULT_DEDUP_HORIZON_HOURS);
     }
 
-    /** @return the duplicate horizon, epoch millis */
+    /** @return the horizon, millis */
     public long dedupHorizonMillis() {
         return dedupHorizonHours * 3_600_000L;
     }

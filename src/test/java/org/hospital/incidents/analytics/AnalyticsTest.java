@@ -107,16 +107,32 @@ class AnalyticsTest {
         List<String> entries = new ArrayList<>();
         String[] to = {"fall", "medication", "pressure_ulcer", "fall", "other"};
         for (int i = 0; i < unclassified.size(); i++) {
-            entries.add(requalification(unclassified.get(i), to[i], STREAM_BATCH, i));
             Expected e = expected.get(unclassified.get(i));
+            entries.add(requalification(unclassified.get(i), e.ward(), to[i], STREAM_BATCH, i));
             expected.put(e.eventId(), new Expected(e.eventId(), e.occurredAt(), e.ward(), e.harm(), to[i], true,
                     true));
         }
-        entries.add(requalification(unclassified.get(0), "medication", STREAM_BATCH + 1000, 9));
-        entries.add(requalification("NEVER-ARCHIVED", "fall", STREAM_BATCH, 10));
+        entries.add(requalification(unclassified.get(0), expected.get(unclassified.get(0)).ward(), "medication",
+                STREAM_BATCH + 1000, 9));
+        entries.add(requalification("NEVER-ARCHIVED", "ICU-1", "fall", STREAM_BATCH, 10));
+        // A re-qualification naming the wrong ward: the ledger refuses it, in the stream and here alike.
+        String other = expected.values().stream().filter(Expected::unclassifiedAtReport).map(Expected::eventId)
+                .sorted().skip(5).findFirst().orElseThrow();
+        entries.add(requalification(other, "NOT-" + expected.get(other).ward(), "fall", STREAM_BATCH, 11));
         String repeated = expected.keySet().iterator().next();
         entries.add(accepted(repeated, "2025-06-01T10:00:00Z", "SURG-4", "death", "fall", STREAM_BATCH));
         entries.add(accepted("S-1", "2025-12-31T23:30:00-01:00", "ICU-1", "severe", "fall", STREAM_BATCH));
+        // An amendment of an imported report (a later updatedAt than its version's none): ward, harm level and
+        // category move, as in the stream; its status says so.
+        String amended = expected.keySet().stream().filter(id -> !id.equals(repeated)
+                && !unclassified.contains(id) && !expected.get(id).unclassifiedAtReport()).sorted().findFirst()
+                .orElseThrow();
+        Expected before = expected.get(amended);
+        entries.add(accepted(amended, before.occurredAt().toString(), "ICU-1", "death", "medication", STREAM_BATCH)
+                .replace("\"status\":\"accepted\"", "\"status\":\"amended\"")
+                .replace("\"reportedCategory\"", "\"updatedAt\":\"2026-09-21T09:00:00Z\",\"reportedCategory\""));
+        expected.put(amended, new Expected(amended, before.occurredAt(), "ICU-1", "death", "medication", false,
+                false));
         expected.put("S-1", new Expected("S-1", Instant.parse("2026-01-01T00:30:00Z"), "ICU-1", "severe", "fall",
                 false, false));
         entries.add("{\"batchTime\":" + STREAM_BATCH + ",\"source\":\"kafka:t/0/9\",\"status\":\"rejected\","
@@ -135,9 +151,10 @@ class AnalyticsTest {
         }
     }
 
-    private static String requalification(String eventId, String category, long batchTime, int offset) {
+    private static String requalification(String eventId, String ward, String category, long batchTime,
+            int offset) {
         return "{\"batchTime\":" + batchTime + ",\"source\":\"kafka:t/0/" + offset + "\",\"status\":\"requalified\","
-                + "\"incident\":{\"eventId\":\"" + eventId + "\",\"wardId\":\"ICU-1\",\"occurredAt\":"
+                + "\"incident\":{\"eventId\":\"" + eventId + "\",\"wardId\":\"" + ward + "\",\"occurredAt\":"
                 + "\"2025-01-01T00:00:00Z\",\"harmLevel\":\"none\",\"status\":\"requalified\",\"category\":\""
                 + category + "\",\"reportedCategory\":\"" + category + "\",\"reviewedBy\":\"dr.lee\","
                 + "\"reviewedAt\":\"2026-09-21T10:00:00Z\"}}";

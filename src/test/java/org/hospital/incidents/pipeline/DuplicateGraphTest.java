@@ -25,7 +25,8 @@ import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.ReportType;
-import org.hospital.incidents.model.WardRecord;
+import org.hospital.incidents.model.LedgerEntry;
+import org.hospital.incidents.model.Verdict;
 import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.testing.GraphHarness;
@@ -87,16 +88,16 @@ class DuplicateGraphTest {
         Files.createDirectories(seedFolder);
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(seedFolder.resolve("part-00000.gz")));
                 Writer writer = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
-            writer.write("[\"OLD-1\",500]\n[\"OLD-\\\"2\",700]\n");
+            writer.write(LedgerUpdate.seedLine("OLD-1", entry("ICU-2", 500)) + "\n"
+                    + LedgerUpdate.seedLine("OLD-\"2", entry("ED-1", 700)) + "\n");
         }
         long[] harm = new long[HarmLevel.values().length];
         harm[HarmLevel.MILD.ordinal()] = 40;
         long[] categories = new long[EventCategory.values().length];
         categories[EventCategory.FALL.ordinal()] = 40;
         WardState icu = WardState.restored(40, harm, categories, Instant.parse("2026-11-20T00:00:00Z").toEpochMilli(),
-                0);
-        StateSeed seed = new StateSeed(Map.of("ICU-2", WardRecord.seeded(icu, List.of())), seedFolder.toString(),
-                168);
+                0, 0);
+        StateSeed seed = new StateSeed(Map.of("ICU-2", icu), seedFolder.toString(), 168);
         List<List<String>> batches = Arrays.asList(
                 List.of(incident("OLD-1", "ICU-2", "mild", "fall"), incident("NEW-1", "ICU-2", "mild", "fall"),
                         incident("NEW-2", "ED-1", "mild", "fall")),
@@ -133,39 +134,49 @@ class DuplicateGraphTest {
         }
     }
 
+    private static LedgerEntry entry(String ward, long firstSeen) {
+        return new LedgerEntry(ward, HarmLevel.MILD, EventCategory.FALL, ReportType.INCIDENT, 0, firstSeen,
+                Candidate.NO_TIME, false);
+    }
+
     @Test
     void anEventIdIsForgottenOneHorizonAfterItWasCounted() {
-        DuplicateCheck check = new DuplicateCheck(new StateSeed(Map.of(), null, 1));
+        LedgerUpdate ledger = new LedgerUpdate(new StateSeed(Map.of(), null, 1));
         Candidate report = new Candidate("A", "ICU-2", HarmLevel.MILD, EventCategory.FALL, ReportType.INCIDENT,
-                Instant.EPOCH, "socket", "{}", Candidate.FIRST, null);
-        StateImpl<Long> state = new StateImpl<>();
+                0, Candidate.NO_TIME, null, Candidate.NO_TIME, 0, 0);
+        StateImpl<LedgerEntry> state = new StateImpl<>();
         state.wrap(scala.Option.empty());
-        Candidate first = check.call(new Time(1_000), "A", org.apache.spark.api.java.Optional.of(report), state).get();
-        assertTrue(first.isFirst());
-        assertEquals(1_000L, state.get());
-        Candidate within = check.call(new Time(3_600_999), "A", org.apache.spark.api.java.Optional.of(report), state)
-                .get();
-        assertEquals(1_000L, within.firstSeenBatchTime(), "3,599.999 s later: still within one hour");
-        assertEquals(1_000L, state.get(), "a duplicate does not move the first-seen time");
-        Candidate after = check.call(new Time(3_601_000), "A", org.apache.spark.api.java.Optional.of(report), state)
-                .get();
-        assertTrue(after.isFirst(), "one hour later the eventId counts again");
-        assertEquals(3_601_000L, state.get());
-        StateImpl<Long> timingOut = new StateImpl<>();
-        timingOut.wrapTimingOutState(1_000L);
-        assertFalse(check.call(new Time(9_000_000), "A", org.apache.spark.api.java.Optional.empty(), timingOut)
+        Verdict first = ledger.call(new Time(1_000), "A", lines(report), state).get().get(0);
+        assertEquals(Verdict.Kind.COUNTED, first.kind());
+        assertEquals(1_000L, state.get().firstSeenBatchTime());
+        Verdict within = ledger.call(new Time(3_600_999), "A", lines(report), state).get().get(0);
+        assertEquals(Verdict.Kind.DUPLICATE, within.kind(), "3,599.999 s later: still within one hour");
+        assertEquals("duplicate eventId (first seen 1000)", within.reason());
+        assertEquals(1_000L, state.get().firstSeenBatchTime(), "a duplicate does not move the first-seen time");
+        Verdict after = ledger.call(new Time(3_601_000), "A", lines(report), state).get().get(0);
+        assertEquals(Verdict.Kind.COUNTED, after.kind(), "one hour later the eventId counts again");
+        assertEquals(3_601_000L, state.get().firstSeenBatchTime());
+        StateImpl<LedgerEntry> timingOut = new StateImpl<>();
+        timingOut.wrapTimingOutState(entry("ICU-2", 1_000));
+        assertFalse(ledger.call(new Time(9_000_000), "A", org.apache.spark.api.java.Optional.empty(), timingOut)
                 .isPresent(), "an expiring eventId emits nothing");
+    }
+
+    private static org.apache.spark.api.java.Optional<java.util.ArrayList<Candidate>> lines(Candidate... lines) {
+        return org.apache.spark.api.java.Optional.of(new java.util.ArrayList<>(List.of(lines)));
     }
 
     @Test
     void readsASeedFolderOfGzipParts() throws Exception {
         Path folder = temp.resolve("seed");
         Files.createDirectories(folder);
+        LedgerEntry x = new LedgerEntry("ICU-2", HarmLevel.DEATH, EventCategory.UNCLASSIFIED, ReportType.NEAR_MISS,
+                1_000, 4_000, 2_000, true);
         try (Writer writer = new java.io.OutputStreamWriter(new GZIPOutputStream(
                 Files.newOutputStream(folder.resolve("part-00001.gz"))), StandardCharsets.UTF_8)) {
-            writer.write("[\"X\",9]\n[\"X\",4]\n[\"Y\",5]\n");
+            writer.write(LedgerUpdate.seedLine("X", x) + "\n" + LedgerUpdate.seedLine("Y", entry("ED-1", 5)) + "\n");
         }
         Files.writeString(folder.resolve("_SUCCESS"), "");
-        assertEquals(Map.of("X", 4L, "Y", 5L), DuplicateCheck.read(folder.toString(), new Configuration()));
+        assertEquals(Map.of("X", x, "Y", entry("ED-1", 5)), LedgerUpdate.read(folder.toString(), new Configuration()));
     }
 }

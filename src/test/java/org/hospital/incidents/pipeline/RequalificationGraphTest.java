@@ -62,8 +62,7 @@ class RequalificationGraphTest {
             List<Requalification> applied = harness.output("requalifications", 2000);
             assertEquals(List.of("U1"), applied.stream().map(Requalification::eventId).toList());
 
-            assertEquals(List.of("eventId U1 already requalified",
-                    "no unclassified report to requalify in ward ED-1",
+            assertEquals(List.of("eventId E9 is unknown to the ledger", "eventId U1 already requalified",
                     "requalified report needs one of the ten categories, got 'not-a-category'",
                     "requalified report needs one of the ten categories, got none"),
                     harness.<Rejection>output("rejected", 2000).stream().map(Rejection::reason).sorted().toList());

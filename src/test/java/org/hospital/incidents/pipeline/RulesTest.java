@@ -12,9 +12,7 @@ import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.ReportType;
-import org.hospital.incidents.model.Requalification;
 import org.hospital.incidents.model.WardChange;
-import org.hospital.incidents.model.WardRecord;
 import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.model.WardWindow;
 import org.hospital.incidents.model.WindowCounts;
@@ -32,35 +30,34 @@ class RulesTest {
 
     /** A ward's counts as the state update receives them. */
     private static WardChange ward(Incident incident) {
-        return WardChange.counts(incident.wardId(), WardState.of(incident));
+        return new WardChange(incident.wardId(), WardState.of(incident), WardState.of(incident));
     }
 
     private static WardState call(WardStateUpdate function, List<WardChange> changes, WardState previous) {
         return function.call(changes, previous == null ? org.apache.spark.api.java.Optional.empty()
-                : org.apache.spark.api.java.Optional.of(WardRecord.seeded(previous, List.of()))).get().totals();
+                : org.apache.spark.api.java.Optional.of(previous)).get();
     }
 
     @Test
     void aWardNewToTheCheckpointStartsFromItsSeedAndOthersFromZero() throws Exception {
         WardState seeded = WardState.restored(40, new long[] {1, 2, 3, 4, 20, 10},
                 new long[] {0, 0, 30, 0, 0, 0, 0, 0, 0, 0, 10}, Instant.parse("2026-11-20T10:00:00Z").toEpochMilli(),
-                3);
-        WardStateUpdate fromSeed = new WardStateUpdate(java.util.Map.of("ICU-2",
-                WardRecord.seeded(seeded, List.of("R-1"))));
-        WardRecord icu = fromSeed.call(List.of(ward(incident("n", HarmLevel.SEVERE, EventCategory.FALL,
+                3, 2);
+        WardStateUpdate fromSeed = new WardStateUpdate(java.util.Map.of("ICU-2", seeded));
+        WardState icu = fromSeed.call(List.of(ward(incident("n", HarmLevel.SEVERE, EventCategory.FALL,
                 "2026-11-21T08:00:00Z"))), org.apache.spark.api.java.Optional.empty()).get();
-        assertEquals(41, icu.totals().total());
-        assertEquals(31, icu.totals().count(EventCategory.FALL));
-        assertEquals(3, icu.totals().count(HarmLevel.SEVERE));
-        assertEquals(3, icu.totals().requalified());
-        assertTrue(icu.isRequalified("R-1"), "the seed's re-qualified eventIds come along");
-        assertTrue(icu.totals().changedInBatch());
+        assertEquals(41, icu.total());
+        assertEquals(31, icu.count(EventCategory.FALL));
+        assertEquals(3, icu.count(HarmLevel.SEVERE));
+        assertEquals(3, icu.requalified());
+        assertEquals(2, icu.amended(), "the seed's running counts of re-qualifications and amendments come along");
+        assertTrue(icu.changedInBatch());
         Incident elsewhere = new Incident("m", Instant.parse("2026-11-21T08:00:00Z"), "MAT-1", HarmLevel.MILD,
                 EventCategory.FALL, ReportType.INCIDENT, null, null, null);
         assertEquals(1, call(fromSeed, List.of(ward(elsewhere)), null).total());
-        WardRecord later = fromSeed.call(List.of(ward(incident("o", HarmLevel.MILD, EventCategory.FALL,
+        WardState later = fromSeed.call(List.of(ward(incident("o", HarmLevel.MILD, EventCategory.FALL,
                 "2026-11-21T09:00:00Z"))), org.apache.spark.api.java.Optional.of(icu)).get();
-        assertEquals(42, later.totals().total(), "the seed applies once, when the ward has no state yet");
+        assertEquals(42, later.total(), "the seed applies once, when the ward has no state yet");
     }
 
     @Test
@@ -86,35 +83,6 @@ class RulesTest {
         WardState next = call(update, List.of(), state);
         assertEquals(1, next.total());
         assertFalse(next.changedInBatch());
-    }
-
-    @Test
-    void aRequalificationMovesOneCountOnceAndIsRefusedWhenNothingIsLeft() {
-        WardRecord start = WardRecord.empty().apply(List.of(
-                ward(incident("u1", HarmLevel.SEVERE, EventCategory.UNCLASSIFIED, "2026-11-21T08:00:00Z")),
-                ward(incident("f1", HarmLevel.MILD, EventCategory.FALL, "2026-11-21T08:01:00Z"))));
-        WardRecord next = start.nextBatch().apply(List.of(requalify("u1", EventCategory.MEDICATION),
-                requalify("u1", EventCategory.FALL), requalify("u2", EventCategory.FALL)));
-        assertEquals(2, next.totals().total(), "total unchanged");
-        assertEquals(1, next.totals().count(HarmLevel.SEVERE), "harm levels unchanged");
-        assertEquals(0, next.totals().count(EventCategory.UNCLASSIFIED));
-        assertEquals(1, next.totals().count(EventCategory.FALL) + next.totals().count(EventCategory.MEDICATION) - 1,
-                "exactly one of the two decisions for u1 applied");
-        assertEquals(1, next.totals().requalified());
-        assertEquals(1, next.applied().size());
-        assertEquals(List.of("eventId u1 already requalified", "no unclassified report to requalify in ward ICU-2"),
-                next.refused().stream().map(WardRecord.Refusal::reason).sorted().toList());
-        assertTrue(next.totals().changedInBatch());
-        WardRecord again = next.nextBatch().apply(List.of(requalify("u1", EventCategory.PERINATAL)));
-        assertEquals(next.totals().withChanged(false), again.totals(), "the same eventId again changes nothing");
-        assertFalse(again.totals().changedInBatch());
-        assertEquals(List.of("eventId u1 already requalified"),
-                again.refused().stream().map(WardRecord.Refusal::reason).toList());
-    }
-
-    private static WardChange requalify(String eventId, EventCategory category) {
-        return WardChange.requalification(new Requalification(eventId, "ICU-2", category, "dr.lee",
-                Instant.parse("2026-11-21T09:00:00Z"), "socket", "{}"));
     }
 
     @Test

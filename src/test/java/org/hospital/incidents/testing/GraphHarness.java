@@ -113,6 +113,7 @@ public final class GraphHarness implements AutoCloseable {
         collect(outputs.acceptedCounts(), "accepted-counts");
         collect(outputs.review(), "review");
         collect(outputs.requalifications(), "requalifications");
+        collect(outputs.amendments(), "amendments");
         ssc.addStreamingListener(new StreamingListener() {
             @Override
             public void onBatchCompleted(StreamingListenerBatchCompleted batchCompleted) {
@@ -164,7 +165,7 @@ public final class GraphHarness implements AutoCloseable {
 
     /**
      * @param name output name: rejected, ward-totals, ward-windows, critical-alerts, surge-alerts, accepted-counts,
-     *     review, requalifications
+     *     review, requalifications, amendments
      * @param batchTime batch time, millis
      * @param <T> record type
      * @return the records of that output at that batch time (empty if the output had no RDD then)
