@@ -17,6 +17,7 @@ import org.hospital.incidents.io.BatchOutputWriter;
 import org.hospital.incidents.io.CodecArchiveEncoder;
 import org.hospital.incidents.io.HadoopConfs;
 import org.hospital.incidents.io.KafkaSource;
+import org.hospital.incidents.io.LedgerMetrics;
 import org.hospital.incidents.io.OutputSinks;
 import org.hospital.incidents.io.StateSeeds;
 import org.hospital.incidents.io.Utf8Lines;
@@ -123,6 +124,8 @@ public final class ContextFactory {
         if (kafka != null) {
             KafkaSource.commitAfterOutputs(kafka);
         }
+        // The ledger's size for Prometheus, counted once a minute (the count walks the whole state).
+        LedgerMetrics.watch(outputs.ledger(), 60_000L, settings.graph().batchSeconds() * 1000L);
         OutputSinks.printSummaries(outputs.acceptedCounts());
         return ssc;
     }

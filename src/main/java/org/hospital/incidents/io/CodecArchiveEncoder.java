@@ -59,6 +59,25 @@ public final class CodecArchiveEncoder implements ArchiveEncoder {
     }
 
     @Override
+    public String rejectedEntry(long batchTimeMillis, String source, String reason, String line) {
+        StringBuilderWriter text = new StringBuilderWriter(line.length() + reason.length() + 96);
+        try {
+            JsonWriter entry = new JsonWriter(text);
+            entry.setHtmlSafe(false);
+            entry.beginObject();
+            entry.name("batchTime").value(batchTimeMillis);
+            entry.name("source").value(source);
+            entry.name("status").value("rejected");
+            entry.name("reason").value(reason);
+            entry.name("line").value(line);
+            entry.endObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("a string writer does not fail", e);
+        }
+        return text.toString();
+    }
+
+    @Override
     public byte[] compress(List<String> entries) throws IOException {
         if (entries == null || entries.isEmpty()) {
             return null;

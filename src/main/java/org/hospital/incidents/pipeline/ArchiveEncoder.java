@@ -40,6 +40,19 @@ public interface ArchiveEncoder extends Serializable {
      */
     byte[] compress(List<String> entries) throws IOException;
 
+    /**
+     * Renders the entry of a line rejected after parsing (by the incident ledger: a duplicate, a refused
+     * re-qualification), to replace its accepted entry before compression: the archive then says what became of the
+     * line, as {@code rejected/} does.
+     *
+     * @param batchTimeMillis the batch's time, epoch millis
+     * @param source where the line came from
+     * @param reason why it was rejected
+     * @param line the whole line as received
+     * @return the entry, one JSON object
+     */
+    String rejectedEntry(long batchTimeMillis, String source, String reason, String line);
+
     /** The status of an accepted entry as rendered, at a fixed place near the entry's start. */
     String ACCEPTED_STATUS = "\"status\":\"accepted\"";
 

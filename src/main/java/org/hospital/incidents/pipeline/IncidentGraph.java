@@ -132,7 +132,8 @@ public final class IncidentGraph {
 
     /**
      * What a slice yields once the ledger has decided: the lines it rejected (masked), the reports for review, the
-     * archive entries with amendments marked, compressed. Runs in the task that holds the slice.
+     * archive entries with the ledger's decisions (an amendment's status {@code amended}; a duplicate or refused
+     * re-qualification {@code rejected} with its reason), compressed. Runs in the task that holds the slice.
      *
      * @param slices the partition's slice (one)
      * @param verdicts the verdicts on this partition's lines that need the slice ({@link Verdict#returnsToSlice()})
@@ -162,14 +163,17 @@ public final class IncidentGraph {
             if (verdict.goesToReview() && slice.unclassified(verdict.position()) != null) {
                 review.add(slice.unclassified(verdict.position()));
             }
-            if (verdict.kind() == Verdict.Kind.AMENDED && entries != null) {
+            if ((verdict.kind() == Verdict.Kind.AMENDED || verdict.isRejected()) && entries != null) {
                 // The cached slice stays as it was parsed: a recomputed task must start from the same entries.
                 if (!copied) {
                     entries = new ArrayList<>(entries);
                     copied = true;
                 }
                 int at = slice.archiveEntryOf(verdict.position());
-                entries.set(at, ArchiveEncoder.amended(entries.get(at)));
+                SourcedLine line = slice.line(verdict.position());
+                entries.set(at, verdict.isRejected()
+                        ? archive.rejectedEntry(batchTimeMillis, line.source(), verdict.reason(), line.line())
+                        : ArchiveEncoder.amended(entries.get(at)));
             }
         }
         byte[] compressed = archive == null || entries == null ? null : archive.compress(entries);

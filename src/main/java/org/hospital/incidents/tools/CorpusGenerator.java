@@ -78,6 +78,13 @@ public final class CorpusGenerator implements Callable<Integer> {
     @Option(names = "--surge", description = "Extra reports in the surge ward within 30 s (default 220).")
     int surge = 220;
 
+    @Option(names = "--amendments", description = "Later versions (updatedAt) of earlier reports: harm re-graded, "
+            + "ward corrected or category changed (default 0).")
+    int amendments;
+
+    @Option(names = "--repeats", description = "Exact repeats of earlier reports, duplicates to reject (default 0).")
+    int repeats;
+
     @Option(names = "--start", description = "First occurredAt (default 2026-11-21T08:00:00Z).")
     String start = "2026-11-21T08:00:00Z";
 
@@ -96,14 +103,16 @@ public final class CorpusGenerator implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Corpus corpus = generate(seed, wards, durationSeconds, rate, surge, Instant.parse(start));
+        Corpus corpus = generate(seed, wards, durationSeconds, rate, surge, Instant.parse(start), amendments,
+                repeats);
         Files.write(out, corpus.lines(), StandardCharsets.UTF_8);
         if (expected != null) {
             Gson gson = new GsonBuilder().setPrettyPrinting().create();
             Files.writeString(expected, gson.toJson(corpus.expected()) + "\n", StandardCharsets.UTF_8);
         }
         System.err.println("generate-incidents: " + corpus.lines().size() + " lines, " + corpus.malformed()
-                + " malformed, " + corpus.critical().size() + " critical, surge ward " + corpus.surgeWard());
+                + " malformed, " + corpus.repeats() + " repeats, " + corpus.amended().size() + " amendments, "
+                + corpus.critical().size() + " critical, surge ward " + corpus.surgeWard());
         return 0;
     }
 
@@ -117,9 +126,14 @@ public final class CorpusGenerator implements Callable<Integer> {
      * @param critical event ids of severe and death reports
      * @param malformed lines that must be rejected
      * @param surgeWard the ward with the burst
+     * @param repeats exact repeats of earlier reports (rejected as duplicates)
+     * @param amended eventIds sent again later with a later {@code updatedAt} (the answer counts their last
+     *     version); when an amendment overtakes its original (another Kafka partition read first), the original is
+     *     the duplicate instead, and one more line is rejected
      */
     public record Corpus(List<String> lines, Map<String, Long> totals, Map<String, Map<String, Long>> byHarmLevel,
-            Map<String, Map<String, Long>> byCategory, List<String> critical, int malformed, String surgeWard) {
+            Map<String, Map<String, Long>> byCategory, List<String> critical, int malformed, String surgeWard,
+            int repeats, List<String> amended) {
 
         /** @return the answer as JSON */
         public JsonObject expected() {
@@ -127,6 +141,8 @@ public final class CorpusGenerator implements Callable<Integer> {
             JsonObject json = new JsonObject();
             json.addProperty("lines", lines.size());
             json.addProperty("malformed", malformed);
+            json.addProperty("repeats", repeats);
+            json.add("amended", gson.toJsonTree(amended));
             json.addProperty("surgeWard", surgeWard);
             json.add("totals", gson.toJsonTree(totals));
             json.add("byHarmLevel", gson.toJsonTree(byHarmLevel));
@@ -149,6 +165,27 @@ public final class CorpusGenerator implements Callable<Integer> {
      */
     public static Corpus generate(long seed, int wardCount, int durationSeconds, double rate, int surgeReports,
             Instant first) {
+        return generate(seed, wardCount, durationSeconds, rate, surgeReports, first, 0, 0);
+    }
+
+    /**
+     * Generates a corpus with amendments and repeats (docs/DESIGN.md "The incident ledger"): each amendment is a
+     * later version of an earlier report (same eventId and occurredAt, {@code updatedAt} one hour after it) sent 100
+     * to 400 lines after it, with its harm level re-graded (a third of those to severe or death), its ward corrected
+     * or its category changed; each repeat is an earlier report's line again, 100 to 400 lines later.
+     *
+     * @param seed random seed
+     * @param wardCount wards, 1 to 12
+     * @param durationSeconds event-time span, seconds
+     * @param rate reports per second across all wards
+     * @param surgeReports extra reports for the surge ward, within 30 s starting at half the span
+     * @param first first occurredAt
+     * @param amendmentCount amendments, each of a different report
+     * @param repeatCount repeats, each of a different report that is not amended
+     * @return lines and answer
+     */
+    public static Corpus generate(long seed, int wardCount, int durationSeconds, double rate, int surgeReports,
+            Instant first, int amendmentCount, int repeatCount) {
         Random random = new Random(seed);
         List<String> wardIds = List.of(WARDS).subList(0, Math.max(1, Math.min(wardCount, WARDS.length)));
         String surgeWard = wardIds.get(Math.min(1, wardIds.size() - 1));
@@ -169,6 +206,7 @@ public final class CorpusGenerator implements Callable<Integer> {
         List<String> critical = new ArrayList<>();
         List<String> lines = new ArrayList<>();
         Gson gson = new GsonBuilder().disableHtmlEscaping().create();
+        List<JsonObject> reports = new ArrayList<>();
         int n = 0;
         for (long[] slot : schedule) {
             n++;
@@ -200,6 +238,7 @@ public final class CorpusGenerator implements Callable<Integer> {
             json.addProperty("patientRef", String.format("P-%06d", random.nextInt(1_000_000)));
             json.addProperty("description", DESCRIPTIONS[random.nextInt(DESCRIPTIONS.length)]);
             lines.add(gson.toJson(json));
+            reports.add(json);
 
             totals.merge(ward, 1L, Long::sum);
             byHarm.computeIfAbsent(ward, k -> new TreeMap<>()).merge(harm, 1L, Long::sum);
@@ -209,6 +248,68 @@ public final class CorpusGenerator implements Callable<Integer> {
                 critical.add(eventId);
             }
         }
+        // Amendments and repeats of distinct reports, each sent some lines after its original.
+        Map<Integer, List<String>> later = new HashMap<>();
+        List<String> amended = new ArrayList<>();
+        java.util.Set<Integer> chosen = new java.util.HashSet<>();
+        int repeatsMade = 0;
+        for (int k = 0; k < amendmentCount + repeatCount && chosen.size() < lines.size(); k++) {
+            int i = random.nextInt(lines.size());
+            if (!chosen.add(i)) {
+                k--;
+                continue;
+            }
+            int at = Math.min(lines.size() - 1, i + 100 + random.nextInt(300));
+            JsonObject original = reports.get(i);
+            if (k >= amendmentCount) {
+                later.computeIfAbsent(at, x -> new ArrayList<>()).add(lines.get(i));
+                repeatsMade++;
+                continue;
+            }
+            JsonObject version = original.deepCopy();
+            version.addProperty("updatedAt", Instant.parse(original.get("occurredAt").getAsString())
+                    .plusSeconds(3600).toString());
+            String ward = original.get("wardId").getAsString();
+            String harm = original.get("harmLevel").getAsString();
+            String category = original.has("category") ? original.get("category").getAsString() : null;
+            String countedBefore = category == null || !List.of(CATEGORIES).contains(category) ? "unclassified"
+                    : category;
+            double what = random.nextDouble();
+            if (what < 0.4) {
+                version.addProperty("harmLevel", random.nextInt(3) == 0 ? (random.nextBoolean() ? "severe" : "death")
+                        : pick(random, new String[] {"none", "mild", "moderate"}, new double[] {0.3, 0.4, 0.3}));
+            } else if (what < 0.7) {
+                version.addProperty("wardId", wardIds.get((wardIds.indexOf(ward) + 1) % wardIds.size()));
+            } else {
+                version.addProperty("category", CATEGORIES[random.nextInt(CATEGORIES.length)]);
+            }
+            String newWard = version.get("wardId").getAsString();
+            String newHarm = version.get("harmLevel").getAsString();
+            String newCategory = version.has("category") ? version.get("category").getAsString() : null;
+            String countedAfter = newCategory == null || !List.of(CATEGORIES).contains(newCategory) ? "unclassified"
+                    : newCategory;
+            totals.merge(ward, -1L, Long::sum);
+            totals.merge(newWard, 1L, Long::sum);
+            byHarm.get(ward).merge(harm, -1L, Long::sum);
+            byHarm.computeIfAbsent(newWard, x -> new TreeMap<>()).merge(newHarm, 1L, Long::sum);
+            byCategory.get(ward).merge(countedBefore, -1L, Long::sum);
+            byCategory.computeIfAbsent(newWard, x -> new TreeMap<>()).merge(countedAfter, 1L, Long::sum);
+            boolean wasCritical = harm.equals("severe") || harm.equals("death");
+            if (!wasCritical && (newHarm.equals("severe") || newHarm.equals("death"))) {
+                critical.add(original.get("eventId").getAsString());
+            }
+            amended.add(original.get("eventId").getAsString());
+            later.computeIfAbsent(at, x -> new ArrayList<>()).add(gson.toJson(version));
+        }
+        byHarm.values().forEach(m -> m.values().removeIf(v -> v == 0));
+        byCategory.values().forEach(m -> m.values().removeIf(v -> v == 0));
+        totals.values().removeIf(v -> v == 0);
+        List<String> withLater = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            withLater.add(lines.get(i));
+            withLater.addAll(later.getOrDefault(i, List.of()));
+        }
+        lines = withLater;
         // Malformed lines at random places; blank lines too, which are ignored rather than rejected.
         Map<Integer, String> inserts = new HashMap<>();
         for (String bad : MALFORMED) {
@@ -227,7 +328,8 @@ public final class CorpusGenerator implements Callable<Integer> {
             }
             withBad.add(lines.get(i));
         }
-        return new Corpus(withBad, totals, byHarm, byCategory, critical, malformed, surgeWard);
+        return new Corpus(withBad, totals, byHarm, byCategory, critical, malformed, surgeWard, repeatsMade,
+                amended);
     }
 
     private static String pick(Random random, String[] values, double[] weights) {

@@ -187,7 +187,7 @@ public final class IncidentBench implements Callable<Integer> {
         if (parts.contains("dstream")) {
             int sustained = 0;
             for (boolean dedup : List.of(true, false)) {
-                String check = dedup ? "duplicate check on (default)" : "duplicate check off (dedup-horizon-hours=0)";
+                String check = dedup ? "ledger on (default)" : "ledger off (dedup-horizon-hours=0)";
                 int sustainedHere = 0;
                 for (int rate : rates) {
                     RunStats stats = dstreamRun(kafka, rate, false, dedup);
@@ -195,7 +195,7 @@ public final class IncidentBench implements Callable<Integer> {
                             fmt(stats.recordsPerSecond()) + " reports/s of processing time",
                             String.format(Locale.ROOT, "%d batches of %s: processing mean %d ms, max %d ms",
                                     stats.batches(), fmt(stats.meanRecords()), stats.meanMillis(), stats.maxMillis()));
-                    // The Structured Streaming twin has no duplicate check: it is compared with the run without.
+                    // The Structured Streaming twin has no ledger: it is compared with the run without.
                     if (!dedup && stats.recordsPerSecond() > dstreamBest) {
                         dstreamBest = stats.recordsPerSecond();
                         dstreamBestRate = rate;
@@ -216,7 +216,7 @@ public final class IncidentBench implements Callable<Integer> {
             }
             int archiveRate = sustained == 0 ? rates.get(0) : sustained;
             RunStats archived = dstreamRun(kafka, archiveRate, true, true);
-            row("DStream job, archive on (gzip), duplicate check on, offered " + fmt(archiveRate) + "/s",
+            row("DStream job, archive on (gzip), ledger on, offered " + fmt(archiveRate) + "/s",
                     fmt(archived.recordsPerSecond()) + " reports/s of processing time",
                     String.format(Locale.ROOT, "%d batches of %s: processing mean %d ms, max %d ms; every line "
                             + "rendered and compressed for the archive", archived.batches(),

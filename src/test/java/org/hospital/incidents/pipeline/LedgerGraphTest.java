@@ -182,4 +182,43 @@ class LedgerGraphTest {
             assertFalse(critical(harness).stream().anyMatch(a -> a.eventId().equals("U1")));
         }
     }
+
+    @Test
+    void theArchiveMarksAmendmentsAndKeepsEveryLineOnce() throws Exception {
+        List<List<String>> batches = Arrays.asList(
+                List.of(report("A", "ICU-2", "mild", null, "2026-11-21T08:00:00Z"), "not json"),
+                List.of(report("A", "ICU-2", "severe", null, "2026-11-21T09:00:00Z"),
+                        report("A", "ICU-2", "severe", null, "2026-11-21T09:00:00Z"),
+                        requalified("A", "ICU-2", "fall")));
+        try (GraphHarness harness = GraphHarness.archived(SETTINGS, batches,
+                new org.hospital.incidents.io.CodecArchiveEncoder("gzip"))) {
+            harness.runBatches(2);
+            assertEquals(List.of("accepted", "rejected"), statuses(harness, 1000));
+            assertEquals(List.of("amended", "rejected", "requalified"), statuses(harness, 2000),
+                    "the amendment says so, its repeat is a rejected duplicate, as in rejected/");
+            assertTrue(archived(harness, 2000).stream().anyMatch(l -> l.contains("\"reason\":\"duplicate eventId "
+                    + "(first seen 1000)\"") && l.contains("P-MARKER-1")), "the archive keeps the raw line whole");
+            assertTrue(archived(harness, 1000).stream().filter(l -> l.contains("\"accepted\""))
+                    .noneMatch(l -> l.contains("P-MARKER-1")), "an accepted entry has the token, never the patientRef");
+        }
+    }
+
+    private static List<String> archived(GraphHarness harness, long batchTime) throws java.io.IOException {
+        List<String> lines = new java.util.ArrayList<>();
+        for (Object part : harness.output("archive", batchTime)) {
+            byte[] gz = ((scala.Tuple2<byte[], Long>) part)._1();
+            try (java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz)),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                reader.lines().forEach(lines::add);
+            }
+        }
+        return lines;
+    }
+
+    private static List<String> statuses(GraphHarness harness, long batchTime) throws java.io.IOException {
+        return archived(harness, batchTime).stream()
+                .map(l -> com.google.gson.JsonParser.parseString(l).getAsJsonObject().get("status").getAsString())
+                .sorted().toList();
+    }
 }

@@ -63,8 +63,9 @@ public final class ArchiveCheck {
 
     /**
      * Every non-blank line of the corpora is in the archive exactly once (one entry per Kafka offset), rejected
-     * ones with status {@code rejected}; accepted entries carry the token of the line's patientRef and never the
-     * patientRef; distinct patientRefs have distinct tokens; the archive's folders are owner-only.
+     * ones (malformed, duplicates) with status {@code rejected}, amendments with status {@code amended}; accepted
+     * entries carry the token of the line's patientRef and never the patientRef; distinct patientRefs have distinct
+     * tokens; the archive's folders are owner-only.
      *
      * @param fs file system of the archive
      * @param root archive root
@@ -77,9 +78,11 @@ public final class ArchiveCheck {
             List<Corpus> corpora) throws IOException {
         Map<String, String> refByEvent = new HashMap<>();
         int nonBlank = 0;
-        int malformed = 0;
+        int explained = 0;
+        int amendments = 0;
         for (Corpus corpus : corpora) {
-            malformed += corpus.malformed();
+            explained += corpus.malformed() + corpus.repeats();
+            amendments += corpus.amended().size();
             for (String line : corpus.lines()) {
                 if (line.isBlank()) {
                     continue;
@@ -93,7 +96,8 @@ public final class ArchiveCheck {
         }
         List<JsonObject> entries = entries(fs, root);
         Set<String> sources = new HashSet<>();
-        int rejected = 0;
+        List<JsonObject> rejected = new java.util.ArrayList<>();
+        int amended = 0;
         Map<String, String> refByToken = new HashMap<>();
         for (JsonObject entry : entries) {
             String source = entry.get("source").getAsString();
@@ -101,11 +105,12 @@ public final class ArchiveCheck {
             assertTrue(sources.add(source), "archived twice: " + source);
             String status = entry.get("status").getAsString();
             if (status.equals("rejected")) {
-                rejected++;
+                rejected.add(entry);
                 assertNotNull(entry.get("reason"));
                 continue;
             }
-            assertEquals("accepted", status);
+            amended += status.equals("amended") ? 1 : 0;
+            assertTrue(status.equals("accepted") || status.equals("amended"), status);
             JsonObject incident = entry.getAsJsonObject("incident");
             assertFalse(incident.has("patientRef"), "no patientRef in the archive");
             String ref = refByEvent.get(incident.get("eventId").getAsString());
@@ -117,7 +122,11 @@ public final class ArchiveCheck {
             }
         }
         assertEquals(nonBlank, entries.size(), "every non-blank line archived once");
-        assertEquals(malformed, rejected, "rejected lines archived with status rejected");
+        int expectedRejected = Corpora.expectedRejected(rejected, 0, corpora.toArray(new Corpus[0]));
+        assertEquals(expectedRejected, rejected.size(),
+                "malformed lines and duplicates archived with status rejected, nothing else");
+        assertEquals(amendments, amended + (expectedRejected - explained),
+                "each amendment archived as amended, unless it overtook its original (then it counted first)");
         FileStatus[] days = fs.globStatus(new Path(root, "date=*"));
         assertTrue(days.length > 0);
         for (FileStatus day : days) {

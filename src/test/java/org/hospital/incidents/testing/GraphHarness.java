@@ -49,6 +49,7 @@ public final class GraphHarness implements AutoCloseable {
     private final GraphSettings settings;
     private final AtomicLong completedBatches = new AtomicLong();
     private final Path checkpoint;
+    private final Path localDir;
 
     /**
      * @param settings graph settings under test
@@ -68,7 +69,22 @@ public final class GraphHarness implements AutoCloseable {
      * @throws Exception when the temp checkpoint directory cannot be made
      */
     public GraphHarness(List<List<byte[]>> batches, GraphSettings settings) throws Exception {
-        this(batches, settings, StateSeed.none());
+        this(batches, settings, StateSeed.none(), null);
+    }
+
+    /**
+     * @param settings graph settings under test
+     * @param batches one list of raw lines per batch (socket source label); null or empty = empty batch
+     * @param archive the archive encoder (output {@code archive}: each partition's compressed entries as
+     *     {@code Tuple2<byte[], Long>})
+     * @return the harness
+     * @throws Exception when the temp checkpoint directory cannot be made
+     */
+    public static GraphHarness archived(GraphSettings settings, List<List<String>> batches,
+            org.hospital.incidents.pipeline.ArchiveEncoder archive) throws Exception {
+        return new GraphHarness(batches.stream().map(batch -> batch == null ? List.<byte[]>of()
+                : batch.stream().map(line -> line.getBytes(StandardCharsets.UTF_8)).toList()).toList(), settings,
+                StateSeed.none(), archive);
     }
 
     /**
@@ -82,13 +98,16 @@ public final class GraphHarness implements AutoCloseable {
             throws Exception {
         return new GraphHarness(batches.stream().map(batch -> batch == null ? List.<byte[]>of()
                 : batch.stream().map(line -> line.getBytes(StandardCharsets.UTF_8)).toList()).toList(), settings,
-                seed);
+                seed, null);
     }
 
-    private GraphHarness(List<List<byte[]>> batches, GraphSettings settings, StateSeed seed) throws Exception {
+    private GraphHarness(List<List<byte[]>> batches, GraphSettings settings, StateSeed seed,
+            org.hospital.incidents.pipeline.ArchiveEncoder archive) throws Exception {
         this.settings = settings;
         this.checkpoint = Files.createTempDirectory("graph-harness-checkpoint");
+        this.localDir = Files.createTempDirectory("graph-harness-local");
         SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("graph-test")
+                .set("spark.local.dir", localDir.toString())
                 .set("spark.streaming.clock", "org.apache.spark.util.ManualClock")
                 .set("spark.ui.enabled", "false")
                 .set("spark.driver.bindAddress", "127.0.0.1");
@@ -104,7 +123,8 @@ public final class GraphHarness implements AutoCloseable {
             input.add(lines);
         }
         JavaDStream<SourcedLine> stream = JavaTestUtils.attachTestInputStream(ssc, input, 2);
-        GraphOutputs outputs = IncidentGraph.build(stream, settings, TestKeys.pseudonymizer(), null, seed);
+        GraphOutputs outputs = IncidentGraph.build(stream, settings, TestKeys.pseudonymizer(), archive, seed);
+        collect(outputs.archive(), "archive");
         collect(outputs.rejected(), "rejected");
         collect(outputs.wardTotals(), "ward-totals");
         collect(outputs.wardWindows(), "ward-windows");
@@ -201,10 +221,26 @@ public final class GraphHarness implements AutoCloseable {
         return (batchIndex + 1) * settings.batchSeconds() * 1000L;
     }
 
+    /** @return the checkpoint directory */
+    public Path checkpoint() {
+        return checkpoint;
+    }
+
+    /** @return Spark's local directory ({@code spark.local.dir}: shuffle files, spilled blocks) */
+    public Path localDir() {
+        return localDir;
+    }
+
+    /** Stops the context and its Spark context, keeping the checkpoint and local directories to inspect. */
+    public void stop() {
+        ssc.stop(true, false);
+    }
+
     @Override
     public void close() throws Exception {
         ssc.stop(true, false);
         COLLECTED.remove(runId);
         TestFiles.deleteRecursively(checkpoint);
+        TestFiles.deleteRecursively(localDir);
     }
 }
