@@ -21,11 +21,13 @@ import org.hospital.incidents.io.OutputRecord;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.Amendment;
 import org.hospital.incidents.model.BatchSlice;
+import org.hospital.incidents.model.BucketLines;
 import org.hospital.incidents.model.Candidate;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.LedgerEntry;
+import org.hospital.incidents.model.LedgerShard;
 import org.hospital.incidents.model.ParseResult;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.Requalification;
@@ -64,7 +66,8 @@ public final class KryoClasses implements KryoRegistrator {
         EventCategory.class, ReportType.class, Alert.Type.class, BatchLedger.Output.class, Instant.class,
         long[].class, String[].class, String[][].class, Object[].class, WardState[].class, WindowCounts[].class,
         Requalification[].class, WardChange[].class, Verdict.Kind.class, Verdict[].class, Amendment[].class,
-        Settled[].class, LedgerEntry[].class, byte[][].class, Candidate[].class, SourcedLine[].class,
+        Settled[].class, LedgerEntry[].class, LedgerShard[].class, BucketLines[].class, byte[][].class,
+        Candidate[].class, SourcedLine[].class,
         ParseResult[].class, Incident[].class, Rejection[].class, WardTotal[].class, WardWindow[].class,
         Alert[].class, OutputRecord[].class, ArchivedReport[].class, IncidentRow[].class, java.time.LocalDate.class};
 
@@ -100,6 +103,10 @@ public final class KryoClasses implements KryoRegistrator {
     public static SparkConf configure(SparkConf conf) {
         conf.setIfMissing("spark.serializer", KryoSerializer.class.getName());
         conf.setIfMissing("spark.kryo.registrator", KryoClasses.class.getName());
+        // No object graph the job serializes has a cycle or shares objects that matter; with reference tracking on,
+        // Kryo remembered every object it wrote, and writing the incident ledger's state at each checkpoint spent
+        // most of its time there (issue 18 profile: IdentityObjectIntMap about 30 % of the samples).
+        conf.setIfMissing("spark.kryo.referenceTracking", "false");
         return conf;
     }
 
@@ -112,6 +119,8 @@ public final class KryoClasses implements KryoRegistrator {
             kryo.register(type);
         }
         kryo.register(LedgerEntry.class, new LedgerEntrySerializer());
+        kryo.register(LedgerShard.class, new LedgerShard.KryoForm());
+        kryo.register(BucketLines.class, new BucketLinesSerializer());
         // Once per receiver start, not per record: Java serialization is fine and copes with the lambda inside.
         kryo.register(SocketReceiverClass.TYPE, new JavaSerializer());
         for (String name : PRIVATE_CLASSES) {
@@ -157,6 +166,47 @@ public final class KryoClasses implements KryoRegistrator {
             long updatedAt = input.readBoolean() ? occurredAt + input.readVarLong(false) : Candidate.NO_TIME;
             return new LedgerEntry(ward, harm, category, reportType, occurredAt, firstSeen, updatedAt,
                     input.readBoolean());
+        }
+    }
+
+    /**
+     * What crosses the ledger's shuffle, written in one loop: the batch time, the count, then per candidate its
+     * strings, enum ordinals and times, without a class id per field (the record serializer's per-component class ids
+     * were a tenth of the job's samples, issue 18 profile).
+     */
+    static final class BucketLinesSerializer extends Serializer<BucketLines> {
+
+        @Override
+        public void write(Kryo kryo, Output output, BucketLines bucket) {
+            output.writeLong(bucket.batchTimeMillis());
+            output.writeInt(bucket.lines().size(), true);
+            for (Candidate c : bucket.lines()) {
+                output.writeString(c.eventId());
+                output.writeString(c.wardId());
+                output.writeByte(c.harmLevel().ordinal());
+                output.writeByte(c.category().ordinal());
+                output.writeByte(c.reportType().ordinal());
+                output.writeLong(c.occurredAtMillis());
+                output.writeLong(c.updatedAtMillis());
+                output.writeString(c.reviewedBy());
+                output.writeLong(c.reviewedAtMillis());
+                output.writeInt(c.partition(), true);
+                output.writeInt(c.position(), true);
+            }
+        }
+
+        @Override
+        public BucketLines read(Kryo kryo, Input input, Class<BucketLines> type) {
+            long batchTime = input.readLong();
+            int size = input.readInt(true);
+            java.util.ArrayList<Candidate> lines = new java.util.ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                lines.add(new Candidate(input.readString(), input.readString(), HarmLevel.values()[input.readByte()],
+                        EventCategory.values()[input.readByte()], ReportType.values()[input.readByte()],
+                        input.readLong(), input.readLong(), input.readString(), input.readLong(),
+                        input.readInt(true), input.readInt(true)));
+            }
+            return new BucketLines(batchTime, lines);
         }
     }
 

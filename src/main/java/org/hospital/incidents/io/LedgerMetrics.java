@@ -6,8 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.metrics.source.Source;
-import org.apache.spark.streaming.api.java.JavaPairDStream;
-import org.hospital.incidents.model.LedgerEntry;
+import org.apache.spark.streaming.api.java.JavaDStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * PrometheusServlet ({@code /metrics/prometheus}, e.g.
  * {@code metrics_hospital_incidents_driver_incidentLedger_entries_Number} with the shipped namespace).
  *
- * <p>Counting walks the whole state (Spark's {@code stateSnapshots}), so it runs once per {@code every} interval,
- * not every batch. Like the accumulators, the source is made lazily once per Spark context on the driver: a metrics
- * source cannot be recovered from a checkpoint.
+ * <p>The count is one small Spark job (a number per ledger bucket), run once per {@code every} interval. Like the
+ * accumulators, the source is made lazily once per Spark context on the driver: a metrics source cannot be recovered
+ * from a checkpoint.
  */
 public final class LedgerMetrics implements Source {
 
@@ -69,11 +68,11 @@ public final class LedgerMetrics implements Source {
     /**
      * Registers the periodic count; call inside the {@code getOrCreate} function, like every output operation.
      *
-     * @param ledger the graph's ledger snapshots, or null when the ledger is off (nothing to watch)
+     * @param ledger the graph's ledger sizes (entries per bucket), or null when the ledger is off
      * @param everyMillis how often to count, millis (rounded to batch times)
      * @param batchMillis the batch interval, millis
      */
-    public static void watch(JavaPairDStream<String, LedgerEntry> ledger, long everyMillis, long batchMillis) {
+    public static void watch(JavaDStream<Long> ledger, long everyMillis, long batchMillis) {
         if (ledger == null) {
             return;
         }
@@ -82,7 +81,7 @@ public final class LedgerMetrics implements Source {
                 return;
             }
             LedgerMetrics metrics = get(rdd.context());
-            long count = rdd.count();
+            long count = rdd.fold(0L, Long::sum);
             metrics.entries.set(count);
             metrics.measuredAt.set(time.milliseconds());
             LOG.debug("incident ledger: {} entries at batch {}", count, time.milliseconds());

@@ -222,12 +222,28 @@ public final class BatchSlice implements Serializable, KnownSizeEstimation {
         return estimatedBytes;
     }
 
-    /** @return the candidates as (eventId, candidate) pairs, the ledger's input */
-    public Iterator<Tuple2<String, Candidate>> byEventId() {
-        List<Tuple2<String, Candidate>> pairs = new ArrayList<>(candidates.size());
+    /**
+     * @param eventId an eventId
+     * @param buckets the ledger's bucket count
+     * @return the eventId's bucket, in {@code [0, buckets)}
+     */
+    public static int bucket(String eventId, int buckets) {
+        return Math.floorMod(eventId.hashCode(), buckets);
+    }
+
+    /**
+     * @param buckets the ledger's bucket count
+     * @param batchTimeMillis the batch time, epoch millis
+     * @return the candidates grouped by ledger bucket, the ledger's input: (bucket, lines) pairs
+     */
+    public Iterator<Tuple2<Integer, BucketLines>> byBucket(int buckets, long batchTimeMillis) {
+        Map<Integer, ArrayList<Candidate>> grouped = new HashMap<>();
         for (Candidate candidate : candidates) {
-            pairs.add(new Tuple2<>(candidate.eventId(), candidate));
+            grouped.computeIfAbsent(bucket(candidate.eventId(), buckets), b -> new ArrayList<>())
+                    .add(candidate);
         }
+        List<Tuple2<Integer, BucketLines>> pairs = new ArrayList<>(grouped.size());
+        grouped.forEach((bucket, lines) -> pairs.add(new Tuple2<>(bucket, new BucketLines(batchTimeMillis, lines))));
         return pairs.iterator();
     }
 }

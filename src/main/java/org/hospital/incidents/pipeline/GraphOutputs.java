@@ -1,12 +1,10 @@
 package org.hospital.incidents.pipeline;
 
 import org.apache.spark.streaming.api.java.JavaDStream;
-import org.apache.spark.streaming.api.java.JavaPairDStream;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.Amendment;
 import org.hospital.incidents.model.BatchSlice;
 import org.hospital.incidents.model.Incident;
-import org.hospital.incidents.model.LedgerEntry;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.Requalification;
 import org.hospital.incidents.model.WardTotal;
@@ -29,12 +27,13 @@ import scala.Tuple2;
  * @param amendments amendments applied, every batch interval
  * @param archive each batch's archive entries, compressed per partition, as (bytes, entries); none when the archive
  *     is off
- * @param ledger the incident ledger after each batch (eventId, entry), for its size; null when the ledger is off
+ * @param ledger the incident ledger's entries after each batch, one count per ledger bucket; null when the ledger
+ *     is off
  */
 public record GraphOutputs(JavaDStream<BatchSlice> slices, JavaDStream<Long> acceptedCounts,
         JavaDStream<Rejection> rejected,
         JavaDStream<WardTotal> wardTotals, JavaDStream<WardWindow> wardWindows, JavaDStream<Alert> criticalAlerts,
         JavaDStream<Alert> surgeAlerts, JavaDStream<Incident> review, JavaDStream<Requalification> requalifications,
         JavaDStream<Amendment> amendments, JavaDStream<Tuple2<byte[], Long>> archive,
-        JavaPairDStream<String, LedgerEntry> ledger) {
+        JavaDStream<Long> ledger) {
 }

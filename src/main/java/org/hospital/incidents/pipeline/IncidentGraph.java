@@ -11,16 +11,14 @@ import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Durations;
-import org.apache.spark.streaming.StateSpec;
 import org.apache.spark.streaming.api.java.JavaDStream;
-import org.apache.spark.streaming.api.java.JavaMapWithStateDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.Amendment;
 import org.hospital.incidents.model.BatchSlice;
 import org.hospital.incidents.model.Candidate;
 import org.hospital.incidents.model.Incident;
-import org.hospital.incidents.model.LedgerEntry;
+import org.hospital.incidents.model.LedgerShard;
 import org.hospital.incidents.model.ParseResult;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.Requalification;
@@ -41,7 +39,7 @@ import scala.Tuple2;
  *
  * <pre>
  * lines ─ parse into slices ─┬─ rejections ─────────────────────────────────────────────────────────► rejected
- *   (per partition; blank    └─ candidates (compact) ─ mapWithState by eventId (the incident ledger) ─ verdicts
+ *   (per partition; blank    └─ candidates (compact) ─ updateStateByKey by ledger bucket (incident ledger) ─ verdicts
  *    lines dropped; lines,                                                                              │
  *    reports to review and     verdicts ─┬─ counted / amended / requalified ─ ward changes ─ reduceByKey ─┐
  *    archive entries stay               ├─ counted at severe, death; amended up to them ──► criticalAlerts│
@@ -57,7 +55,8 @@ import scala.Tuple2;
  * <p>Privacy by construction (docs/DESIGN.md "The incident ledger"): the only shuffle of every accepted line carries
  * its {@link Candidate} (ward, harm level, category, report type, times, and where its line stays), never the raw
  * line, {@code patientRef}, the token or the description; the ledger's state and verdicts, which Spark checkpoints,
- * hold only compact entries. What needs the line afterwards is computed in the task that holds it.
+ * hold only compact entries ({@link LedgerShard}). What needs the line afterwards is computed in the task that holds
+ * it.
  *
  * <p>CRITICAL alerts come every batch interval, SURGE alerts every slide interval; DStreams of different slide
  * intervals cannot be unioned, so the two alert streams stay apart and the sink writes both into the same
@@ -70,6 +69,12 @@ public final class IncidentGraph {
 
     private IncidentGraph() {
     }
+
+    /**
+     * Ledger buckets per partition of the graph's shuffles: enough that a quiet batch copies only the few buckets its
+     * reports fall in ({@link LedgerShard}), few enough that the per-batch pass over every bucket costs nothing.
+     */
+    static final int LEDGER_BUCKETS_PER_PARTITION = 64;
 
     /** Reason for a re-qualification received while the ledger is off. */
     static final String REQUALIFICATION_WITHOUT_LEDGER = "a re-qualification is checked against the incident ledger, "
@@ -246,22 +251,21 @@ public final class IncidentGraph {
         JavaDStream<Amendment> amendments;
         JavaDStream<Tuple2<byte[], Long>> archived;
         JavaPairDStream<String, WardChange> batchChanges;
-        JavaPairDStream<String, LedgerEntry> ledger = null;
+        JavaDStream<Long> ledger = null;
         if (ledgerOn) {
-            // The incident ledger (docs/DESIGN.md): the one shuffle of every accepted line, keyed by eventId, carries
-            // compact candidates to the partition of the ledger that knows the eventId. mapWithState touches only the
-            // keys of the batch and expires an entry one horizon after its last change. No checkpoint() call on
-            // purpose: it would re-persist the state serialized; Spark's default keeps it deserialized and
-            // checkpoints it every 10 batch intervals.
-            JavaMapWithStateDStream<String, ArrayList<Candidate>, LedgerEntry, ArrayList<Verdict>> decided = slices
-                    .flatMapToPair(BatchSlice::byEventId)
-                    .transformToPair(rdd -> rdd.partitionBy(partitioner)
-                            .mapPartitionsToPair(LedgerUpdate::byEventId, true))
-                    .mapWithState(StateSpec.function(new LedgerUpdate(seed)).partitioner(partitioner)
-                            .timeout(Durations.milliseconds(seed.dedupHorizonMillis())));
-            ledger = decided.stateSnapshots();
-            // Verdicts live in mapWithState's cached state records: each branch below reads them without recomputing.
-            JavaDStream<Verdict> verdicts = decided.flatMap(ArrayList::iterator);
+            // The incident ledger (docs/DESIGN.md): the one shuffle of every accepted line carries compact candidates,
+            // grouped per ledger bucket, to the partition that holds the bucket (updateStateByKey's cogroup with the
+            // previous state needs no shuffle of the state). Checkpointed like the ward state, but kept deserialized
+            // between batches: checkpoint() alone would re-persist it serialized, writing the whole ledger every batch.
+            int buckets = settings.partitions() * LEDGER_BUCKETS_PER_PARTITION;
+            JavaPairDStream<Integer, LedgerShard> decided = slices
+                    .transformToPair((rdd, time) -> rdd.flatMapToPair(slice -> slice.byBucket(buckets,
+                            time.milliseconds())))
+                    .updateStateByKey(new LedgerUpdate(seed), partitioner);
+            decided.checkpoint(Durations.seconds(settings.stateCheckpointSeconds()));
+            decided.persist(StorageLevel.MEMORY_ONLY());
+            ledger = decided.map(bucket -> (long) bucket._2().size());
+            JavaDStream<Verdict> verdicts = decided.flatMap(bucket -> bucket._2().verdicts().iterator());
             JavaDStream<Settled> settled = slices.transformWith(verdicts.filter(Verdict::returnsToSlice),
                     (JavaRDD<BatchSlice> sliceRdd, JavaRDD<Verdict> back, org.apache.spark.streaming.Time time) ->
                             sliceRdd.zipPartitions(back.mapToPair(v -> new Tuple2<>(v.partition(), v))

@@ -20,34 +20,36 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.api.java.Optional;
-import org.apache.spark.api.java.function.Function4;
-import org.apache.spark.streaming.State;
-import org.apache.spark.streaming.Time;
+import org.apache.spark.api.java.function.Function2;
 import org.hospital.incidents.io.HadoopConfs;
+import org.hospital.incidents.model.BatchSlice;
+import org.hospital.incidents.model.BucketLines;
 import org.hospital.incidents.model.Candidate;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.LedgerEntry;
+import org.hospital.incidents.model.LedgerShard;
 import org.hospital.incidents.model.ReportType;
 import org.hospital.incidents.model.Verdict;
 
 /**
- * The {@code mapWithState} function that keeps the incident ledger (docs/DESIGN.md "The incident ledger"): shape
- * {@code (batch time, eventId, the batch's lines of that eventId, entry) -> verdicts}. The rule itself is
- * {@link LedgerRule}; this class adds Spark's state and the seed.
+ * The {@code updateStateByKey} function that keeps the incident ledger (docs/DESIGN.md "The incident ledger"): shape
+ * {@code (the batch's lines of one ledger bucket, the bucket's previous version) -> its new version}, whose
+ * {@link LedgerShard#verdicts()} say what became of each line. The rule itself is {@link LedgerRule}; this class
+ * adds the buckets, the horizon and the seed.
  *
- * <p>The state of an eventId is its compact {@link LedgerEntry}. Its timeout is the horizon, counted by Spark from
- * the entry's last change, so an entry is dropped at the latest one horizon after its last amendment; the rule itself
- * forgets an eventId one horizon after its first sighting. The state is bounded by the reports of one horizon (plus
- * the amended ones of the one before).
+ * <p>The ledger is keyed by bucket ({@link BatchSlice#bucket}), not by eventId: a few hundred compact tables instead
+ * of one Spark state record per eventId (see {@link LedgerShard} for why). A bucket without lines in a batch keeps its
+ * table as it is. An entry is forgotten by the rule one horizon after its first sighting, and dropped from the table
+ * when such entries make up an eighth of it: the state is bounded by the reports of about one horizon.
  *
  * <p>On a new checkpoint the entries of the reports counted before it come from a seed folder
  * ({@link StateSeed#ledger()}, written by the driver from the archive with the same rule): gzip text files of one
  * JSON array per line ({@link #seedLine}). An executor reads the folder once into memory on its first miss; the
  * state itself grows only with the eventIds seen after the start.
  */
-public final class LedgerUpdate implements
-        Function4<Time, String, Optional<ArrayList<Candidate>>, State<LedgerEntry>, Optional<ArrayList<Verdict>>> {
+public final class LedgerUpdate
+        implements Function2<List<BucketLines>, Optional<LedgerShard>, Optional<LedgerShard>> {
 
     private static final long serialVersionUID = 1L;
 
@@ -64,19 +66,33 @@ public final class LedgerUpdate implements
     }
 
     @Override
-    public Optional<ArrayList<Verdict>> call(Time time, String eventId, Optional<ArrayList<Candidate>> lines,
-            State<LedgerEntry> state) {
-        if (state.isTimingOut() || !lines.isPresent()) {
-            // Spark calls once more for an entry that expires, without lines: nothing to emit.
-            return Optional.empty();
+    public Optional<LedgerShard> call(List<BucketLines> batch, Optional<LedgerShard> previous) {
+        LedgerShard shard = previous.isPresent() ? previous.get() : LedgerShard.empty();
+        if (batch.isEmpty()) {
+            return Optional.of(shard.withoutVerdicts());
         }
-        LedgerEntry before = state.exists() ? state.get() : seeded(eventId);
-        ArrayList<Verdict> verdicts = new ArrayList<>(lines.get().size());
-        LedgerEntry after = LedgerRule.applyAll(before, lines.get(), time.milliseconds(), horizonMillis, verdicts);
-        if (after != null && (after != before || !state.exists())) {
-            state.update(after);
+        long batchTime = batch.get(0).batchTimeMillis();
+        // One eventId may come more than once in a batch (an amendment with its original): its lines go together.
+        Map<String, ArrayList<Candidate>> byEventId = new HashMap<>();
+        for (BucketLines part : batch) {
+            for (Candidate line : part.lines()) {
+                byEventId.computeIfAbsent(line.eventId(), id -> new ArrayList<>(1)).add(line);
+            }
         }
-        return Optional.of(verdicts);
+        LedgerShard.Builder next = shard.next(byEventId.size(), batchTime - horizonMillis);
+        List<Verdict> verdicts = new ArrayList<>(2);
+        for (Map.Entry<String, ArrayList<Candidate>> lines : byEventId.entrySet()) {
+            String eventId = lines.getKey();
+            LedgerEntry held = next.get(eventId);
+            LedgerEntry before = held != null ? held : seeded(eventId);
+            verdicts.clear();
+            LedgerEntry after = LedgerRule.applyAll(before, lines.getValue(), batchTime, horizonMillis, verdicts);
+            if (after != null && (after != before || held == null)) {
+                next.put(eventId, after);
+            }
+            verdicts.forEach(next::verdict);
+        }
+        return Optional.of(next.build());
     }
 
     private LedgerEntry seeded(String eventId) {
@@ -146,22 +162,4 @@ public final class LedgerUpdate implements
         return seen;
     }
 
-    /**
-     * Groups one partition's candidates by eventId, the ledger's input: most eventIds have one line a batch, an
-     * amendment may come with its original.
-     *
-     * @param candidates a partition of (eventId, candidate) pairs, already partitioned like the ledger
-     * @return (eventId, its lines) pairs
-     */
-    static java.util.Iterator<scala.Tuple2<String, ArrayList<Candidate>>> byEventId(
-            java.util.Iterator<scala.Tuple2<String, Candidate>> candidates) {
-        Map<String, ArrayList<Candidate>> grouped = new HashMap<>();
-        while (candidates.hasNext()) {
-            scala.Tuple2<String, Candidate> next = candidates.next();
-            grouped.computeIfAbsent(next._1(), id -> new ArrayList<>(1)).add(next._2());
-        }
-        List<scala.Tuple2<String, ArrayList<Candidate>>> pairs = new ArrayList<>(grouped.size());
-        grouped.forEach((id, lines) -> pairs.add(new scala.Tuple2<>(id, lines)));
-        return pairs.iterator();
-    }
 }

@@ -3,7 +3,6 @@ package org.hospital.incidents.pipeline;
 import static org.hospital.incidents.testing.GraphHarness.byWard;
 import static org.hospital.incidents.testing.Lines.incident;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
@@ -17,15 +16,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.streaming.StateImpl;
-import org.apache.spark.streaming.Time;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.Candidate;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.ReportType;
+import org.hospital.incidents.model.BucketLines;
 import org.hospital.incidents.model.LedgerEntry;
+import org.hospital.incidents.model.LedgerShard;
 import org.hospital.incidents.model.Verdict;
 import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.model.WardTotal;
@@ -144,26 +143,70 @@ class DuplicateGraphTest {
         LedgerUpdate ledger = new LedgerUpdate(new StateSeed(Map.of(), null, 1));
         Candidate report = new Candidate("A", "ICU-2", HarmLevel.MILD, EventCategory.FALL, ReportType.INCIDENT,
                 0, Candidate.NO_TIME, null, Candidate.NO_TIME, 0, 0);
-        StateImpl<LedgerEntry> state = new StateImpl<>();
-        state.wrap(scala.Option.empty());
-        Verdict first = ledger.call(new Time(1_000), "A", lines(report), state).get().get(0);
-        assertEquals(Verdict.Kind.COUNTED, first.kind());
-        assertEquals(1_000L, state.get().firstSeenBatchTime());
-        Verdict within = ledger.call(new Time(3_600_999), "A", lines(report), state).get().get(0);
-        assertEquals(Verdict.Kind.DUPLICATE, within.kind(), "3,599.999 s later: still within one hour");
-        assertEquals("duplicate eventId (first seen 1000)", within.reason());
-        assertEquals(1_000L, state.get().firstSeenBatchTime(), "a duplicate does not move the first-seen time");
-        Verdict after = ledger.call(new Time(3_601_000), "A", lines(report), state).get().get(0);
-        assertEquals(Verdict.Kind.COUNTED, after.kind(), "one hour later the eventId counts again");
-        assertEquals(3_601_000L, state.get().firstSeenBatchTime());
-        StateImpl<LedgerEntry> timingOut = new StateImpl<>();
-        timingOut.wrapTimingOutState(entry("ICU-2", 1_000));
-        assertFalse(ledger.call(new Time(9_000_000), "A", org.apache.spark.api.java.Optional.empty(), timingOut)
-                .isPresent(), "an expiring eventId emits nothing");
+        LedgerShard first = ledger.call(lines(1_000, report), org.apache.spark.api.java.Optional.empty()).get();
+        assertEquals(Verdict.Kind.COUNTED, first.verdicts().get(0).kind());
+        assertEquals(1_000L, first.get("A").firstSeenBatchTime());
+        LedgerShard within = ledger.call(lines(3_600_999, report), org.apache.spark.api.java.Optional.of(first))
+                .get();
+        assertEquals(Verdict.Kind.DUPLICATE, within.verdicts().get(0).kind(), "3,599.999 s later: within one hour");
+        assertEquals("duplicate eventId (first seen 1000)", within.verdicts().get(0).reason());
+        assertEquals(1_000L, within.get("A").firstSeenBatchTime(), "a duplicate does not move the first-seen time");
+        LedgerShard after = ledger.call(lines(3_601_000, report), org.apache.spark.api.java.Optional.of(within))
+                .get();
+        assertEquals(Verdict.Kind.COUNTED, after.verdicts().get(0).kind(), "one hour later the eventId counts again");
+        assertEquals(3_601_000L, after.get("A").firstSeenBatchTime());
+        assertEquals(1_000L, first.get("A").firstSeenBatchTime(), "each batch makes a new version; the old stays");
+        LedgerShard quiet = ledger.call(List.of(), org.apache.spark.api.java.Optional.of(after)).get();
+        assertTrue(quiet.verdicts().isEmpty(), "a batch without lines for the bucket keeps its entries, no verdicts");
+        assertEquals(1, quiet.size());
     }
 
-    private static org.apache.spark.api.java.Optional<java.util.ArrayList<Candidate>> lines(Candidate... lines) {
-        return org.apache.spark.api.java.Optional.of(new java.util.ArrayList<>(List.of(lines)));
+    @Test
+    void aLedgerBucketGrowsDropsForgottenEntriesAndSurvivesKryo() {
+        LedgerUpdate ledger = new LedgerUpdate(new StateSeed(Map.of(), null, 1));
+        LedgerShard shard = LedgerShard.empty();
+        for (int batch = 0; batch < 3; batch++) {
+            java.util.ArrayList<Candidate> lines = new java.util.ArrayList<>();
+            for (int i = 0; i < 5_000; i++) {
+                lines.add(new Candidate("E-" + batch + "-" + i, "W-" + (i % 7), HarmLevel.values()[i % 6],
+                        EventCategory.values()[i % 11], ReportType.values()[i % 3], i, i % 2 == 0 ? i + 5 : Candidate
+                        .NO_TIME, null, Candidate.NO_TIME, 0, i));
+            }
+            shard = ledger.call(List.of(new BucketLines(1_000 + batch * 1_000_000L, lines)),
+                    org.apache.spark.api.java.Optional.of(shard)).get();
+        }
+        // Batch 2 is 2,000 s after batch 0 (horizon 1 h): all kept. Every entry is read back exactly.
+        assertEquals(15_000, shard.size());
+        LedgerEntry e = shard.get("E-1-17");
+        assertEquals(new LedgerEntry("W-3", HarmLevel.values()[17 % 6], EventCategory.values()[17 % 11],
+                ReportType.values()[17 % 3], 17, 1_001_000, Candidate.NO_TIME, false), e);
+        org.apache.spark.serializer.KryoSerializer kryo = new org.apache.spark.serializer.KryoSerializer(
+                org.hospital.incidents.app.KryoClasses.configure(new org.apache.spark.SparkConf()
+                        .set("spark.kryo.registrationRequired", "true")));
+        org.apache.spark.serializer.SerializerInstance instance = kryo.newInstance();
+        LedgerShard copy = instance.deserialize(instance.serialize(shard, scala.reflect.ClassTag$.MODULE$
+                .apply(LedgerShard.class)), scala.reflect.ClassTag$.MODULE$.apply(LedgerShard.class));
+        assertEquals(shard.size(), copy.size());
+        for (String id : List.of("E-0-0", "E-1-17", "E-2-4999")) {
+            assertEquals(shard.get(id), copy.get(id));
+        }
+        assertEquals(shard.verdicts(), copy.verdicts());
+        BucketLines lines = new BucketLines(7, new java.util.ArrayList<>(List.of(new Candidate("R", "W", HarmLevel.MILD,
+                EventCategory.FALL, ReportType.NEAR_MISS, 1, 2, "dr.lee", 3, 4, 5), new Candidate("S", "W",
+                HarmLevel.DEATH, EventCategory.UNCLASSIFIED, ReportType.INCIDENT, 1, Candidate.NO_TIME, null,
+                Candidate.NO_TIME, 0, 6))));
+        assertEquals(lines, instance.deserialize(instance.serialize(lines, scala.reflect.ClassTag$.MODULE$
+                .apply(BucketLines.class)), scala.reflect.ClassTag$.MODULE$.apply(BucketLines.class)));
+        // Just over an hour after batch 2: everything is past the horizon and dropped on the next change.
+        LedgerShard later = ledger.call(List.of(new BucketLines(2_002_000L + 3_600_000L, new java.util.ArrayList<>(
+                List.of(new Candidate("NEW", "W-1", HarmLevel.NONE, EventCategory.FALL, ReportType.INCIDENT, 0,
+                        Candidate.NO_TIME, null, Candidate.NO_TIME, 0, 0))))),
+                org.apache.spark.api.java.Optional.of(copy)).get();
+        assertEquals(1, later.size());
+    }
+
+    private static List<BucketLines> lines(long batchTime, Candidate... lines) {
+        return List.of(new BucketLines(batchTime, new java.util.ArrayList<>(List.of(lines))));
     }
 
     @Test
