@@ -107,6 +107,9 @@ public final class KryoClasses implements KryoRegistrator {
         // Kryo remembered every object it wrote, and writing the incident ledger's state at each checkpoint spent
         // most of its time there (issue 18 profile: IdentityObjectIntMap about 30 % of the samples).
         conf.setIfMissing("spark.kryo.referenceTracking", "false");
+        // A checkpoint writes each ledger bucket as one record (about 68 bytes an entry): Spark's 64 MB default would
+        // stop a ledger of about 120 million entries; 512 MB takes one of a billion (docs/PERFORMANCE.md).
+        conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
         return conf;
     }
 

@@ -75,14 +75,25 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
      * @return its entry, or null
      */
     public LedgerEntry get(String eventId) {
+        return lookup(ids, wards, codes, occurredAt, firstSeen, updatedAt, eventId);
+    }
+
+    private static LedgerEntry lookup(String[] ids, String[] wards, int[] codes, long[] occurredAt, long[] firstSeen,
+            long[] updatedAt, String eventId) {
         int slot = find(ids, eventId);
-        if (ids[slot] == null) {
-            return null;
-        }
-        int code = codes[slot];
-        return new LedgerEntry(wards[slot], HarmLevel.values()[code & 0x7], EventCategory.values()[(code >>> 3) & 0xF],
-                ReportType.values()[(code >>> 7) & 0x3], occurredAt[slot], firstSeen[slot], updatedAt[slot],
-                (code & (1 << 9)) != 0);
+        return ids[slot] == null ? null
+                : unpack(wards[slot], codes[slot], occurredAt[slot], firstSeen[slot], updatedAt[slot]);
+    }
+
+    /** Harm level (3 bits), category (4), report type (2) and the re-qualified flag in one int. */
+    private static int pack(LedgerEntry entry) {
+        return entry.harmLevel().ordinal() | entry.category().ordinal() << 3 | entry.reportType().ordinal() << 7
+                | (entry.requalified() ? 1 << 9 : 0);
+    }
+
+    private static LedgerEntry unpack(String ward, int code, long occurred, long first, long updated) {
+        return new LedgerEntry(ward, HarmLevel.values()[code & 0x7], EventCategory.values()[(code >>> 3) & 0xF],
+                ReportType.values()[(code >>> 7) & 0x3], occurred, first, updated, (code & (1 << 9)) != 0);
     }
 
     /**
@@ -171,7 +182,7 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
          * @return its entry in the version being built, or null
          */
         public LedgerEntry get(String eventId) {
-            return new LedgerShard(ids, wards, codes, occurredAt, firstSeen, updatedAt, size, verdicts).get(eventId);
+            return lookup(ids, wards, codes, occurredAt, firstSeen, updatedAt, eventId);
         }
 
         /**
@@ -197,8 +208,7 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             }
             // Ward ids repeat across a hospital's reports: one String per ward, not one per report.
             wards[slot] = entry.wardId().intern();
-            codes[slot] = entry.harmLevel().ordinal() | entry.category().ordinal() << 3
-                    | entry.reportType().ordinal() << 7 | (entry.requalified() ? 1 << 9 : 0);
+            codes[slot] = pack(entry);
             occurredAt[slot] = entry.occurredAtMillis();
             firstSeen[slot] = entry.firstSeenBatchTime();
             updatedAt[slot] = entry.updatedAtMillis();
@@ -310,9 +320,7 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
                 long occurred = input.readLong();
                 long first = occurred + input.readVarLong(false);
                 long updated = input.readLong();
-                builder.put(id, new LedgerEntry(ward, HarmLevel.values()[code & 0x7],
-                        EventCategory.values()[(code >>> 3) & 0xF], ReportType.values()[(code >>> 7) & 0x3], occurred,
-                        first, updated, (code & (1 << 9)) != 0));
+                builder.put(id, unpack(ward, code, occurred, first, updated));
             }
             int verdicts = input.readInt(true);
             for (int i = 0; i < verdicts; i++) {

@@ -178,6 +178,8 @@ public final class IncidentBench implements Callable<Integer> {
     private int runKafkaParts(LocalKafka kafka) throws Exception {
         double dstreamBest = 0;
         int dstreamBestRate = rates.get(rates.size() - 1);
+        double ledgerBest = 0;
+        int ledgerBestRate = rates.get(rates.size() - 1);
         if (parts.contains("dstream") || parts.contains("structured")) {
             kafka.createTopic("bench-backlog", partitions);
             long start = System.nanoTime();
@@ -195,10 +197,14 @@ public final class IncidentBench implements Callable<Integer> {
                             fmt(stats.recordsPerSecond()) + " reports/s of processing time",
                             String.format(Locale.ROOT, "%d batches of %s: processing mean %d ms, max %d ms",
                                     stats.batches(), fmt(stats.meanRecords()), stats.meanMillis(), stats.maxMillis()));
-                    // The Structured Streaming twin has no ledger: it is compared with the run without.
+                    // Each is compared with the Structured Streaming twin with or without its deduplication.
                     if (!dedup && stats.recordsPerSecond() > dstreamBest) {
                         dstreamBest = stats.recordsPerSecond();
                         dstreamBestRate = rate;
+                    }
+                    if (dedup && stats.recordsPerSecond() > ledgerBest) {
+                        ledgerBest = stats.recordsPerSecond();
+                        ledgerBestRate = rate;
                     }
                     if (stats.meanMillis() < 1000) {
                         sustainedHere = Math.max(sustainedHere, rate);
@@ -223,14 +229,25 @@ public final class IncidentBench implements Callable<Integer> {
                             fmt(archived.meanRecords()), archived.meanMillis(), archived.maxMillis()));
         }
         if (parts.contains("structured")) {
-            RunStats twin = structuredRun(kafka, dstreamBestRate);
+            RunStats twin = structuredRun(kafka, dstreamBestRate, false);
             row("Structured Streaming twin, same backlog, " + fmt(dstreamBestRate) + " per trigger",
                     fmt(twin.recordsPerSecond()) + " reports/s of processing time",
                     String.format(Locale.ROOT, "%d triggers of %s: mean %d ms, max %d ms", twin.batches(),
                             fmt(twin.meanRecords()), twin.meanMillis(), twin.maxMillis()));
             if (dstreamBest > 0 && twin.recordsPerSecond() > 0) {
-                row("DStream job / Structured Streaming twin", String.format(Locale.ROOT, "%.2f x",
+                row("DStream job (ledger off) / Structured Streaming twin", String.format(Locale.ROOT, "%.2f x",
                         dstreamBest / twin.recordsPerSecond()), "best DStream figure over the twin's");
+            }
+            RunStats deduplicated = structuredRun(kafka, ledgerBestRate, true);
+            row("Structured Streaming twin with dropDuplicatesWithinWatermark(eventId), 168 h watermark, "
+                    + fmt(ledgerBestRate) + " per trigger", fmt(deduplicated.recordsPerSecond())
+                    + " reports/s of processing time", String.format(Locale.ROOT, "%d triggers of %s: mean %d ms, "
+                    + "max %d ms", deduplicated.batches(), fmt(deduplicated.meanRecords()),
+                    deduplicated.meanMillis(), deduplicated.maxMillis()));
+            if (ledgerBest > 0 && deduplicated.recordsPerSecond() > 0) {
+                row("DStream job (ledger on) / Structured Streaming twin with deduplication",
+                        String.format(Locale.ROOT, "%.2f x", ledgerBest / deduplicated.recordsPerSecond()),
+                        "best ledger-on figure over the twin's (the twin neither amends nor re-qualifies)");
             }
         }
         if (parts.contains("steady") || parts.contains("latency") || parts.contains("recovery")) {
@@ -379,7 +396,7 @@ public final class IncidentBench implements Callable<Integer> {
 
     // ---- Structured Streaming twin ------------------------------------------------------------------------------
 
-    private RunStats structuredRun(LocalKafka kafka, int perTrigger) throws Exception {
+    private RunStats structuredRun(LocalKafka kafka, int perTrigger, boolean dedup) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // The same module options and heap as the job's driver (bin/incident-stream).
@@ -393,9 +410,9 @@ public final class IncidentBench implements Callable<Integer> {
                 + Scripts.projectDir().resolve("config/log4j2.properties"), "-cp",
                 System.getProperty("java.class.path"), StructuredTwin.class.getName(), kafka.bootstrap(),
                 "bench-backlog", Integer.toString(perTrigger), Integer.toString(warmup + batches),
-                work.resolve("structured-checkpoint").toString(),
-                Scripts.projectDir().resolve("config/application.properties").toString()));
-        Path log = work.resolve("structured.log");
+                work.resolve("structured-checkpoint" + (dedup ? "-dedup" : "")).toString(),
+                Scripts.projectDir().resolve("config/application.properties").toString(), dedup ? "dedup" : "plain"));
+        Path log = work.resolve("structured" + (dedup ? "-dedup" : "") + ".log");
         Process twin = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!twin.waitFor(10, TimeUnit.MINUTES)) {
             twin.destroyForcibly();

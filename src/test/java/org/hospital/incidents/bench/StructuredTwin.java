@@ -2,6 +2,7 @@ package org.hospital.incidents.bench;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -30,7 +31,7 @@ import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.ParseResult;
 import org.hospital.incidents.parse.IncidentParser;
-import scala.Tuple4;
+import scala.Tuple5;
 import org.hospital.incidents.testing.TestKeys;
 
 /**
@@ -40,7 +41,9 @@ import org.hospital.incidents.testing.TestKeys;
  * the alerts and the output files that the DStream job also does, so the comparison favours the twin.
  *
  * <p>Arguments: bootstrap servers, topic, max offsets per trigger, triggers to run, checkpoint directory, the
- * job's configuration file (its {@code kafka.consumer.*} keys become the source's {@code kafka.*} options). Prints
+ * job's configuration file (its {@code kafka.consumer.*} keys become the source's {@code kafka.*} options), and
+ * optionally {@code dedup}: each eventId once within 168 h of event time ({@code dropDuplicatesWithinWatermark}),
+ * the peer of the job's incident ledger. Prints
  * {@code PROGRESS <input rows> <trigger execution ms>} per trigger with data (Spark's own progress report) and
  * exits 0 after the wanted number.
  */
@@ -101,9 +104,16 @@ public final class StructuredTwin {
             }
         }
         Dataset<byte[]> values = reader.load().select("value").as(Encoders.BINARY());
-        Dataset<Tuple4<String, Integer, Integer, Long>> incidents = values.mapPartitions(
-                (MapPartitionsFunction<byte[], Tuple4<String, Integer, Integer, Long>>) StructuredTwin::parse,
-                Encoders.tuple(Encoders.STRING(), Encoders.INT(), Encoders.INT(), Encoders.LONG()));
+        Dataset<Row> incidents = values.mapPartitions(
+                (MapPartitionsFunction<byte[], Tuple5<String, String, Integer, Integer, Long>>) StructuredTwin::parse,
+                Encoders.tuple(Encoders.STRING(), Encoders.STRING(), Encoders.INT(), Encoders.INT(), Encoders.LONG()))
+                .toDF("eventId", "_1", "_2", "_3", "_4");
+        if (args.length > 6 && "dedup".equals(args[6])) {
+            // The job's ledger rule in Structured Streaming's terms: each eventId once within the horizon (168 h of
+            // event time), Spark's own dropDuplicatesWithinWatermark (3.5).
+            incidents = incidents.withColumn("eventTime", expr("timestamp_millis(_4)"))
+                    .withWatermark("eventTime", "168 hours").dropDuplicatesWithinWatermark("eventId");
+        }
         List<Column> aggregates = new ArrayList<>();
         aggregates.add(max(col("_4")).as("lastOccurredAt"));
         for (HarmLevel level : HarmLevel.values()) {
@@ -122,9 +132,9 @@ public final class StructuredTwin {
         System.exit(withData.get() >= triggers ? 0 : 1);
     }
 
-    private static Iterator<Tuple4<String, Integer, Integer, Long>> parse(Iterator<byte[]> values) {
+    private static Iterator<Tuple5<String, String, Integer, Integer, Long>> parse(Iterator<byte[]> values) {
         IncidentParser parser = new IncidentParser(TestKeys.pseudonymizer());
-        List<Tuple4<String, Integer, Integer, Long>> out = new ArrayList<>();
+        List<Tuple5<String, String, Integer, Integer, Long>> out = new ArrayList<>();
         while (values.hasNext()) {
             byte[] value = values.next();
             if (value == null) {
@@ -133,7 +143,7 @@ public final class StructuredTwin {
             ParseResult result = parser.parse(Utf8Lines.decode(value, value.length, "kafka"), 0L);
             if (result.isAccepted()) {
                 Incident incident = result.incident();
-                out.add(new Tuple4<>(incident.wardId(), incident.harmLevel().ordinal(),
+                out.add(new Tuple5<>(incident.eventId(), incident.wardId(), incident.harmLevel().ordinal(),
                         incident.category().ordinal(), incident.occurredAt().toEpochMilli()));
             }
         }

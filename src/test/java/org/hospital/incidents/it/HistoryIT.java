@@ -80,6 +80,14 @@ class HistoryIT {
             assertTrue(metrics.contains("metrics_hospital_incidents_driver_hospital_incident_streaming_"
                     + "StreamingMetrics_streaming_lastCompletedBatch_processingDelay_Value"), metrics);
             assertTrue(metrics.contains("StreamingMetrics_streaming_totalProcessedRecords_Value"), metrics);
+            // The incident ledger's size (counted every 10 s): one entry per imported eventId.
+            String ledger = "metrics_hospital_incidents_driver_incidentLedger_entries_Number{type=\"gauges\"} 1997";
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+            while (!metrics.contains(ledger) && System.nanoTime() < until) {
+                Thread.sleep(1000);
+                metrics = get(ui + "/metrics/prometheus/");
+            }
+            assertTrue(metrics.contains(ledger), metrics);
             driver.destroy();
             assertTrue(driver.waitFor(60, TimeUnit.SECONDS));
 
