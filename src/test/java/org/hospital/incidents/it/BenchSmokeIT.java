@@ -19,7 +19,9 @@ class BenchSmokeIT {
 
     private static final List<String> ROWS = List.of("hand-loop limit", "DStream job, Kafka backlog",
             "highest offered rate", "DStream job, archive on",
-            "Structured Streaming twin", "DStream job / Structured Streaming twin",
+            "Structured Streaming twin", "DStream job (ledger off) / Structured Streaming twin",
+            "Structured Streaming twin with dropDuplicatesWithinWatermark",
+            "DStream job (ledger on) / Structured Streaming twin with deduplication",
             "processing time per 1 s batch", "CRITICAL alert latency", "recovery after SIGKILL");
 
     @Test
