@@ -80,12 +80,6 @@ public final class KryoClasses implements KryoRegistrator {
         "scala.collection.immutable.Nil$",
         "scala.collection.mutable.ArrayBuffer",
         "scala.reflect.ClassTag$GenericClassTag",
-        "org.apache.spark.streaming.rdd.MapWithStateRDDRecord",
-        // The incident ledger's state maps (mapWithState), written when its RDDs are checkpointed.
-        "org.apache.spark.streaming.util.OpenHashMapBasedStateMap",
-        "org.apache.spark.streaming.util.OpenHashMapBasedStateMap$LimitMarker",
-        "org.apache.spark.streaming.util.OpenHashMapBasedStateMap$StateInfo",
-        "org.apache.spark.streaming.util.EmptyStateMap",
         "scala.reflect.ManifestFactory$ObjectManifest",
         "scala.reflect.ManifestFactory$LongManifest",
         // The socket receiver travels to its executor inside an RDD of receivers (it gets Java serialization

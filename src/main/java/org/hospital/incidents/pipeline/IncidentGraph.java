@@ -62,7 +62,7 @@ import scala.Tuple2;
  * intervals cannot be unioned, so the two alert streams stay apart and the sink writes both into the same
  * {@code alerts/batch-<time>} folder.
  *
- * <p>The caller must have set a checkpoint directory on the context ({@code mapWithState}, {@code updateStateByKey}
+ * <p>The caller must have set a checkpoint directory on the context ({@code updateStateByKey}
  * and the inverse-function window require one). Both {@code main} and the tests call {@link #build}.
  */
 public final class IncidentGraph {

@@ -1,6 +1,5 @@
 package org.hospital.incidents.pipeline;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.hospital.incidents.model.Candidate;
@@ -10,7 +9,7 @@ import org.hospital.incidents.model.Verdict;
 
 /**
  * The incident ledger's rule (docs/DESIGN.md "The incident ledger"), a pure function over plain values shared by the
- * stream ({@link LedgerUpdate}, inside {@code mapWithState}), the seed of a new checkpoint and
+ * stream ({@link LedgerUpdate}, inside {@code updateStateByKey}), the seed of a new checkpoint and
  * {@code bin/incident-analytics}, so that all three agree on which version of an incident counts and whether a
  * re-qualification applies.
  *
@@ -149,10 +148,5 @@ public final class LedgerRule {
         return new Verdict(kind, line.eventId(), before, after, reason, line.partition(), line.position(),
                 kind == Verdict.Kind.REQUALIFIED ? line.reviewedBy() : null,
                 kind == Verdict.Kind.REQUALIFIED ? line.reviewedAtMillis() : Candidate.NO_TIME);
-    }
-
-    /** @return an empty verdict list sized for one line, the usual case */
-    static List<Verdict> verdictList() {
-        return new ArrayList<>(1);
     }
 }
