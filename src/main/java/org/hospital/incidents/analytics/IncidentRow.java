@@ -98,7 +98,8 @@ public record IncidentRow(String eventId, Instant occurredAt, LocalDate date, in
      *     is, so the driver receives compact strings, not objects)
      */
     public String csvLine() {
-        return org.apache.commons.csv.CSVFormat.RFC4180.format(csvValues().toArray());
+        return org.apache.commons.csv.CSVFormat.RFC4180.format(
+                org.hospital.incidents.io.CsvCells.safe(csvValues()).toArray());
     }
 
     /** Redacted: the token is patient data. */

@@ -19,6 +19,7 @@ import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
+import org.hospital.incidents.io.CsvCells;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.io.input.BOMInputStream;
 import org.hospital.incidents.history.ImportMapping.MappingException;
@@ -324,7 +325,7 @@ public final class HistoryImport {
                 printer = new CSVPrinter(new OutputStreamWriter(opener.open(), StandardCharsets.UTF_8),
                         CSVFormat.RFC4180.builder().setHeader(REJECTED_HEADER.toArray(String[]::new)).build());
             }
-            printer.printRecord(file, row, line, reason);
+            printer.printRecord(CsvCells.safe(file), row, line, CsvCells.safe(reason));
             count++;
             if (console != null && count <= consoleLines) {
                 console.println(file + " row " + row + " (line " + line + "): " + reason);

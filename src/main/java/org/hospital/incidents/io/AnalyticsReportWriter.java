@@ -71,7 +71,8 @@ public final class AnalyticsReportWriter {
      *
      * @param name file name
      * @param header the header row
-     * @param rows the rows, in file order (values printed with {@code String.valueOf}; null as empty)
+     * @param rows the rows, in file order (values printed with {@code String.valueOf}; null as empty; text that a
+     *     spreadsheet would run as a formula neutralised, {@link CsvCells})
      * @return the number of rows written
      * @throws IOException from the file system
      */
@@ -81,7 +82,7 @@ public final class AnalyticsReportWriter {
                 CSVPrinter printer = new CSVPrinter(writer, CSV.builder().setHeader(header.toArray(String[]::new))
                         .build())) {
             while (rows.hasNext()) {
-                printer.printRecord(rows.next());
+                printer.printRecord(CsvCells.safe(rows.next()));
                 count++;
             }
         }

@@ -116,9 +116,17 @@ public final class OutputSinks {
         });
     }
 
+    /**
+     * @param message an alert's message, which carries ward and event ids as reported
+     * @return the console line: {@code ALERT <message>}, control characters escaped so one alert is one line
+     */
+    static String alertLine(String message) {
+        return "ALERT " + ConsoleText.escape(message);
+    }
+
     private static void printAlerts(List<String> shown) {
         for (int i = 0; i < Math.min(shown.size(), MAX_CONSOLE_ALERTS); i++) {
-            System.out.println("ALERT " + shown.get(i));
+            System.out.println(alertLine(shown.get(i)));
         }
         if (shown.size() > MAX_CONSOLE_ALERTS) {
             System.out.println("ALERT ... more alerts in this batch: see the alerts output folder");

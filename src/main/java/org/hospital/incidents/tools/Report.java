@@ -1,5 +1,6 @@
 package org.hospital.incidents.tools;
 
+import org.hospital.incidents.io.ConsoleText;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.BufferedReader;
@@ -173,7 +174,7 @@ public final class Report implements Callable<Integer> {
             JsonObject categories = total.getAsJsonObject("byCategory");
             long unclassified = categories.has("unclassified") ? categories.get("unclassified").getAsLong() : 0;
             long requalified = total.has("requalified") ? total.get("requalified").getAsLong() : 0;
-            out.printf("  %-12s %7d  %-40s %12d %11d  %s%n", total.get("wardId").getAsString(),
+            out.printf("  %-12s %7d  %-40s %12d %11d  %s%n", ConsoleText.escape(total.get("wardId").getAsString()),
                     total.get("total").getAsLong(), compact(total.getAsJsonObject("byHarmLevel")), unclassified,
                     requalified, total.get("lastOccurredAt").getAsString());
             out.printf("  %-12s %7s  %s%n", "", "", compact(categories));
@@ -185,7 +186,8 @@ public final class Report implements Callable<Integer> {
         long critical = alerts.stream().filter(a -> a.get("type").getAsString().equals("CRITICAL")).count();
         out.println();
         out.println("Alerts: " + critical + " CRITICAL, " + (alerts.size() - critical) + " SURGE (newest first)");
-        alerts.stream().limit(maxAlerts).forEach(a -> out.println("  " + a.get("message").getAsString()));
+        alerts.stream().limit(maxAlerts).forEach(a -> out.println("  "
+                + ConsoleText.escape(a.get("message").getAsString())));
 
         Map<String, Integer> reasons = new TreeMap<>();
         List<JsonObject> rejected = read(fs, new Path(root, "rejected"));
@@ -195,7 +197,7 @@ public final class Report implements Callable<Integer> {
         }
         out.println();
         out.println("Rejected lines: " + rejected.size());
-        reasons.forEach((reason, count) -> out.printf("  %5d  %s%n", count, reason));
+        reasons.forEach((reason, count) -> out.printf("  %5d  %s%n", count, ConsoleText.escape(reason)));
     }
 
     private static String compact(JsonObject counts) {

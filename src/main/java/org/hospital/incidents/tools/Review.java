@@ -1,5 +1,6 @@
 package org.hospital.incidents.tools;
 
+import org.hospital.incidents.io.ConsoleText;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
@@ -73,7 +74,9 @@ public final class Review implements Callable<Integer> {
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
-    @Option(names = "--output", paramLabel = "URI", description = "Output root of the job (default data/out).")
+    // Inherited: `list --output X` and `--output X list` both work, like the README shows them (kubectl-style).
+    @Option(names = "--output", paramLabel = "URI", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Output root of the job (default data/out).")
     String output = "data/out";
 
     @Option(names = "--kafka", paramLabel = "BOOTSTRAP", description = "Send decisions to this Kafka.")
@@ -118,6 +121,11 @@ public final class Review implements Callable<Integer> {
         String text(String key) {
             JsonElement value = report.get(key);
             return value == null || value.isJsonNull() ? "" : value.getAsString();
+        }
+
+        /** The value as a terminal shows it: control characters escaped (a report may hold anything). */
+        String shown(String key) {
+            return ConsoleText.escape(text(key));
         }
     }
 
@@ -273,13 +281,14 @@ public final class Review implements Callable<Integer> {
      * @return one line: eventId, ward, occurredAt, harm level, reported category, description cut to 60 chars
      */
     static String summary(Pending report) {
-        String description = report.text("description").replaceAll("\\s+", " ");
+        String description = report.shown("description").replaceAll("\\s+", " ");
         if (description.length() > 60) {
             description = description.substring(0, 59) + "…";
         }
-        String reported = report.text("reportedCategory");
-        return String.format("%-22s %-8s %-24s %-8s %-18s %s", report.eventId(), report.text("wardId"),
-                report.text("occurredAt"), report.text("harmLevel"), reported.isEmpty() ? "(none)" : reported,
+        String reported = report.shown("reportedCategory");
+        return String.format("%-22s %-8s %-24s %-8s %-18s %s", ConsoleText.escape(report.eventId()),
+                report.shown("wardId"), report.shown("occurredAt"), report.shown("harmLevel"),
+                reported.isEmpty() ? "(none)" : reported,
                 description);
     }
 
@@ -337,7 +346,7 @@ public final class Review implements Callable<Integer> {
                         sink.send(report.text("wardId"), record(report, category, by, review.clock.instant()));
                     }
                     if (!review.print) {
-                        out.println("sent " + report.eventId() + " -> " + category.code());
+                        out.println("sent " + ConsoleText.escape(report.eventId()) + " -> " + category.code());
                     }
                     return 0;
                 }
@@ -424,11 +433,11 @@ public final class Review implements Callable<Integer> {
                 Pending report = pending.get(i);
                 out.println();
                 out.printf("[%d/%d] %s  ward %s  occurred %s  harm %s  %s%n", i + 1, pending.size(),
-                        report.eventId(), report.text("wardId"), report.text("occurredAt"), report.text("harmLevel"),
-                        report.text("reportType"));
-                out.println("  reported category: " + (report.text("reportedCategory").isEmpty() ? "(none)"
-                        : report.text("reportedCategory")));
-                out.println("  description: " + report.text("description"));
+                        ConsoleText.escape(report.eventId()), report.shown("wardId"), report.shown("occurredAt"),
+                        report.shown("harmLevel"), report.shown("reportType"));
+                out.println("  reported category: " + (report.shown("reportedCategory").isEmpty() ? "(none)"
+                        : report.shown("reportedCategory")));
+                out.println("  description: " + report.shown("description"));
                 for (int c = 0; c < CHOICES.size(); c++) {
                     out.printf("  %2d %s%n", c + 1, CHOICES.get(c).code());
                 }
@@ -458,7 +467,7 @@ public final class Review implements Callable<Integer> {
                     EventCategory category = CHOICES.get(choice - 1);
                     sink.send(report.text("wardId"), record(report, category, by, clock.instant()));
                     sent++;
-                    out.println("  sent " + report.eventId() + " -> " + category.code());
+                    out.println("  sent " + ConsoleText.escape(report.eventId()) + " -> " + category.code());
                     break;
                 }
             }

@@ -121,7 +121,9 @@ class AnalyticsTest {
         entries.add(requalification(other, "NOT-" + expected.get(other).ward(), "fall", STREAM_BATCH, 11));
         String repeated = expected.keySet().iterator().next();
         entries.add(accepted(repeated, "2025-06-01T10:00:00Z", "SURG-4", "death", "fall", STREAM_BATCH));
-        entries.add(accepted("S-1", "2025-12-31T23:30:00-01:00", "ICU-1", "severe", "fall", STREAM_BATCH));
+        // A hostile hospitalId: a spreadsheet formula that incidents.csv must neutralise (OWASP CSV injection).
+        entries.add(accepted("S-1", "2025-12-31T23:30:00-01:00", "ICU-1", "severe", "fall", STREAM_BATCH)
+                .replace("\"wardId\"", "\"hospitalId\":\"=HYPERLINK(\\\"http://evil.example\\\",\\\"x\\\")\",\"wardId\""));
         // An amendment of an imported report (a later updatedAt than its version's none): ward, harm level and
         // category move, as in the stream; its status says so.
         String amended = expected.keySet().stream().filter(id -> !id.equals(repeated)
@@ -230,6 +232,10 @@ class AnalyticsTest {
         List<String> ids = all.stream().sorted(java.util.Comparator.comparing(Expected::occurredAt)
                 .thenComparing(Expected::eventId)).map(Expected::eventId).toList();
         assertEquals(ids, incidents.stream().skip(1).map(r -> r.get(0)).toList(), "sorted by occurredAt, eventId");
+        List<String> s1 = incidents.stream().filter(r -> r.get(0).equals("S-1")).findFirst().orElseThrow();
+        assertEquals("'=HYPERLINK(\"http://evil.example\",\"x\")", s1.get(5), "a formula is written as text");
+        assertTrue(incidents.stream().flatMap(List::stream).noneMatch(cell -> cell.startsWith("=")),
+                "no cell of incidents.csv begins with '='");
         for (List<String> row : incidents.subList(1, incidents.size())) {
             Expected e = expected.get(row.get(0));
             assertEquals(List.of(e.occurredAt().toString(), e.local().toLocalDate().toString(),

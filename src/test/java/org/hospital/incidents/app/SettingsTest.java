@@ -71,6 +71,7 @@ class SettingsTest {
         for (Map.Entry<String, String> entry : Settings.DEFAULTS.entrySet()) {
             assertEquals(entry.getValue(), file.getProperty(entry.getKey()), "key " + entry.getKey());
         }
+        assertEquals("false", Settings.DEFAULTS.get("spark.ui.killEnabled"), "the UI cannot kill the stream's jobs");
     }
 
     @Test

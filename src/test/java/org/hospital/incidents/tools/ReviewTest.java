@@ -91,6 +91,24 @@ class ReviewTest {
     }
 
     @Test
+    void listShowsControlCharactersOfAReportEscapedOneLineEach() throws Exception {
+        write("review", 1000, review("E-9", "ICU\\u001b[2J", "2026-11-21T08:05:00Z", "x\\nFORGED LINE")
+                .replace("Patient found", "Bed rail\\u0007 broken\\r\\nE-0 fake line"));
+        Run run = run("list", "--output", output());
+        assertEquals(0, run.status(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertEquals(2, lines.size(), run.out());
+        assertTrue(lines.get(0).startsWith("E-9 "), lines.get(0));
+        assertTrue(lines.get(0).contains("ICU\\u001b[2J") && lines.get(0).contains("x\\nFORGED LINE")
+                && lines.get(0).contains("Bed rail\\u0007 broken\\r\\nE-0"), lines.get(0));
+        assertTrue(run.out().chars().noneMatch(c -> c < 0x20 && c != '\n'), "no raw control character");
+        Run sent = run("requalify", "E-9", "fall", "--reviewer", "dr.lee", "--print", "--output", output());
+        assertEquals(0, sent.status(), "--output after the sub-command too: " + sent.err());
+        assertTrue(sent.out().contains("\"wardId\":\"ICU\\u001b[2J\""), "the record keeps the ward as reported: "
+                + sent.out());
+    }
+
+    @Test
     void requalifyPrintsOneRecordTheJobAccepts() throws Exception {
         outputs();
         Run run = run("--output", output(), "requalify", "E-2", "medication", "--reviewer", "dr.lee", "--print");
