@@ -30,10 +30,15 @@ die() {
   exit 1
 }
 
-# Builds the application jar (and the classpath files) when they are missing.
+# Builds the application jar (and the classpath files) when they are missing, or when a main source file or the
+# pom is newer than the jar (after a `git pull`, a stale jar would run the old code without a word).
 ensure_jar() {
-  if [[ ! -f "$APP_JAR" || ! -f "$SPARK_CP_FILE" ]]; then
-    echo "$(basename "$0"): building the application jar (mvn package, tests skipped)..." >&2
+  local stale=""
+  if [[ -f "$APP_JAR" ]]; then
+    stale=$(find "$PROJECT_DIR/src/main" "$PROJECT_DIR/pom.xml" -newer "$APP_JAR" -type f -print -quit 2>/dev/null)
+  fi
+  if [[ ! -f "$APP_JAR" || ! -f "$SPARK_CP_FILE" || -n "$stale" ]]; then
+    echo "$(basename "$0"): building the application jar (mvn package, tests skipped)${stale:+; changed since the last build: ${stale#"$PROJECT_DIR"/}}..." >&2
     (cd "$PROJECT_DIR" && mvn -B -q -DskipTests package) >&2 || die "build failed"
   fi
 }
