@@ -60,11 +60,6 @@ public final class LedgerMetrics implements Source {
         return instance;
     }
 
-    /** @return entries at the last count, or -1 before the first */
-    public long entries() {
-        return entries.get();
-    }
-
     /**
      * Registers the periodic count; call inside the {@code getOrCreate} function, like every output operation.
      *

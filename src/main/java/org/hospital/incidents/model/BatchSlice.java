@@ -57,11 +57,6 @@ public final class BatchSlice implements Serializable, KnownSizeEstimation {
         this.partition = partition;
     }
 
-    /** A slice of partition 0 (tests). */
-    public BatchSlice() {
-        this(0);
-    }
-
     /**
      * Keeps an accepted line for the ledger: its compact form, the line itself, the report when it is unclassified.
      *

@@ -2,7 +2,6 @@ package org.hospital.incidents.model;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.util.KnownSizeEstimation;
 
@@ -242,36 +241,6 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
     }
 
     /**
-     * Visits every entry (for serialization and the seed).
-     *
-     * @param visitor receives each eventId and entry
-     */
-    public void forEach(java.util.function.BiConsumer<String, LedgerEntry> visitor) {
-        for (String id : ids) {
-            if (id != null) {
-                visitor.accept(id, get(id));
-            }
-        }
-    }
-
-    /**
-     * Rebuilds a shard read back from a checkpoint.
-     *
-     * @param eventIds the eventIds
-     * @param entries their entries, in the same order
-     * @param verdicts the verdicts it carried
-     * @return the shard
-     */
-    public static LedgerShard of(List<String> eventIds, List<LedgerEntry> entries, ArrayList<Verdict> verdicts) {
-        Builder builder = EMPTY.next(eventIds.size(), Long.MIN_VALUE);
-        for (int i = 0; i < eventIds.size(); i++) {
-            builder.put(eventIds.get(i), entries.get(i));
-        }
-        verdicts.forEach(builder::verdict);
-        return builder.build();
-    }
-
-    /**
      * Heap bytes: the arrays, one eventId string per entry (about 40 bytes plus its characters, taken as 24), and the
      * verdicts (about 120 bytes each).
      *
@@ -333,15 +302,5 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
     @Override
     public String toString() {
         return "LedgerShard[" + size + " entries, " + verdicts.size() + " verdicts, capacity " + ids.length + "]";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof LedgerShard other && size == other.size && Arrays.equals(ids, other.ids);
-    }
-
-    @Override
-    public int hashCode() {
-        return size;
     }
 }
