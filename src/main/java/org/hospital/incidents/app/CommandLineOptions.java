@@ -57,8 +57,14 @@ public final class CommandLineOptions {
     String slideSeconds;
 
     @Option(names = "--surge-threshold", paramLabel = "N",
-            description = "Incidents in one ward within one window that raise a SURGE alert (default 10).")
+            description = "Incidents in one ward within one event-time window that raise a SURGE alert, for wards "
+                    + "without a limit from --surge-limits (default 10).")
     String surgeThreshold;
+
+    @Option(names = "--surge-limits", paramLabel = "URI",
+            description = "Per-ward SURGE limits by hour of the week (surge-limits.csv of bin/incident-analytics, "
+                    + "local or hdfs://...); wards without one use --surge-threshold.")
+    String surgeLimits;
 
     @Option(names = "--run-seconds", paramLabel = "N",
             description = "Stop gracefully after N seconds (default: run until stopped).")
@@ -118,6 +124,7 @@ public final class CommandLineOptions {
         put(flags, Settings.WINDOW_SECONDS, windowSeconds);
         put(flags, Settings.SLIDE_SECONDS, slideSeconds);
         put(flags, Settings.SURGE_THRESHOLD, surgeThreshold);
+        put(flags, Settings.SURGE_LIMITS, surgeLimits);
         put(flags, Settings.RUN_SECONDS, runSeconds);
         return flags;
     }

@@ -20,12 +20,14 @@ import org.hospital.incidents.io.KafkaSource;
 import org.hospital.incidents.io.LedgerMetrics;
 import org.hospital.incidents.io.OutputSinks;
 import org.hospital.incidents.io.StateSeeds;
+import org.hospital.incidents.io.SurgeLimitsFile;
 import org.hospital.incidents.io.Utf8Lines;
 import org.hospital.incidents.model.SourcedLine;
 import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.parse.Pseudonymizer;
 import org.hospital.incidents.pipeline.GraphOutputs;
 import org.hospital.incidents.pipeline.IncidentGraph;
+import org.hospital.incidents.pipeline.SurgeLimitsSource;
 import org.hospital.incidents.pipeline.StateSeed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,7 +118,9 @@ public final class ContextFactory {
         CodecArchiveEncoder archive = settings.archive() == null ? null
                 : new CodecArchiveEncoder(settings.archiveCodec());
         GraphOutputs outputs = IncidentGraph.build(lines, settings.graph(),
-                new Pseudonymizer(settings.pseudonymKeyFile()), archive, seed);
+                new Pseudonymizer(settings.pseudonymKeyFile()), archive, seed,
+                settings.surgeLimits() == null ? SurgeLimitsSource.threshold(settings.graph())
+                        : SurgeLimitsFile.source(settings.surgeLimits()));
         AlertPublisher alerts = settings.alertsTopic() == null ? null
                 : new AlertPublisher(settings.kafkaBootstrap(), settings.alertsTopic(), settings.kafkaConsumer());
         OutputSinks.attach(outputs, new BatchOutputWriter(settings.output(), settings.archive(),

@@ -13,6 +13,8 @@ import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.SparkConf;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
 import org.hospital.incidents.io.BatchOutputWriter;
+import org.hospital.incidents.io.SurgeLimitsFile;
+import org.hospital.incidents.model.SurgeLimits;
 import org.hospital.incidents.io.DriverLease;
 import org.hospital.incidents.parse.Pseudonymizer;
 import org.slf4j.Logger;
@@ -262,6 +264,22 @@ public final class IncidentStreamingApp {
         if (refusal != null) {
             System.err.println("incident-stream: " + refusal);
             return 2;
+        }
+        if (settings.surgeLimits() != null) {
+            // Read at every start, fresh or recovered: the checkpoint holds the file's URI, not its limits.
+            try {
+                SurgeLimits limits = SurgeLimitsFile.load(settings.surgeLimits(), settings.graph().windowSeconds(),
+                        settings.graph().surgeThreshold(), hadoopConf);
+                LOG.info("SURGE limits: {} wards with limits learnt from history ({}); every other ward uses "
+                        + "--surge-threshold {}", limits.byWard().size(), settings.surgeLimits(),
+                        settings.graph().surgeThreshold());
+            } catch (SurgeLimitsFile.Refused | IOException e) {
+                System.err.println("incident-stream: " + e.getMessage());
+                return 2;
+            }
+        } else {
+            LOG.info("SURGE limits: every ward uses --surge-threshold {} (no --surge-limits)",
+                    settings.graph().surgeThreshold());
         }
         DriverLease lease = null;
         if (settings.kafkaBootstrap() != null) {

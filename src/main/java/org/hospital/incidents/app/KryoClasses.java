@@ -23,7 +23,12 @@ import org.hospital.incidents.model.Amendment;
 import org.hospital.incidents.model.BatchSlice;
 import org.hospital.incidents.model.BucketLines;
 import org.hospital.incidents.model.Candidate;
+import org.hospital.incidents.model.EventBuckets;
 import org.hospital.incidents.model.EventCategory;
+import org.hospital.incidents.model.EventClock;
+import org.hospital.incidents.model.SurgeWindow;
+import org.hospital.incidents.model.WardLimits;
+import org.hospital.incidents.model.WardStatus;
 import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.LedgerEntry;
@@ -56,7 +61,8 @@ public final class KryoClasses implements KryoRegistrator {
     /** Records shipped between JVMs or kept in serialized blocks. */
     private static final Class<?>[] RECORDS = {SourcedLine.class, ParseResult.class, Incident.class, Rejection.class,
         Candidate.class, Requalification.class, WardChange.class, Verdict.class, Amendment.class, Settled.class,
-        WardTotal.class, WardWindow.class, Alert.class, OutputRecord.class,
+        WardTotal.class, WardWindow.class, Alert.class, OutputRecord.class, WardStatus.class, SurgeWindow.class,
+        EventClock.class,
         // The analytics batch job (bin/incident-analytics).
         ArchivedReport.class, IncidentRow.class, Questions.Scope.class};
 
@@ -69,7 +75,8 @@ public final class KryoClasses implements KryoRegistrator {
         Settled[].class, LedgerEntry[].class, LedgerShard[].class, BucketLines[].class, byte[][].class,
         Candidate[].class, SourcedLine[].class,
         ParseResult[].class, Incident[].class, Rejection[].class, WardTotal[].class, WardWindow[].class,
-        Alert[].class, OutputRecord[].class, ArchivedReport[].class, IncidentRow[].class, java.time.LocalDate.class};
+        Alert[].class, OutputRecord[].class, ArchivedReport[].class, IncidentRow[].class, java.time.LocalDate.class,
+        EventBuckets.class, WardLimits.class, WardStatus[].class, EventClock[].class, SurgeWindow[].class};
 
     /** Classes of other packages that are not public, registered by name. */
     private static final String[] PRIVATE_CLASSES = {

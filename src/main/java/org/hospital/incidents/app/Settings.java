@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.storage.StorageLevel;
 import org.hospital.incidents.io.CodecArchiveEncoder;
@@ -61,8 +62,19 @@ public final class Settings implements Serializable {
     public static final String PARTITIONS = "partitions";
     /** Checkpoint interval of the running-state stream, seconds (Spark guide: 5-10 x its slide interval). */
     public static final String STATE_CHECKPOINT_SECONDS = "state-checkpoint-seconds";
-    /** Checkpoint interval of the windowed stream, seconds; blank = 5 x slide interval. */
+    /**
+     * Key of the processing-time window's checkpoint interval, which event-time windows made meaningless: still
+     * accepted in a config file (earlier shipped files have it) and ignored.
+     */
     public static final String WINDOW_CHECKPOINT_SECONDS = "window-checkpoint-seconds";
+    /** How far behind the largest {@code occurredAt} a report still counts in its windows, seconds. */
+    public static final String ALLOWED_LATENESS_SECONDS = "allowed-lateness-seconds";
+    /** How far after the batch time an {@code occurredAt} may be before the report is rejected, seconds. */
+    public static final String MAX_FUTURE_SECONDS = "max-future-seconds";
+    /** Key of {@code --surge-limits}: the per-ward limits file of {@code bin/incident-analytics}; empty = none. */
+    public static final String SURGE_LIMITS = "surge-limits";
+    /** Keys of earlier builds that a config file may still hold: accepted and ignored. */
+    public static final Set<String> OBSOLETE_KEYS = Set.of(WINDOW_CHECKPOINT_SECONDS);
     /** Kafka {@code auto.offset.reset} for a group with no committed offset. */
     public static final String KAFKA_AUTO_OFFSET_RESET = "kafka.auto-offset-reset";
     /** Spark storage level of socket receiver blocks. */
@@ -129,7 +141,9 @@ public final class Settings implements Serializable {
         defaults.put(RUN_SECONDS, "");
         defaults.put(PARTITIONS, "2");
         defaults.put(STATE_CHECKPOINT_SECONDS, "10");
-        defaults.put(WINDOW_CHECKPOINT_SECONDS, "");
+        defaults.put(ALLOWED_LATENESS_SECONDS, "3600");
+        defaults.put(MAX_FUTURE_SECONDS, "300");
+        defaults.put(SURGE_LIMITS, "");
         defaults.put(KAFKA_AUTO_OFFSET_RESET, "earliest");
         defaults.put(SOCKET_STORAGE_LEVEL, "MEMORY_AND_DISK_SER");
         defaults.put(PSEUDONYM_KEY_FILE, "data/pseudonym.key");
@@ -175,6 +189,7 @@ public final class Settings implements Serializable {
     private final String kafkaAutoOffsetReset;
     private final String socketStorageLevel;
     private final String pseudonymKeyFile;
+    private final String surgeLimits;
     private final int startupTimeoutSeconds;
     private final String alertsTopic;
     private final String archive;
@@ -236,13 +251,10 @@ public final class Settings implements Serializable {
             throw r.error(STATE_CHECKPOINT_SECONDS, "must be a multiple of --batch-seconds (" + batch + "), got "
                     + stateCheckpoint);
         }
-        int windowCheckpoint = r.text(WINDOW_CHECKPOINT_SECONDS).isEmpty() ? 5 * slide
-                : r.positiveInt(WINDOW_CHECKPOINT_SECONDS);
-        if (windowCheckpoint % slide != 0) {
-            throw r.error(WINDOW_CHECKPOINT_SECONDS, "must be a multiple of --slide-seconds (" + slide + "), got "
-                    + windowCheckpoint);
-        }
-        graph = new GraphSettings(batch, window, slide, threshold, partitions, stateCheckpoint, windowCheckpoint);
+        int lateness = r.nonNegativeInt(ALLOWED_LATENESS_SECONDS);
+        int maxFuture = r.nonNegativeInt(MAX_FUTURE_SECONDS);
+        graph = new GraphSettings(batch, window, slide, threshold, partitions, stateCheckpoint, lateness, maxFuture);
+        surgeLimits = r.text(SURGE_LIMITS).isEmpty() ? null : r.text(SURGE_LIMITS);
         kafkaAutoOffsetReset = r.text(KAFKA_AUTO_OFFSET_RESET);
         if (!List.of("earliest", "latest", "none").contains(kafkaAutoOffsetReset)) {
             throw r.error(KAFKA_AUTO_OFFSET_RESET, "expected earliest, latest or none, got '"
@@ -344,7 +356,8 @@ public final class Settings implements Serializable {
             }
         }
         for (String key : fileValues.keySet()) {
-            if (!DEFAULTS.containsKey(key) && !key.startsWith(SPARK_PREFIX) && !key.startsWith(KAFKA_CONSUMER_PREFIX)) {
+            if (!DEFAULTS.containsKey(key) && !key.startsWith(SPARK_PREFIX) && !key.startsWith(KAFKA_CONSUMER_PREFIX)
+                    && !OBSOLETE_KEYS.contains(key)) {
                 throw new SettingsException(fileName + ": unknown key '" + key + "'");
             }
         }
@@ -406,7 +419,9 @@ public final class Settings implements Serializable {
         frozen.put(SURGE_THRESHOLD, Long.toString(graph.surgeThreshold()));
         frozen.put(PARTITIONS, Integer.toString(graph.partitions()));
         frozen.put(STATE_CHECKPOINT_SECONDS, Integer.toString(graph.stateCheckpointSeconds()));
-        frozen.put(WINDOW_CHECKPOINT_SECONDS, Integer.toString(graph.windowCheckpointSeconds()));
+        frozen.put(ALLOWED_LATENESS_SECONDS, Integer.toString(graph.allowedLatenessSeconds()));
+        frozen.put(MAX_FUTURE_SECONDS, Integer.toString(graph.maxFutureSeconds()));
+        frozen.put(SURGE_LIMITS, surgeLimits == null ? "" : surgeLimits);
         frozen.put(KAFKA_AUTO_OFFSET_RESET, kafkaAutoOffsetReset);
         frozen.put(SOCKET_STORAGE_LEVEL, socketStorageLevel);
         frozen.put(PSEUDONYM_KEY_FILE, pseudonymKeyFile);
@@ -543,6 +558,14 @@ public final class Settings implements Serializable {
         return startupTimeoutSeconds;
     }
 
+    /**
+     * @return URI of the per-ward SURGE limits file ({@code --surge-limits}, written by
+     *     {@code bin/incident-analytics}), or null when every ward uses {@code --surge-threshold}
+     */
+    public String surgeLimits() {
+        return surgeLimits;
+    }
+
     /** @return path of the pseudonymisation key file (config key {@code pseudonym-key-file}) */
     public String pseudonymKeyFile() {
         return pseudonymKeyFile;
@@ -586,6 +609,10 @@ public final class Settings implements Serializable {
                 throw error(key, "must not be empty");
             }
             return value;
+        }
+
+        int nonNegativeInt(String key) throws SettingsException {
+            return parseInt(key, text(key), 0, Integer.MAX_VALUE, "a whole number >= 0");
         }
 
         int positiveInt(String key) throws SettingsException {

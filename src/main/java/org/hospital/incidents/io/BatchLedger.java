@@ -23,6 +23,8 @@ public final class BatchLedger {
     public enum Output {
         /** Accepted incidents: counted for the summary, not written. */
         INCIDENTS(null, null),
+        /** Reports counted behind the event-time watermark (in the totals, in no window): counted, not written. */
+        LATE(null, null),
         /** Rejected lines. */
         REJECTED("rejected", "part"),
         /** Ward-total lines. */

@@ -82,14 +82,6 @@ public final class BatchOutputWriter implements Serializable {
     }
 
     /**
-     * @return a writer for a stream that never carries archive entries (the window outputs): its batches neither
-     *     make nor delete a temporary folder under the archive root
-     */
-    public BatchOutputWriter withoutArchive() {
-        return new BatchOutputWriter(root, null, null, writeTasks);
-    }
-
-    /**
      * Writes the batch. Runs one Spark job; call on the driver, inside {@code foreachRDD}.
      *
      * @param records the batch's lines and counts, any outputs mixed

@@ -38,7 +38,8 @@ public final class JsonCodec {
 
     /**
      * @param total a ward's running totals
-     * @return {@code {"wardId","total","byHarmLevel","byCategory","lastOccurredAt","requalified","batchTime"}}
+     * @return {@code {"wardId","total","byHarmLevel","byCategory","lastOccurredAt","requalified","amended","late",
+     *     "batchTime"}}
      */
     public static String wardTotal(WardTotal total) {
         WardState state = total.state();
@@ -56,6 +57,7 @@ public final class JsonCodec {
         json.addProperty("lastOccurredAt", Instant.ofEpochMilli(state.lastOccurredAtMillis()).toString());
         json.addProperty("requalified", state.requalified());
         json.addProperty("amended", state.amended());
+        json.addProperty("late", state.late());
         json.addProperty("batchTime", total.batchTime());
         return GSON.toJson(json);
     }
@@ -88,7 +90,8 @@ public final class JsonCodec {
 
     /**
      * @param alert a CRITICAL or SURGE alert
-     * @return {@code {"alertId","type","wardId","batchTime","message", "eventId","harmLevel" | "count","windowEnd"}}
+     * @return {@code {"alertId","type","wardId","batchTime","message", "eventId","harmLevel"[,"amended"] |
+     *     "count","windowStart","windowEnd","limit","limitSource"}}
      */
     public static String alert(Alert alert) {
         JsonObject json = new JsonObject();
@@ -105,7 +108,10 @@ public final class JsonCodec {
             }
         } else {
             json.addProperty("count", alert.count());
+            json.addProperty("windowStart", Instant.ofEpochMilli(alert.windowStartMillis()).toString());
             json.addProperty("windowEnd", Instant.ofEpochMilli(alert.windowEndMillis()).toString());
+            json.addProperty("limit", alert.limit());
+            json.addProperty("limitSource", alert.limitSource());
         }
         return GSON.toJson(json);
     }

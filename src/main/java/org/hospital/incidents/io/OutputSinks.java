@@ -13,10 +13,9 @@ import org.slf4j.LoggerFactory;
  * Attaches the DESIGN.md outputs to a graph: the batch-folder outputs under {@code --output}, alerts on the
  * console, and a one-line summary per batch.
  *
- * <p>Spark jobs per batch: one that writes every output produced each batch interval (rejected lines, ward
- * totals, CRITICAL alerts, the archive and the accepted count), and on slide batches a second one for the window
- * outputs (ward windows, SURGE alerts). DStreams of different slide intervals cannot be unioned, hence two. Each
- * job is a {@link BatchOutputWriter} run over the union of its outputs' records.
+ * <p>One Spark job per batch writes every output (rejected lines, ward totals, event-time ward windows, alerts, the
+ * review queue, re-qualifications, amendments, the archive, and the accepted and late counts): a
+ * {@link BatchOutputWriter} run over the union of the outputs' records.
  *
  * <p>Output operations run in the order they are registered; the summary comes last, so when it runs every
  * output of the batch has been written (or has failed and been recorded in the {@link BatchLedger}).
@@ -65,6 +64,12 @@ public final class OutputSinks {
                 .union(outputs.criticalAlerts().map(a -> OutputRecord.shown(BatchLedger.Output.CRITICAL_ALERTS,
                         JsonCodec.alert(a), a.message())))
                 .union(outputs.acceptedCounts().map(n -> OutputRecord.count(BatchLedger.Output.INCIDENTS, n)))
+                .union(outputs.lateCounts().filter(n -> n > 0).map(n -> OutputRecord.count(BatchLedger.Output.LATE,
+                        n)))
+                .union(outputs.wardWindows()
+                        .map(w -> OutputRecord.line(BatchLedger.Output.WARD_WINDOWS, JsonCodec.wardWindow(w))))
+                .union(outputs.surgeAlerts().map(a -> OutputRecord.shown(BatchLedger.Output.SURGE_ALERTS,
+                        JsonCodec.alert(a), a.message())))
                 .union(outputs.review().transform((rdd, time) -> rdd.map(report -> OutputRecord.line(
                         BatchLedger.Output.REVIEW, JsonCodec.review(report, time.milliseconds())))))
                 .union(outputs.requalifications().transform((rdd, time) -> rdd.map(r -> OutputRecord.line(
@@ -76,13 +81,8 @@ public final class OutputSinks {
                 .union(outputs.archive().map(part -> OutputRecord.bytes(BatchLedger.Output.ARCHIVE, part._1(),
                         part._2())));
         writeEachBatch(everyBatch, writer, alerts);
-        JavaDStream<OutputRecord> everySlide = outputs.wardWindows()
-                .map(w -> OutputRecord.line(BatchLedger.Output.WARD_WINDOWS, JsonCodec.wardWindow(w)))
-                .union(outputs.surgeAlerts().map(a -> OutputRecord.shown(BatchLedger.Output.SURGE_ALERTS,
-                        JsonCodec.alert(a), a.message())));
-        writeEachBatch(everySlide, writer.withoutArchive(), alerts);
         // Every output of the batch that reads the parsed slices has run: free their blocks now rather than when
-        // the window's remember duration (a window length) expires.
+        // the graph's remember duration expires.
         outputs.slices().foreachRDD(rdd -> {
             rdd.unpersist(false);
         });
@@ -199,6 +199,8 @@ public final class OutputSinks {
                         : summary.count(BatchLedger.Output.REQUALIFICATIONS) + " requalified, ")
                 + (summary.count(BatchLedger.Output.AMENDMENTS) == 0 ? ""
                         : summary.count(BatchLedger.Output.AMENDMENTS) + " amended, ")
+                + (summary.count(BatchLedger.Output.LATE) == 0 ? ""
+                        : summary.count(BatchLedger.Output.LATE) + " late, ")
                 + summary.count(BatchLedger.Output.WARD_TOTALS) + " ward totals, "
                 + summary.count(BatchLedger.Output.WARD_WINDOWS) + " ward windows, alerts "
                 + summary.count(BatchLedger.Output.CRITICAL_ALERTS) + " CRITICAL "

@@ -91,9 +91,12 @@ public final class StateSeeds {
         JsonElement requalified = json.get("requalified");
         // Nor "amended" before the incident ledger.
         JsonElement amended = json.get("amended");
+        // Nor "late" before event-time windows.
+        JsonElement late = json.get("late");
         return WardState.restored(json.get("total").getAsLong(), harm, categories,
                 Instant.parse(json.get("lastOccurredAt").getAsString()).toEpochMilli(),
-                requalified == null ? 0 : requalified.getAsLong(), amended == null ? 0 : amended.getAsLong());
+                requalified == null ? 0 : requalified.getAsLong(), amended == null ? 0 : amended.getAsLong(),
+                late == null ? 0 : late.getAsLong());
     }
 
     /**

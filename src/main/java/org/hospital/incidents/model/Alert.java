@@ -7,7 +7,7 @@ import java.io.Serializable;
  *
  * <p>Ids are deterministic, so a batch replayed after recovery produces the same alerts:
  * {@code CRITICAL:<eventId>}, {@code CRITICAL:<eventId>:amended:<updatedAtMillis>} and
- * {@code SURGE:<wardId>:<windowEndMillis>}.
+ * {@code SURGE:<wardId>:<windowStartMillis>} (an event-time window, docs/DESIGN.md "Surges in event time").
  *
  * @param alertId deterministic id
  * @param type CRITICAL or SURGE
@@ -17,12 +17,16 @@ import java.io.Serializable;
  * @param eventId the incident (CRITICAL only, else null)
  * @param harmLevel its harm level (CRITICAL only, else null)
  * @param count incidents in the window (SURGE only, else 0)
- * @param windowEndMillis window end, epoch millis (SURGE only, else 0)
+ * @param windowEndMillis event-time window end, epoch millis, exclusive (SURGE only, else 0)
  * @param amended true for a CRITICAL alert raised by an amendment that raised the harm level to severe or death
  *     (docs/DESIGN.md "The incident ledger")
+ * @param windowStartMillis event-time window start, epoch millis, inclusive (SURGE only, else 0)
+ * @param limit the ward's limit the window reached (SURGE only, else 0)
+ * @param limitSource {@code threshold} or {@code history <from>..<to>} (SURGE only, else null)
  */
 public record Alert(String alertId, Type type, String wardId, long batchTime, String message, String eventId,
-        HarmLevel harmLevel, long count, long windowEndMillis, boolean amended) implements Serializable {
+        HarmLevel harmLevel, long count, long windowEndMillis, boolean amended, long windowStartMillis, long limit,
+        String limitSource) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -30,7 +34,7 @@ public record Alert(String alertId, Type type, String wardId, long batchTime, St
     public enum Type {
         /** An incident that caused severe harm or death. */
         CRITICAL,
-        /** A ward whose windowed incident count reached the surge threshold. */
+        /** A ward whose incident count in one event-time window reached the ward's limit. */
         SURGE
     }
 }

@@ -47,6 +47,12 @@ public final class BatchSlice implements Serializable, KnownSizeEstimation {
     private final ArrayList<Candidate> critical = new ArrayList<>();
     private final ArrayList<Incident> review = new ArrayList<>();
     private long accepted;
+    // Without the ledger, each report counted (ward, occurredAt, harm level), for the event-time windows: kept as
+    // parallel arrays, 17 bytes a report, since a backlog batch counts hundreds of thousands.
+    private String[] arrivedWard = new String[0];
+    private long[] arrivedAt = new long[0];
+    private byte[] arrivedHarm = new byte[0];
+    private int arrivals;
     private byte[] archive;
     private long archived;
     private List<String> archiveEntries;
@@ -88,6 +94,17 @@ public final class BatchSlice implements Serializable, KnownSizeEstimation {
      * @param incident the report (not a re-qualification)
      */
     public void count(Incident incident) {
+        if (arrivals == arrivedAt.length) {
+            int grown = Math.max(16, arrivals * 2);
+            arrivedWard = Arrays.copyOf(arrivedWard, grown);
+            arrivedAt = Arrays.copyOf(arrivedAt, grown);
+            arrivedHarm = Arrays.copyOf(arrivedHarm, grown);
+        }
+        arrivedWard[arrivals] = incident.wardId();
+        arrivedAt[arrivals] = incident.occurredAt().toEpochMilli();
+        arrivedHarm[arrivals] = (byte) incident.harmLevel().ordinal();
+        arrivals++;
+        estimatedBytes += 17;
         accepted++;
         wardCounts.merge(incident.wardId(), WardState.of(incident), WardState::plus);
         if (incident.harmLevel().isCritical()) {
@@ -98,6 +115,38 @@ public final class BatchSlice implements Serializable, KnownSizeEstimation {
             review.add(incident);
             estimatedBytes += PER_REPORT_BYTES;
         }
+    }
+
+    /** Receives one report counted without the ledger, for the event-time windows. */
+    @FunctionalInterface
+    public interface ArrivalConsumer {
+        /**
+         * @param wardId the report's ward
+         * @param occurredAtMillis its {@code occurredAt}, epoch millis
+         * @param level its harm level
+         */
+        void arrived(String wardId, long occurredAtMillis, HarmLevel level);
+    }
+
+    /**
+     * Without the ledger: gives every report counted, in input order.
+     *
+     * @param consumer receives each report's ward, {@code occurredAt} and harm level
+     */
+    public void forEachArrival(ArrivalConsumer consumer) {
+        HarmLevel[] levels = HarmLevel.values();
+        for (int i = 0; i < arrivals; i++) {
+            consumer.arrived(arrivedWard[i], arrivedAt[i], levels[arrivedHarm[i]]);
+        }
+    }
+
+    /** @return without the ledger: the largest {@code occurredAt} counted, epoch millis, or Long.MIN_VALUE */
+    public long maxOccurredAtMillis() {
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < arrivals; i++) {
+            max = Math.max(max, arrivedAt[i]);
+        }
+        return max;
     }
 
     /** @return the partition index the slice was made from */

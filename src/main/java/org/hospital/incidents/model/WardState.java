@@ -21,14 +21,16 @@ public final class WardState implements Serializable {
     private final boolean changedInBatch;
     private final long requalified;
     private final long amended;
+    private final long late;
 
     private WardState(long total, long[] byHarmLevel, long[] byCategory, long lastOccurredAtMillis,
             boolean changedInBatch) {
-        this(total, byHarmLevel, byCategory, lastOccurredAtMillis, changedInBatch, 0, 0);
+        this(total, byHarmLevel, byCategory, lastOccurredAtMillis, changedInBatch, 0, 0, 0);
     }
 
     private WardState(long total, long[] byHarmLevel, long[] byCategory, long lastOccurredAtMillis,
-            boolean changedInBatch, long requalified, long amended) {
+            boolean changedInBatch, long requalified, long amended, long late) {
+        this.late = late;
         this.total = total;
         this.byHarmLevel = byHarmLevel;
         this.byCategory = byCategory;
@@ -90,7 +92,19 @@ public final class WardState implements Serializable {
         if (categoryIn != null) {
             categories[categoryIn.ordinal()]++;
         }
-        return new WardState(total, harm, categories, occurredAtMillis, true, requalified, amended);
+        return new WardState(total, harm, categories, occurredAtMillis, true, requalified, amended, 0);
+    }
+
+    /**
+     * Reports that arrived behind the event-time watermark (docs/DESIGN.md "Surges in event time"): counted in the
+     * totals by their own change, and only counted here as late. Marked changed.
+     *
+     * @param reports late reports (>= 1)
+     * @return a state holding only {@code late = reports}
+     */
+    public static WardState late(long reports) {
+        return new WardState(0, new long[HarmLevel.values().length], new long[EventCategory.values().length],
+                Long.MIN_VALUE, true, 0, 0, reports);
     }
 
     /** The state of exactly one report, marked changed. */
@@ -112,16 +126,17 @@ public final class WardState implements Serializable {
      * @param lastOccurredAtMillis latest {@code occurredAt}, epoch millis
      * @param requalified the ward's running count of re-qualified reports
      * @param amended the ward's running count of amendments applied
+     * @param late the ward's running count of reports that arrived behind the watermark
      * @return the state
      * @throws IllegalArgumentException when an array has the wrong length
      */
     public static WardState restored(long total, long[] byHarmLevel, long[] byCategory, long lastOccurredAtMillis,
-            long requalified, long amended) {
+            long requalified, long amended, long late) {
         if (byHarmLevel.length != HarmLevel.values().length || byCategory.length != EventCategory.values().length) {
             throw new IllegalArgumentException("one count per harm level and per category expected");
         }
         return new WardState(total, byHarmLevel.clone(), byCategory.clone(), lastOccurredAtMillis, false,
-                requalified, amended);
+                requalified, amended, late);
     }
 
     /** @return the ward's running count of re-qualified reports */
@@ -132,6 +147,14 @@ public final class WardState implements Serializable {
     /** @return the ward's running count of amendments applied (docs/DESIGN.md "The incident ledger") */
     public long amended() {
         return amended;
+    }
+
+    /**
+     * @return the ward's running count of reports that arrived behind the event-time watermark: in the totals, in no
+     *     window (docs/DESIGN.md "Surges in event time")
+     */
+    public long late() {
+        return late;
     }
 
     /**
@@ -151,7 +174,7 @@ public final class WardState implements Serializable {
         }
         return new WardState(total + other.total, harm, category,
                 Math.max(lastOccurredAtMillis, other.lastOccurredAtMillis), changedInBatch || other.changedInBatch,
-                requalified + other.requalified, amended + other.amended);
+                requalified + other.requalified, amended + other.amended, late + other.late);
     }
 
     /**
@@ -160,7 +183,8 @@ public final class WardState implements Serializable {
      */
     public WardState withChanged(boolean changed) {
         return changed == changedInBatch ? this
-                : new WardState(total, byHarmLevel, byCategory, lastOccurredAtMillis, changed, requalified, amended);
+                : new WardState(total, byHarmLevel, byCategory, lastOccurredAtMillis, changed, requalified, amended,
+                        late);
     }
 
     /** @return accepted incidents for the ward since the first batch */
@@ -200,7 +224,7 @@ public final class WardState implements Serializable {
             return false;
         }
         return total == other.total && lastOccurredAtMillis == other.lastOccurredAtMillis
-                && requalified == other.requalified && amended == other.amended
+                && requalified == other.requalified && amended == other.amended && late == other.late
                 && changedInBatch == other.changedInBatch && Arrays.equals(byHarmLevel, other.byHarmLevel)
                 && Arrays.equals(byCategory, other.byCategory);
     }
@@ -214,6 +238,7 @@ public final class WardState implements Serializable {
     public String toString() {
         return "WardState[total=" + total + ", byHarmLevel=" + Arrays.toString(byHarmLevel) + ", byCategory="
                 + Arrays.toString(byCategory) + ", requalified=" + requalified + ", amended=" + amended
+                + ", late=" + late
                 + ", lastOccurredAtMillis="
                 + lastOccurredAtMillis + ", changed="
                 + changedInBatch + "]";

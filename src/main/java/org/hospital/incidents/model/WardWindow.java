@@ -3,14 +3,15 @@ package org.hospital.incidents.model;
 import java.io.Serializable;
 
 /**
- * One {@code ward-windows} output line: a ward's incidents in the sliding window ending at a batch.
+ * One {@code ward-windows} output line: a ward's incidents in one event-time window, written in a batch that changed
+ * the window's count (docs/DESIGN.md "Surges in event time").
  *
- * <p>The window covers batch times in {@code (windowStart, windowEnd]}: Spark's window of length L ending at
- * batch time T holds the batches with times T - L + batchInterval, ..., T.
+ * <p>The window covers {@code occurredAt} in {@code [windowStart, windowEnd)}; {@code windowStart} is a multiple of
+ * the slide interval (UTC epoch), {@code windowEnd - windowStart} the window length.
  *
  * @param wardId the ward
- * @param windowStartMillis window end minus window length, epoch millis
- * @param windowEndMillis batch time the window ends at, epoch millis
+ * @param windowStartMillis window start, epoch millis, inclusive
+ * @param windowEndMillis window end, epoch millis, exclusive
  * @param counts incidents in the window, by harm level
  */
 public record WardWindow(String wardId, long windowStartMillis, long windowEndMillis, WindowCounts counts)

@@ -4,11 +4,8 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * Incident count and harm-level breakdown for one ward within one sliding window.
- *
- * <p>Forms a group under {@link #plus} and {@link #minus}, which is what lets
- * {@code reduceByKeyAndWindow} use its inverse-function form: the new window is the previous one plus the
- * batches that entered minus the batches that left, instead of a re-reduction of the whole window.
+ * Incident count and harm-level breakdown for one ward within one event-time window (a sum of
+ * {@link EventBuckets}). Forms a group under {@link #plus} and {@link #minus}.
  */
 public final class WindowCounts implements Serializable {
 
@@ -33,15 +30,12 @@ public final class WindowCounts implements Serializable {
     }
 
     /**
-     * @param batch one ward's counts within one batch (a {@code reduceByKey} of {@link WardState#of})
-     * @return the same incidents as window counts: {@code count} = the batch's total, harm levels copied
+     * @param count incidents
+     * @param byHarmLevel incidents indexed by {@link HarmLevel#ordinal()}; copied
+     * @return the counts
      */
-    public static WindowCounts of(WardState batch) {
-        long[] harm = new long[HarmLevel.values().length];
-        for (HarmLevel level : HarmLevel.values()) {
-            harm[level.ordinal()] = batch.count(level);
-        }
-        return new WindowCounts(batch.total(), harm);
+    public static WindowCounts of(long count, long[] byHarmLevel) {
+        return new WindowCounts(count, byHarmLevel.clone());
     }
 
     /**

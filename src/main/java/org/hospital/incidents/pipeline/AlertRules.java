@@ -1,11 +1,11 @@
 package org.hospital.incidents.pipeline;
 
 import java.time.Instant;
-import java.util.Optional;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.Candidate;
 import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.LedgerEntry;
+import org.hospital.incidents.model.SurgeWindow;
 import org.hospital.incidents.model.Verdict;
 import org.hospital.incidents.model.WardWindow;
 
@@ -15,8 +15,8 @@ import org.hospital.incidents.model.WardWindow;
  * <ul>
  *   <li>CRITICAL: an incident whose harm level is {@code death} or {@code severe} (DESIGN.md; AHRQ harm scale),
  *       one alert per report, whatever its report type.
- *   <li>SURGE: a ward whose incident count within one sliding window is at least the surge threshold; one alert
- *       per ward per window (every slide interval while the surge lasts).
+ *   <li>SURGE: a ward whose incident count in one event-time window reached its limit, once per burst (the rule
+ *       itself is {@link EventTimeRule}'s; this class words the alert).
  * </ul>
  * Alerts never carry {@code patientRef} or {@code description}.
  */
@@ -48,7 +48,7 @@ public final class AlertRules {
                 + (amended ? " (harm level raised by an amendment)" : "");
         String id = "CRITICAL:" + eventId + (amended ? ":amended:" + report.updatedAtMillis() : "");
         return new Alert(id, Alert.Type.CRITICAL, report.wardId(), batchTimeMillis, message, eventId,
-                report.harmLevel(), 0, 0, amended);
+                report.harmLevel(), 0, 0, amended, 0, 0, null);
     }
 
     /**
@@ -79,23 +79,22 @@ public final class AlertRules {
     }
 
     /**
-     * The surge rule.
+     * The SURGE alert of a window the ward's state decided on ({@link EventTimeRule}).
      *
-     * @param window a ward's counts in the window ending at {@code batchTimeMillis}
-     * @param threshold incidents in one window that make a surge (>= 1)
+     * @param surge the window, its counts, the ward's limit and where the limit comes from
      * @param batchTimeMillis batch time, epoch millis
-     * @return a SURGE alert, id {@code SURGE:<wardId>:<windowEndMillis>}, when {@code count >= threshold}
+     * @return the alert, id {@code SURGE:<wardId>:<windowStartMillis>} (one event-time window pages once)
      */
-    public static Optional<Alert> surge(WardWindow window, long threshold, long batchTimeMillis) {
+    public static Alert surge(SurgeWindow surge, long batchTimeMillis) {
+        WardWindow window = surge.window();
         long count = window.counts().count();
-        if (count < threshold) {
-            return Optional.empty();
-        }
         long seconds = (window.windowEndMillis() - window.windowStartMillis()) / 1000;
         String message = "SURGE in ward " + window.wardId() + ": " + count + " incidents in the " + seconds
-                + " s window ending " + Instant.ofEpochMilli(window.windowEndMillis()) + " (threshold "
-                + threshold + ")";
-        return Optional.of(new Alert("SURGE:" + window.wardId() + ":" + window.windowEndMillis(), Alert.Type.SURGE,
-                window.wardId(), batchTimeMillis, message, null, null, count, window.windowEndMillis(), false));
+                + " s window from " + Instant.ofEpochMilli(window.windowStartMillis()) + " to "
+                + Instant.ofEpochMilli(window.windowEndMillis()) + " (limit " + surge.limit() + ", "
+                + surge.limitSource() + ")";
+        return new Alert("SURGE:" + window.wardId() + ":" + window.windowStartMillis(), Alert.Type.SURGE,
+                window.wardId(), batchTimeMillis, message, null, null, count, window.windowEndMillis(), false,
+                window.windowStartMillis(), surge.limit(), surge.limitSource());
     }
 }

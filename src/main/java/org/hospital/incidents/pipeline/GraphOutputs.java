@@ -19,9 +19,9 @@ import scala.Tuple2;
  * @param acceptedCounts reports counted for the first time, per partition of each batch (for the per-batch summary)
  * @param rejected rejected lines of each batch
  * @param wardTotals running totals of the wards that changed in each batch
- * @param wardWindows per-ward counts in the window ending at each slide
+ * @param wardWindows per-ward counts of the event-time windows whose count changed in each batch
  * @param criticalAlerts CRITICAL alerts, every batch interval
- * @param surgeAlerts SURGE alerts, every slide interval
+ * @param surgeAlerts SURGE alerts, every batch interval
  * @param review counted reports whose category is unclassified (the review queue), every batch interval
  * @param requalifications re-qualifications applied, every batch interval
  * @param amendments amendments applied, every batch interval
@@ -29,11 +29,12 @@ import scala.Tuple2;
  *     is off
  * @param ledger the incident ledger's entries after each batch, one count per ledger bucket; null when the ledger
  *     is off
+ * @param lateCounts reports counted behind the watermark (in the totals, in no window), per ward of each batch
  */
 public record GraphOutputs(JavaDStream<BatchSlice> slices, JavaDStream<Long> acceptedCounts,
         JavaDStream<Rejection> rejected,
         JavaDStream<WardTotal> wardTotals, JavaDStream<WardWindow> wardWindows, JavaDStream<Alert> criticalAlerts,
         JavaDStream<Alert> surgeAlerts, JavaDStream<Incident> review, JavaDStream<Requalification> requalifications,
         JavaDStream<Amendment> amendments, JavaDStream<Tuple2<byte[], Long>> archive,
-        JavaDStream<Long> ledger) {
+        JavaDStream<Long> ledger, JavaDStream<Long> lateCounts) {
 }

@@ -3,10 +3,8 @@ package org.hospital.incidents.pipeline;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
@@ -17,19 +15,20 @@ import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.Amendment;
 import org.hospital.incidents.model.BatchSlice;
 import org.hospital.incidents.model.Candidate;
+import org.hospital.incidents.model.EventClock;
 import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.LedgerShard;
 import org.hospital.incidents.model.ParseResult;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.Requalification;
 import org.hospital.incidents.model.Settled;
+import org.hospital.incidents.model.SurgeLimits;
 import org.hospital.incidents.model.SourcedLine;
 import org.hospital.incidents.model.Verdict;
 import org.hospital.incidents.model.WardChange;
-import org.hospital.incidents.model.WardState;
+import org.hospital.incidents.model.WardStatus;
 import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.model.WardWindow;
-import org.hospital.incidents.model.WindowCounts;
 import org.hospital.incidents.parse.IncidentParser;
 import org.hospital.incidents.parse.Pseudonymizer;
 import scala.Tuple2;
@@ -48,8 +47,10 @@ import scala.Tuple2;
  *                                        └─ duplicate, refused, to review, amended ─ back to their slices ─┬► rejected
  *                                                                          (zipPartitions, no line moves)  ├► review
  *                                                                                                          └► archive
- *   ward changes ─ updateStateByKey ─► wardTotals
- *   ward changes (arrivals only) ─ reduceByKeyAndWindow ─► wardWindows ─ surge ─► surgeAlerts
+ *   counted occurredAt ─ updateStateByKey (one key) ─► event-time clock ─► watermark
+ *   verdicts × watermark ─ per ward: counts, late, on-time reports by bucket, limits ─ updateStateByKey ─┬► wardTotals
+ *                                                      (EventTimeRule: windows, SURGE once per burst)    ├► wardWindows
+ *                                                                                                        └► surgeAlerts
  * </pre>
  *
  * <p>Privacy by construction (docs/DESIGN.md "The incident ledger"): the only shuffle of every accepted line carries
@@ -58,12 +59,13 @@ import scala.Tuple2;
  * hold only compact entries ({@link LedgerShard}). What needs the line afterwards is computed in the task that holds
  * it.
  *
- * <p>CRITICAL alerts come every batch interval, SURGE alerts every slide interval; DStreams of different slide
- * intervals cannot be unioned, so the two alert streams stay apart and the sink writes both into the same
- * {@code alerts/batch-<time>} folder.
+ * <p>Windows are in event time (docs/DESIGN.md "Surges in event time"): on {@code occurredAt}, judged against a
+ * watermark that trails the largest {@code occurredAt} counted before the batch by the allowed lateness, so a
+ * backlog that arrives at once raises only the surges that happened, and a burst pages once however its reports are
+ * spread over batches. Every output comes every batch interval.
  *
- * <p>The caller must have set a checkpoint directory on the context ({@code updateStateByKey}
- * and the inverse-function window require one). Both {@code main} and the tests call {@link #build}.
+ * <p>The caller must have set a checkpoint directory on the context ({@code updateStateByKey} requires one). Both
+ * {@code main} and the tests call {@link #build}.
  */
 public final class IncidentGraph {
 
@@ -89,11 +91,13 @@ public final class IncidentGraph {
      * @param archive encodes every non-blank line for the archive, or null when the archive is off
      * @param batchTimeMillis batch time, epoch millis
      * @param ledger whether accepted lines go to the incident ledger (else reports are counted here)
+     * @param maxFutureMillis how far after the batch time an {@code occurredAt} may be, millis (docs/DESIGN.md
+     *     "Surges in event time": a clock set wrong must not move the watermark)
      * @return the partition's slice
      * @throws IOException from the archive's codec
      */
     static BatchSlice slice(int partition, Iterator<SourcedLine> lines, IncidentParser parser, ArchiveEncoder archive,
-            long batchTimeMillis, boolean ledger) throws IOException {
+            long batchTimeMillis, boolean ledger, long maxFutureMillis) throws IOException {
         BatchSlice slice = new BatchSlice(partition);
         ArchiveEncoder.Part part = archive == null ? null
                 : ledger ? archive.newDeferredPart(batchTimeMillis) : archive.newPart(batchTimeMillis);
@@ -104,7 +108,11 @@ public final class IncidentGraph {
             }
             ParseResult result = parser.parse(line, batchTimeMillis, part == null ? null : part.begin(line.source()));
             Rejection rejection = result.isAccepted() ? null : result.rejection();
-            if (rejection == null && !ledger && result.incident().isRequalification()) {
+            if (rejection == null && result.incident().occurredAt().toEpochMilli() - maxFutureMillis
+                    > batchTimeMillis) {
+                rejection = Rejection.of("occurredAt " + result.incident().occurredAt() + " is in the future",
+                        parser.maskForRejected(line.line()), line.source(), batchTimeMillis);
+            } else if (rejection == null && !ledger && result.incident().isRequalification()) {
                 rejection = Rejection.of(REQUALIFICATION_WITHOUT_LEDGER, parser.maskForRejected(line.line()),
                         line.source(), batchTimeMillis);
             }
@@ -186,32 +194,31 @@ public final class IncidentGraph {
     }
 
     /**
-     * Sums one partition's ward changes per ward, so that one record per ward and partition crosses the shuffle.
+     * The largest {@code occurredAt} a partition of verdicts counted for the first time.
      *
      * @param verdicts a partition of verdicts
-     * @return (wardId, change) pairs
+     * @return one value: the largest {@code occurredAt}, epoch millis, or {@link Long#MIN_VALUE}
      */
-    static Iterator<Tuple2<String, WardChange>> wardChanges(Iterator<Verdict> verdicts) {
-        Map<String, WardChange> byWard = new HashMap<>();
+    static Iterator<Long> maxCounted(Iterator<Verdict> verdicts) {
+        long max = Long.MIN_VALUE;
         while (verdicts.hasNext()) {
-            for (WardChange change : WardChanges.of(verdicts.next())) {
-                byWard.merge(change.wardId(), change, WardChange::plus);
+            Verdict verdict = verdicts.next();
+            if (verdict.kind() == Verdict.Kind.COUNTED) {
+                max = Math.max(max, verdict.after().occurredAtMillis());
             }
         }
-        List<Tuple2<String, WardChange>> pairs = new ArrayList<>(byWard.size());
-        byWard.forEach((ward, change) -> pairs.add(new Tuple2<>(ward, change)));
-        return pairs.iterator();
+        return List.of(max).iterator();
     }
 
     /**
-     * Wires the graph for a first start: no seed, the default horizon.
+     * Wires the graph for a first start: no seed, the default horizon, every ward's limit the threshold.
      *
      * @param lines raw input lines of every source, already unioned
-     * @param settings window, slide, threshold and checkpoint parameters (seconds)
+     * @param settings window, slide, threshold, lateness and checkpoint parameters (seconds)
      * @param pseudonymizer turns patientRef values into tokens
      * @param archive encodes every line for the archive, or null when the archive is off
      * @return the output streams
-     * @see #build(JavaDStream, GraphSettings, Pseudonymizer, ArchiveEncoder, StateSeed)
+     * @see #build(JavaDStream, GraphSettings, Pseudonymizer, ArchiveEncoder, StateSeed, SurgeLimitsSource)
      */
     public static GraphOutputs build(JavaDStream<SourcedLine> lines, GraphSettings settings,
             Pseudonymizer pseudonymizer, ArchiveEncoder archive) {
@@ -219,30 +226,51 @@ public final class IncidentGraph {
     }
 
     /**
+     * Wires the graph with every ward's limit the threshold.
+     *
+     * @param lines raw input lines of every source, already unioned
+     * @param settings window, slide, threshold, lateness and checkpoint parameters (seconds)
+     * @param pseudonymizer turns patientRef values into tokens
+     * @param archive encodes every line for the archive, or null when the archive is off
+     * @param seed where the ward counts and the ledger start, and the ledger's horizon (0 = no ledger)
+     * @return the output streams
+     * @see #build(JavaDStream, GraphSettings, Pseudonymizer, ArchiveEncoder, StateSeed, SurgeLimitsSource)
+     */
+    public static GraphOutputs build(JavaDStream<SourcedLine> lines, GraphSettings settings,
+            Pseudonymizer pseudonymizer, ArchiveEncoder archive, StateSeed seed) {
+        return build(lines, settings, pseudonymizer, archive, seed, SurgeLimitsSource.threshold(settings));
+    }
+
+    /**
      * Wires the graph.
      *
      * @param lines raw input lines of every source, already unioned
-     * @param settings window, slide, threshold and checkpoint parameters (seconds)
+     * @param settings window, slide, threshold, lateness and checkpoint parameters (seconds)
      * @param pseudonymizer turns patientRef values into tokens; holds the key file's path, not the key, since the
      *     graph is written to every checkpoint
      * @param archive encodes every line for the archive (docs/DESIGN.md "Archive"), or null when the archive is off
      * @param seed where the ward counts and the ledger start (a new checkpoint after an earlier run), and the
      *     ledger's horizon (0 = no ledger)
+     * @param limits the wards' SURGE limits, asked on the driver at each batch
      * @return the output streams; the caller attaches sinks to them
      */
     public static GraphOutputs build(JavaDStream<SourcedLine> lines, GraphSettings settings,
-            Pseudonymizer pseudonymizer, ArchiveEncoder archive, StateSeed seed) {
+            Pseudonymizer pseudonymizer, ArchiveEncoder archive, StateSeed seed, SurgeLimitsSource limits) {
         IncidentParser parser = new IncidentParser(pseudonymizer);
         boolean ledgerOn = seed.dedupHorizonHours() > 0;
+        long maxFutureMillis = settings.maxFutureSeconds() * 1000L;
         // One pass per partition: parse, and keep only what the outputs need (see BatchSlice). Blank lines carry no
         // report: docs/DESIGN.md says they are ignored, not rejected.
         JavaDStream<BatchSlice> slices = lines.transform((rdd, time) -> rdd.mapPartitionsWithIndex(
-                (index, part) -> List.of(slice(index, part, parser, archive, time.milliseconds(), ledgerOn))
-                        .iterator(), false));
+                (index, part) -> List.of(slice(index, part, parser, archive, time.milliseconds(), ledgerOn,
+                        maxFutureMillis)).iterator(), false));
         // Read by several branches within the batch's job, and by the verdicts coming back: cached deserialized.
         slices.persist(StorageLevel.MEMORY_ONLY());
 
         HashPartitioner partitioner = new HashPartitioner(settings.partitions());
+        EventTimeRule rule = new EventTimeRule(settings.windowSeconds() * 1000L, settings.slideSeconds() * 1000L);
+        long bucketMillis = rule.bucketMillis();
+        long latenessMillis = settings.allowedLatenessSeconds() * 1000L;
         JavaDStream<Rejection> rejected = slices.flatMap(slice -> slice.rejections().iterator());
         JavaDStream<Alert> criticalAlerts;
         JavaDStream<Long> acceptedCounts;
@@ -250,6 +278,8 @@ public final class IncidentGraph {
         JavaDStream<Requalification> requalifications;
         JavaDStream<Amendment> amendments;
         JavaDStream<Tuple2<byte[], Long>> archived;
+        JavaDStream<Long> batchMaxOccurred;
+        JavaPairDStream<String, EventClock> clock;
         JavaPairDStream<String, WardChange> batchChanges;
         JavaDStream<Long> ledger = null;
         if (ledgerOn) {
@@ -287,8 +317,22 @@ public final class IncidentGraph {
             });
             amendments = verdicts.filter(v -> v.kind() == Verdict.Kind.AMENDED).map(Amendment::of);
             requalifications = verdicts.filter(v -> v.kind() == Verdict.Kind.REQUALIFIED).map(Requalification::of);
-            batchChanges = verdicts.mapPartitionsToPair(IncidentGraph::wardChanges)
-                    .reduceByKey(WardChange::plus, partitioner);
+            clock = eventClock(verdicts.mapPartitions(IncidentGraph::maxCounted), settings);
+            // The clock RDD holds one element: cartesian with it first streams each partition of verdicts once.
+            batchChanges = clock.transformWithToPair(verdicts, (clockRdd, verdictRdd, time) -> {
+                SurgeLimits wardLimits = limits.limits();
+                return clockRdd.values().cartesian(verdictRdd).mapPartitionsToPair(pairs -> {
+                    WardChanges.Collector collector = null;
+                    while (pairs.hasNext()) {
+                        Tuple2<EventClock, Verdict> pair = pairs.next();
+                        if (collector == null) {
+                            collector = new WardChanges.Collector(pair._1().watermark(latenessMillis), bucketMillis);
+                        }
+                        collector.add(pair._2());
+                    }
+                    return collector == null ? Collections.emptyIterator() : collector.changes(wardLimits);
+                });
+            });
         } else {
             // dedup-horizon-hours=0: no ledger, every report counted in the parsing pass (issue 10's fast path).
             criticalAlerts = slices.flatMap(slice -> slice.critical().iterator())
@@ -298,46 +342,52 @@ public final class IncidentGraph {
             amendments = slices.flatMap(slice -> Collections.emptyIterator());
             requalifications = slices.flatMap(slice -> Collections.emptyIterator());
             archived = slices.filter(s -> s.archive() != null).map(s -> new Tuple2<>(s.archive(), s.archived()));
-            batchChanges = slices.flatMapToPair(BatchSlice::wardCounts)
-                    .mapToPair(ward -> new Tuple2<>(ward._1(), new WardChange(ward._1(), ward._2(), ward._2())))
-                    .reduceByKey(WardChange::plus, partitioner);
+            clock = eventClock(slices.map(BatchSlice::maxOccurredAtMillis), settings);
+            batchChanges = clock.transformWithToPair(slices, (clockRdd, sliceRdd, time) -> {
+                SurgeLimits wardLimits = limits.limits();
+                return clockRdd.values().cartesian(sliceRdd).mapPartitionsToPair(pairs -> {
+                    WardChanges.Collector collector = null;
+                    while (pairs.hasNext()) {
+                        Tuple2<EventClock, BatchSlice> pair = pairs.next();
+                        if (collector == null) {
+                            collector = new WardChanges.Collector(pair._1().watermark(latenessMillis), bucketMillis);
+                        }
+                        WardChanges.Collector into = collector;
+                        pair._2().wardCounts().forEachRemaining(ward -> into.delta(ward._1(), ward._2()));
+                        pair._2().forEachArrival(into::arrived);
+                    }
+                    return collector == null ? Collections.emptyIterator() : collector.changes(wardLimits);
+                });
+            });
         }
-        // Small (one entry per ward with changes) and read again on slide batches by the window.
-        batchChanges.persist(StorageLevel.MEMORY_ONLY());
-        JavaPairDStream<String, WardState> states = batchChanges
-                .updateStateByKey(new WardStateUpdate(seed.wards()), partitioner);
+        // One state per ward: running counts, event-time windows and SURGEs (docs/DESIGN.md "Surges in event time").
+        // Small (one entry per ward) and read by four outputs: kept deserialized.
+        JavaPairDStream<String, WardStatus> states = batchChanges
+                .updateStateByKey(new WardStateUpdate(seed.wards(), rule), partitioner);
         states.checkpoint(Durations.seconds(settings.stateCheckpointSeconds()));
+        states.persist(StorageLevel.MEMORY_ONLY());
         JavaDStream<WardTotal> wardTotals = states
-                .filter(ward -> ward._2().changedInBatch())
-                .transform((rdd, time) -> rdd.map(ward -> new WardTotal(ward._1(), ward._2(), time.milliseconds())));
-
-        long windowMillis = settings.windowSeconds() * 1000L;
-        // Windows count arrivals only: amendments and re-qualifications do not make a ward surge (docs/DESIGN.md).
-        JavaPairDStream<String, WindowCounts> perBatch = batchChanges
-                .filter(ward -> ward._2().arrived().total() > 0)
-                .mapValues(change -> WindowCounts.of(change.arrived()));
-        JavaPairDStream<String, WindowCounts> windowed;
-        if (settings.windowSeconds() > settings.slideSeconds()) {
-            // Inverse-function form: each slide adds the batches entering the window and subtracts those
-            // leaving; the filter drops a ward whose count fell back to 0 so the window state does not keep
-            // every ward ever seen (Spark guide, "Window Operations").
-            windowed = perBatch.reduceByKeyAndWindow(WindowCounts::plus, WindowCounts::minus,
-                    Durations.seconds(settings.windowSeconds()), Durations.seconds(settings.slideSeconds()),
-                    settings.partitions(), ward -> ward._2().count() > 0);
-            windowed.checkpoint(Durations.seconds(settings.windowCheckpointSeconds()));
-        } else {
-            // Tumbling window (length == slide): nothing leaves a window that a later one reuses, so the
-            // inverse form would only add work.
-            windowed = perBatch.reduceByKeyAndWindow(WindowCounts::plus, Durations.seconds(settings.windowSeconds()),
-                    Durations.seconds(settings.slideSeconds()), settings.partitions());
-        }
-        JavaDStream<WardWindow> wardWindows = windowed.transform((rdd, time) -> rdd.map(ward -> new WardWindow(
-                ward._1(), time.milliseconds() - windowMillis, time.milliseconds(), ward._2())));
-
-        long threshold = settings.surgeThreshold();
-        JavaDStream<Alert> surgeAlerts = wardWindows.transform((rdd, time) -> rdd.flatMap(window -> AlertRules
-                .surge(window, threshold, time.milliseconds()).stream().iterator()));
+                .filter(ward -> ward._2().totals().changedInBatch())
+                .transform((rdd, time) -> rdd.map(ward -> new WardTotal(ward._1(), ward._2().totals(),
+                        time.milliseconds())));
+        JavaDStream<WardWindow> wardWindows = states.flatMap(ward -> ward._2().windows().iterator());
+        JavaDStream<Alert> surgeAlerts = states.flatMap(ward -> ward._2().surges().iterator())
+                .transform((rdd, time) -> rdd.map(surge -> AlertRules.surge(surge, time.milliseconds())));
+        JavaDStream<Long> lateCounts = states.map(ward -> ward._2().lateInBatch());
         return new GraphOutputs(slices, acceptedCounts, rejected, wardTotals, wardWindows, criticalAlerts,
-                surgeAlerts, review, requalifications, amendments, archived, ledger);
+                surgeAlerts, review, requalifications, amendments, archived, ledger, lateCounts);
+    }
+
+    /**
+     * @param batchMax each batch's largest {@code occurredAt} counted, one value per partition
+     * @param settings the graph's settings
+     * @return the event-time clock after each batch, under one key, checkpointed with the other state
+     */
+    private static JavaPairDStream<String, EventClock> eventClock(JavaDStream<Long> batchMax, GraphSettings settings) {
+        JavaPairDStream<String, EventClock> clock = batchMax
+                .mapToPair(max -> new Tuple2<>(EventClockUpdate.KEY, max))
+                .updateStateByKey(new EventClockUpdate(), new HashPartitioner(1));
+        clock.checkpoint(Durations.seconds(settings.stateCheckpointSeconds()));
+        return clock;
     }
 }

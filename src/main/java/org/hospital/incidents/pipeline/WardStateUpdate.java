@@ -6,47 +6,53 @@ import org.apache.spark.api.java.Optional;
 import org.apache.spark.api.java.function.Function2;
 import org.hospital.incidents.model.WardChange;
 import org.hospital.incidents.model.WardState;
+import org.hospital.incidents.model.WardStatus;
 
 /**
- * The {@code updateStateByKey} function that keeps each ward's running counts since the stream began.
+ * The {@code updateStateByKey} function that keeps each ward's state: running counts since the stream began and
+ * event-time windows ({@link EventTimeRule}).
  *
- * <p>Shape: {@code (this batch's changes for one ward, previous counts) -> new counts}. Changes are the ledger's
- * ({@link WardChanges}): reports counted, amendments, re-qualifications. A ward met for the first time in this
- * checkpoint starts from its seed ({@link StateSeed#wards()}: its latest {@code ward-totals} line) rather than from
- * zero. A ward's counts are never removed (its total is "since the first batch", docs/DESIGN.md). The counts are
- * marked {@link WardState#changedInBatch() changed} exactly when the batch changed them, so the graph writes only
- * changed wards to {@code ward-totals}.
+ * <p>Shape: {@code (this batch's changes for one ward, previous state) -> new state}. Changes are the ledger's
+ * ({@link WardChanges}): reports counted, amendments, re-qualifications, late reports. A ward met for the first time
+ * in this checkpoint starts from its seed ({@link StateSeed#wards()}: its latest {@code ward-totals} line) rather
+ * than from zero; its windows start empty. A ward is never removed (its total is "since the first batch",
+ * docs/DESIGN.md). The counts are marked {@link WardState#changedInBatch() changed} exactly when the batch changed
+ * them, so the graph writes only changed wards to {@code ward-totals}.
  */
 public final class WardStateUpdate
-        implements Function2<List<WardChange>, Optional<WardState>, Optional<WardState>> {
+        implements Function2<List<WardChange>, Optional<WardStatus>, Optional<WardStatus>> {
 
     private static final long serialVersionUID = 1L;
 
     private final Map<String, WardState> seeds;
+    private final EventTimeRule rule;
 
-    /** A first start: every ward from zero. */
-    public WardStateUpdate() {
-        this(Map.of());
-    }
-
-    /** @param seeds ward id to the counts it starts from in this checkpoint */
-    public WardStateUpdate(Map<String, WardState> seeds) {
+    /**
+     * @param seeds ward id to the counts it starts from in this checkpoint
+     * @param rule the event-time window and SURGE rule
+     */
+    public WardStateUpdate(Map<String, WardState> seeds, EventTimeRule rule) {
         this.seeds = Map.copyOf(seeds);
+        this.rule = rule;
     }
 
     @Override
-    public Optional<WardState> call(List<WardChange> batchValues, Optional<WardState> previous) {
-        WardState state;
+    public Optional<WardStatus> call(List<WardChange> batchValues, Optional<WardStatus> previous) {
+        WardStatus state;
         if (previous.isPresent()) {
-            state = previous.get().withChanged(false);
+            state = previous.get();
         } else if (batchValues.isEmpty()) {
-            state = WardState.empty();
+            return Optional.empty();
         } else {
-            state = seeds.getOrDefault(batchValues.get(0).wardId(), WardState.empty()).withChanged(false);
+            state = WardStatus.of(seeds.getOrDefault(batchValues.get(0).wardId(), WardState.empty()));
         }
-        for (WardChange change : batchValues) {
-            state = state.plus(change.delta());
+        if (batchValues.isEmpty()) {
+            return Optional.of(state.quiet());
         }
-        return Optional.of(state);
+        WardChange change = batchValues.get(0);
+        for (int i = 1; i < batchValues.size(); i++) {
+            change = change.plus(batchValues.get(i));
+        }
+        return Optional.of(rule.apply(state, change));
     }
 }

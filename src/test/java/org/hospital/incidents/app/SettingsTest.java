@@ -58,7 +58,9 @@ class SettingsTest {
         assertEquals(5, settings.graph().slideSeconds());
         assertEquals(10, settings.graph().surgeThreshold());
         assertEquals(0, settings.runSeconds());
-        assertEquals(25, settings.graph().windowCheckpointSeconds());
+        assertEquals(3600, settings.graph().allowedLatenessSeconds());
+        assertEquals(300, settings.graph().maxFutureSeconds());
+        assertEquals(null, settings.surgeLimits());
         assertEquals("true", settings.sparkConf().get("spark.streaming.backpressure.enabled"));
     }
 

@@ -134,7 +134,7 @@ class BadInputGraphTest {
         batch2.add(incident("G" + good++, "W", "mild", "fall").replace("sensitive text", "caf\uFFFD")
                 .getBytes(UTF_8));
         try (GraphHarness harness = new GraphHarness(List.of(batch1, batch2),
-                new GraphSettings(1, 2, 1, 1000, 2, 2, 2))) {
+                GraphHarness.settings(1, 2, 1, 1000, 2, 2))) {
             harness.runBatches(2);
             List<Rejection> rejected = new ArrayList<>(harness.<Rejection>output("rejected", 1000));
             rejected.addAll(harness.output("rejected", 2000));

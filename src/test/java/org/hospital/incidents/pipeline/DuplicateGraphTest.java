@@ -44,7 +44,7 @@ class DuplicateGraphTest {
 
     @Test
     void aRepeatedEventIdCountsOnceRaisesOneAlertAndIsRejectedWithTheFirstBatchTime() throws Exception {
-        GraphSettings settings = new GraphSettings(1, 4, 2, 100, 2, 2, 10);
+        GraphSettings settings = GraphHarness.settings(1, 4, 2, 100, 2, 2);
         List<List<String>> batches = Arrays.asList(
                 List.of(incident("A", "ICU-2", "mild", "fall"), incident("B", "ICU-2", "severe", "medication"),
                         incident("C", "ED-1", "none", null)),
@@ -95,13 +95,13 @@ class DuplicateGraphTest {
         long[] categories = new long[EventCategory.values().length];
         categories[EventCategory.FALL.ordinal()] = 40;
         WardState icu = WardState.restored(40, harm, categories, Instant.parse("2026-11-20T00:00:00Z").toEpochMilli(),
-                0, 0);
+                0, 0, 0);
         StateSeed seed = new StateSeed(Map.of("ICU-2", icu), seedFolder.toString(), 168);
         List<List<String>> batches = Arrays.asList(
                 List.of(incident("OLD-1", "ICU-2", "mild", "fall"), incident("NEW-1", "ICU-2", "mild", "fall"),
                         incident("NEW-2", "ED-1", "mild", "fall")),
                 List.of(incident("OLD-\\\"2", "ED-1", "severe", "fall")));
-        try (GraphHarness harness = GraphHarness.seeded(new GraphSettings(1, 2, 1, 100, 2, 2, 2), batches, seed)) {
+        try (GraphHarness harness = GraphHarness.seeded(GraphHarness.settings(1, 2, 1, 100, 2, 2), batches, seed)) {
             harness.runBatches(2);
             Map<String, WardTotal> totals = byWard(harness.output("ward-totals", 1000));
             assertEquals(41, totals.get("ICU-2").state().total(), "seed 40 + NEW-1; OLD-1 was counted before");
@@ -120,7 +120,7 @@ class DuplicateGraphTest {
                 List.of(incident("A", "ICU-2", "severe", "fall"), incident("A", "ICU-2", "severe", "fall"),
                         incident("U", "ED-1", "none", "Medication"), "not json"),
                 List.of(incident("A", "ICU-2", "mild", "fall")));
-        try (GraphHarness harness = GraphHarness.seeded(new GraphSettings(1, 2, 1, 100, 2, 2, 2), batches,
+        try (GraphHarness harness = GraphHarness.seeded(GraphHarness.settings(1, 2, 1, 100, 2, 2), batches,
                 new StateSeed(Map.of(), null, 0))) {
             harness.runBatches(2);
             assertEquals(2, byWard(harness.output("ward-totals", 1000)).get("ICU-2").state().total());

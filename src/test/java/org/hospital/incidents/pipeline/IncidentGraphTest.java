@@ -5,10 +5,10 @@ import static org.hospital.incidents.testing.Lines.incident;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
@@ -23,7 +23,7 @@ class IncidentGraphTest {
 
     @Test
     void keepsRunningTotalsPerWardAcrossBatchesAndWritesOnlyChangedWards() throws Exception {
-        GraphSettings settings = new GraphSettings(1, 4, 2, 100, 2, 2, 10);
+        GraphSettings settings = GraphHarness.settings(1, 4, 2, 100, 2, 2);
         List<List<String>> batches = Arrays.asList(
                 List.of(incident("A1", "ICU-2", "severe", "medication"), incident("A2", "ICU-2", "mild", "fall"),
                         incident("B1", "ED-1", "none", "unknown-category")),
@@ -65,15 +65,12 @@ class IncidentGraphTest {
     }
 
     @Test
-    void raisesSurgeAlertWhenWardReachesThresholdInWindowAndNotBelow() throws Exception {
-        // batch 1 s, window 4 s, slide 2 s, threshold 3. The manual clock starts at 0, so batch i runs at
-        // (i + 1) s and the window stream produces at 2 s, 4 s, 6 s, 8 s. The window ending at T holds the
-        // batches in (T - 4 s, T]:
-        //   T=2s: batches 1s,2s       -> W: 2 + 2 = 4   >= 3 SURGE;  X: 1       no surge
-        //   T=4s: batches 1s..4s      -> W: 2+2+1 = 5   >= 3 SURGE;  X: 1 + 1   no surge
-        //   T=6s: batches 3s..6s      -> W: 1           no surge;    X: 1 (4s)  no surge
-        //   T=8s: batches 5s..8s      -> W: 0, X: 0     both wards dropped from the window (count 0)
-        GraphSettings settings = new GraphSettings(1, 4, 2, 3, 2, 2, 4);
+    void writesEachEventTimeWindowAReportChangedAndRaisesOneSurgeWhenAWardReachesTheThreshold() throws Exception {
+        // Window 4 s, slide 2 s, threshold 3. Every report here occurred at 08:00:00, which lies in two windows:
+        // [07:59:58, 08:00:02) and [08:00:00, 08:00:04). Counts by batch:
+        //   1: W 2, X 1   2: W 4 (>= 3: one SURGE, for the earlier window; the overlapping one is the same burst)
+        //   3: W 5 (no second SURGE)   4: X 2   5-8: nothing changes, no line
+        GraphSettings settings = GraphHarness.settings(1, 4, 2, 3, 2, 2);
         List<List<String>> batches = Arrays.asList(
                 List.of(incident("W1", "W", "mild", null), incident("W2", "W", "none", null),
                         incident("X1", "X", "mild", null)),
@@ -81,34 +78,42 @@ class IncidentGraphTest {
                 List.of(incident("W5", "W", "mild", null)),
                 List.of(incident("X2", "X", "mild", null)),
                 null, null, null, null);
+        long at = Instant.parse("2026-11-21T08:00:00Z").toEpochMilli();
         try (GraphHarness harness = new GraphHarness(settings, batches)) {
             harness.runBatches(8);
 
-            Map<String, WardWindow> at2 = windowsByWard(harness.output("ward-windows", 2000));
-            assertEquals(4, at2.get("W").counts().count());
-            assertEquals(1, at2.get("W").counts().count(HarmLevel.SEVERE));
-            assertEquals(-2000, at2.get("W").windowStartMillis());
-            assertEquals(2000, at2.get("W").windowEndMillis());
-            assertEquals(1, at2.get("X").counts().count());
-            assertEquals(5, windowsByWard(harness.output("ward-windows", 4000)).get("W").counts().count());
-            assertEquals(2, windowsByWard(harness.output("ward-windows", 4000)).get("X").counts().count());
-            assertEquals(1, windowsByWard(harness.output("ward-windows", 6000)).get("W").counts().count());
-            assertTrue(harness.output("ward-windows", 8000).isEmpty(), "wards whose count fell to 0 are dropped");
-            assertTrue(harness.output("ward-windows", 3000).isEmpty(), "no window between slides");
+            List<WardWindow> first = harness.output("ward-windows", 1000);
+            assertEquals(4, first.size(), "two windows per ward: " + first);
+            WardWindow w1 = first.stream().filter(w -> w.wardId().equals("W") && w.windowStartMillis() == at - 2000)
+                    .findFirst().orElseThrow();
+            assertEquals(at + 2000, w1.windowEndMillis());
+            assertEquals(2, w1.counts().count());
+            List<WardWindow> second = harness.output("ward-windows", 2000);
+            assertEquals(List.of("W", "W"), second.stream().map(WardWindow::wardId).toList(), "only W changed");
+            assertTrue(second.stream().allMatch(w -> w.counts().count() == 4
+                    && w.counts().count(HarmLevel.SEVERE) == 1));
+            assertTrue(harness.<WardWindow>output("ward-windows", 3000).stream()
+                    .allMatch(w -> w.counts().count() == 5));
+            assertTrue(harness.<WardWindow>output("ward-windows", 4000).stream()
+                    .allMatch(w -> w.wardId().equals("X") && w.counts().count() == 2));
+            for (int batch = 5; batch <= 8; batch++) {
+                assertTrue(harness.output("ward-windows", batch * 1000L).isEmpty(), "no change, no line");
+            }
 
+            assertTrue(harness.output("surge-alerts", 1000).isEmpty());
             List<Alert> surge2 = harness.output("surge-alerts", 2000);
-            assertEquals(List.of("SURGE:W:2000"), surge2.stream().map(Alert::alertId).toList());
+            assertEquals(List.of("SURGE:W:" + (at - 2000)), surge2.stream().map(Alert::alertId).toList());
             assertEquals(4, surge2.get(0).count());
-            assertEquals(List.of("SURGE:W:4000"),
-                    harness.<Alert>output("surge-alerts", 4000).stream().map(Alert::alertId).toList());
-            assertTrue(harness.output("surge-alerts", 6000).isEmpty());
-            assertTrue(harness.output("surge-alerts", 8000).isEmpty());
+            assertEquals(3, surge2.get(0).limit());
+            for (int batch = 3; batch <= 8; batch++) {
+                assertTrue(harness.output("surge-alerts", batch * 1000L).isEmpty(), "one SURGE per burst");
+            }
         }
     }
 
     @Test
     void keepsRejectedLinesWithReasonAndCountsTheGoodLinesAroundThem() throws Exception {
-        GraphSettings settings = new GraphSettings(1, 2, 1, 100, 2, 2, 2);
+        GraphSettings settings = GraphHarness.settings(1, 2, 1, 100, 2, 2);
         List<List<String>> batches = Arrays.asList(
                 List.of(incident("G1", "ICU-2", "mild", null), "{\"eventId\":", "   ",
                         incident("G2", "ICU-2", "none", null), "[1,2]",
@@ -129,9 +134,5 @@ class IncidentGraphTest {
             assertEquals(2, accepted.stream().mapToLong(Long::longValue).sum());
             assertEquals(3, byWard(harness.output("ward-totals", 2000)).get("ICU-2").state().total());
         }
-    }
-
-    private static Map<String, WardWindow> windowsByWard(List<WardWindow> windows) {
-        return windows.stream().collect(Collectors.toMap(WardWindow::wardId, w -> w));
     }
 }

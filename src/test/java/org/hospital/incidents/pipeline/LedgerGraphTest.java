@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class LedgerGraphTest {
 
     /** Window 4 s, slide 1 s: every batch is a slide, so windows of each batch are visible. */
-    private static final GraphSettings SETTINGS = new GraphSettings(1, 4, 1, 100, 2, 2, 4);
+    private static final GraphSettings SETTINGS = GraphHarness.settings(1, 4, 1, 100, 2, 2);
 
     private static String report(String eventId, String ward, String harm, String category, String updatedAt) {
         return "{\"eventId\":\"" + eventId + "\",\"occurredAt\":\"2026-11-21T08:00:00Z\",\"wardId\":\"" + ward

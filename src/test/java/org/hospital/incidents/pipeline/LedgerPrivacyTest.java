@@ -52,7 +52,7 @@ class LedgerPrivacyTest {
             batches.add(batch);
         }
         // State checkpoints: the ward state every 2 s, the ledger every 10 batch intervals (mapWithState's default).
-        GraphSettings settings = new GraphSettings(1, 4, 2, 1000, 2, 2, 4);
+        GraphSettings settings = GraphHarness.settings(1, 4, 2, 1000, 2, 2);
         try (GraphHarness harness = new GraphHarness(settings, batches)) {
             harness.runBatches(batchCount);
             long total = harness.<WardTotal>output("ward-totals", harness.batchTime(batchCount - 1)).stream()

@@ -30,7 +30,7 @@ class RequalificationGraphTest {
 
     @Test
     void aRequalificationMovesOneCountOnceWithoutTouchingTotalsWindowsOrAlerts() throws Exception {
-        GraphSettings settings = new GraphSettings(1, 4, 1, 100, 2, 2, 4);
+        GraphSettings settings = GraphHarness.settings(1, 4, 1, 100, 2, 2);
         List<List<String>> batches = Arrays.asList(
                 List.of(incident("U1", "ICU-2", "severe", "Medication"), incident("U2", "ICU-2", "mild", null),
                         incident("F1", "ICU-2", "mild", "fall"), incident("E1", "ED-1", "none", "fall")),

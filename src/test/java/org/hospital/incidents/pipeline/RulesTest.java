@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.EventBuckets;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.ReportType;
+import org.hospital.incidents.model.SurgeWindow;
 import org.hospital.incidents.model.WardChange;
+import org.hospital.incidents.model.WardLimits;
 import org.hospital.incidents.model.WardState;
+import org.hospital.incidents.model.WardStatus;
 import org.hospital.incidents.model.WardWindow;
 import org.hospital.incidents.model.WindowCounts;
 import org.junit.jupiter.api.Test;
@@ -26,37 +29,43 @@ class RulesTest {
                 "secret");
     }
 
-    private final WardStateUpdate update = new WardStateUpdate();
+    private static final EventTimeRule RULE = new EventTimeRule(60_000, 5_000);
+
+    private final WardStateUpdate update = new WardStateUpdate(java.util.Map.of(), RULE);
 
     /** A ward's counts as the state update receives them. */
     private static WardChange ward(Incident incident) {
-        return new WardChange(incident.wardId(), WardState.of(incident), WardState.of(incident));
+        return new WardChange(incident.wardId(), WardState.of(incident), new EventBuckets.Builder(5_000)
+                .add(incident.occurredAt().toEpochMilli(), incident.harmLevel()).build(), Long.MIN_VALUE,
+                WardLimits.threshold(10));
     }
 
     private static WardState call(WardStateUpdate function, List<WardChange> changes, WardState previous) {
         return function.call(changes, previous == null ? org.apache.spark.api.java.Optional.empty()
-                : org.apache.spark.api.java.Optional.of(previous)).get();
+                : org.apache.spark.api.java.Optional.of(WardStatus.of(previous))).get().totals();
     }
 
     @Test
     void aWardNewToTheCheckpointStartsFromItsSeedAndOthersFromZero() throws Exception {
         WardState seeded = WardState.restored(40, new long[] {1, 2, 3, 4, 20, 10},
                 new long[] {0, 0, 30, 0, 0, 0, 0, 0, 0, 0, 10}, Instant.parse("2026-11-20T10:00:00Z").toEpochMilli(),
-                3, 2);
-        WardStateUpdate fromSeed = new WardStateUpdate(java.util.Map.of("ICU-2", seeded));
-        WardState icu = fromSeed.call(List.of(ward(incident("n", HarmLevel.SEVERE, EventCategory.FALL,
+                3, 2, 1);
+        WardStateUpdate fromSeed = new WardStateUpdate(java.util.Map.of("ICU-2", seeded), RULE);
+        WardStatus icuStatus = fromSeed.call(List.of(ward(incident("n", HarmLevel.SEVERE, EventCategory.FALL,
                 "2026-11-21T08:00:00Z"))), org.apache.spark.api.java.Optional.empty()).get();
+        WardState icu = icuStatus.totals();
         assertEquals(41, icu.total());
         assertEquals(31, icu.count(EventCategory.FALL));
         assertEquals(3, icu.count(HarmLevel.SEVERE));
         assertEquals(3, icu.requalified());
         assertEquals(2, icu.amended(), "the seed's running counts of re-qualifications and amendments come along");
+        assertEquals(1, icu.late());
         assertTrue(icu.changedInBatch());
         Incident elsewhere = new Incident("m", Instant.parse("2026-11-21T08:00:00Z"), "MAT-1", HarmLevel.MILD,
                 EventCategory.FALL, ReportType.INCIDENT, null, null, null);
         assertEquals(1, call(fromSeed, List.of(ward(elsewhere)), null).total());
         WardState later = fromSeed.call(List.of(ward(incident("o", HarmLevel.MILD, EventCategory.FALL,
-                "2026-11-21T09:00:00Z"))), org.apache.spark.api.java.Optional.of(icu)).get();
+                "2026-11-21T09:00:00Z"))), org.apache.spark.api.java.Optional.of(icuStatus)).get().totals();
         assertEquals(42, later.total(), "the seed applies once, when the ward has no state yet");
     }
 
@@ -106,17 +115,17 @@ class RulesTest {
     }
 
     @Test
-    void surgeRuleFiresAtTheThresholdAndNotBelow() {
-        WindowCounts nine = WindowCounts.of(HarmLevel.MILD);
-        for (int i = 0; i < 8; i++) {
-            nine = nine.plus(WindowCounts.of(HarmLevel.NONE));
-        }
-        WindowCounts ten = nine.plus(WindowCounts.of(HarmLevel.SEVERE));
-        assertEquals(Optional.empty(), AlertRules.surge(new WardWindow("W", 0, 60_000, nine), 10, 60_000));
-        Alert alert = AlertRules.surge(new WardWindow("W", 0, 60_000, ten), 10, 60_000).orElseThrow();
-        assertEquals("SURGE:W:60000", alert.alertId());
+    void surgeAlertNamesItsEventTimeWindowAndLimit() {
+        WindowCounts ten = WindowCounts.of(10, new long[] {0, 1, 0, 1, 8, 0});
+        Alert alert = AlertRules.surge(new SurgeWindow(new WardWindow("W", 60_000, 120_000, ten), 10,
+                WardLimits.THRESHOLD), 500_000);
+        assertEquals("SURGE:W:60000", alert.alertId(), "one id per ward and event-time window");
         assertEquals(10, alert.count());
-        assertEquals(60_000, alert.windowEndMillis());
+        assertEquals(60_000, alert.windowStartMillis());
+        assertEquals(120_000, alert.windowEndMillis());
+        assertEquals(10, alert.limit());
+        assertEquals("threshold", alert.limitSource());
+        assertEquals(500_000, alert.batchTime());
     }
 
     @Test

@@ -45,9 +45,11 @@ public final class GraphHarness implements AutoCloseable {
     }
 
     private final String runId = UUID.randomUUID().toString();
-    private final JavaStreamingContext ssc;
+    private JavaStreamingContext ssc;
+    private boolean started;
     private final GraphSettings settings;
     private final AtomicLong completedBatches = new AtomicLong();
+    private long clockStart;
     private final Path checkpoint;
     private final Path localDir;
 
@@ -101,8 +103,47 @@ public final class GraphHarness implements AutoCloseable {
                 seed, null);
     }
 
+    /**
+     * Graph settings for a harness: the given ones, the shipped allowed lateness (3600 s), and no future-dated check,
+     * since the manual clock starts at 1970 while the reports of the tests happen in 2026 (a test of that check
+     * builds its own settings).
+     *
+     * @param batchSeconds batch interval, seconds
+     * @param windowSeconds window length, seconds
+     * @param slideSeconds slide interval, seconds
+     * @param surgeThreshold SURGE threshold
+     * @param partitions state partitions
+     * @param stateCheckpointSeconds state checkpoint interval, seconds
+     * @return the settings
+     */
+    public static GraphSettings settings(int batchSeconds, int windowSeconds, int slideSeconds, long surgeThreshold,
+            int partitions, int stateCheckpointSeconds) {
+        return new GraphSettings(batchSeconds, windowSeconds, slideSeconds, surgeThreshold, partitions,
+                stateCheckpointSeconds, 3600, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param settings graph settings under test
+     * @param batches one list of raw lines per batch (socket source label); null or empty = empty batch
+     * @param limits the wards' SURGE limits
+     * @return the harness
+     * @throws Exception when the temp checkpoint directory cannot be made
+     */
+    public static GraphHarness limited(GraphSettings settings, List<List<String>> batches,
+            org.hospital.incidents.pipeline.SurgeLimitsSource limits) throws Exception {
+        return new GraphHarness(batches.stream().map(batch -> batch == null ? List.<byte[]>of()
+                : batch.stream().map(line -> line.getBytes(StandardCharsets.UTF_8)).toList()).toList(), settings,
+                StateSeed.none(), null, limits);
+    }
+
     private GraphHarness(List<List<byte[]>> batches, GraphSettings settings, StateSeed seed,
             org.hospital.incidents.pipeline.ArchiveEncoder archive) throws Exception {
+        this(batches, settings, seed, archive, org.hospital.incidents.pipeline.SurgeLimitsSource.threshold(settings));
+    }
+
+    private GraphHarness(List<List<byte[]>> batches, GraphSettings settings, StateSeed seed,
+            org.hospital.incidents.pipeline.ArchiveEncoder archive,
+            org.hospital.incidents.pipeline.SurgeLimitsSource limits) throws Exception {
         this.settings = settings;
         this.checkpoint = Files.createTempDirectory("graph-harness-checkpoint");
         this.localDir = Files.createTempDirectory("graph-harness-local");
@@ -123,7 +164,7 @@ public final class GraphHarness implements AutoCloseable {
             input.add(lines);
         }
         JavaDStream<SourcedLine> stream = JavaTestUtils.attachTestInputStream(ssc, input, 2);
-        GraphOutputs outputs = IncidentGraph.build(stream, settings, TestKeys.pseudonymizer(), archive, seed);
+        GraphOutputs outputs = IncidentGraph.build(stream, settings, TestKeys.pseudonymizer(), archive, seed, limits);
         collect(outputs.archive(), "archive");
         collect(outputs.rejected(), "rejected");
         collect(outputs.wardTotals(), "ward-totals");
@@ -134,12 +175,36 @@ public final class GraphHarness implements AutoCloseable {
         collect(outputs.review(), "review");
         collect(outputs.requalifications(), "requalifications");
         collect(outputs.amendments(), "amendments");
+        collect(outputs.lateCounts(), "late-counts");
+        listen();
+    }
+
+    private void listen() {
         ssc.addStreamingListener(new StreamingListener() {
             @Override
             public void onBatchCompleted(StreamingListenerBatchCompleted batchCompleted) {
                 completedBatches.incrementAndGet();
             }
         });
+    }
+
+    /**
+     * A driver restart: stops the context (its checkpoint stays) and recovers a new one from the checkpoint, as
+     * {@code JavaStreamingContext.getOrCreate} does after a crash. The graph, the outputs' collectors and the input
+     * batches come back from the checkpoint; the manual clock restarts at the last checkpoint's time, so batches
+     * after it are generated again (Spark's {@code CheckpointSuite} does the same). Continue with
+     * {@link #runBatches}.
+     */
+    public void restartFromCheckpoint() {
+        ssc.stop(true, false);
+        ssc = new JavaStreamingContext(checkpoint.toString());
+        started = false;
+        listen();
+    }
+
+    /** @return the current batch time of the (manual) clock, epoch millis */
+    public long clockTime() {
+        return ((ManualClock) ssc.ssc().scheduler().clock()).getTimeMillis();
     }
 
     private <T> void collect(JavaDStream<T> stream, String name) {
@@ -167,8 +232,11 @@ public final class GraphHarness implements AutoCloseable {
      * @throws Exception when a batch does not complete within 60 s
      */
     public void runBatches(int count) throws Exception {
-        ssc.start();
         ManualClock clock = (ManualClock) ssc.ssc().scheduler().clock();
+        if (!started) {
+            ssc.start();
+            started = true;
+        }
         long batchMillis = settings.batchSeconds() * 1000L;
         for (int i = 0; i < count; i++) {
             long before = completedBatches.get();
@@ -218,7 +286,20 @@ public final class GraphHarness implements AutoCloseable {
      * @return its batch time in millis
      */
     public long batchTime(int batchIndex) {
-        return (batchIndex + 1) * settings.batchSeconds() * 1000L;
+        return clockStart + (batchIndex + 1) * settings.batchSeconds() * 1000L;
+    }
+
+    /**
+     * Sets the manual clock before the first batch, so that batch {@code i} runs at
+     * {@code epochMillis + (i + 1) * batchMillis} (tests of rules that compare {@code occurredAt} with the batch time).
+     *
+     * @param epochMillis a multiple of the batch interval, epoch millis
+     * @return this harness
+     */
+    public GraphHarness startClockAt(long epochMillis) {
+        ((ManualClock) ssc.ssc().scheduler().clock()).setTime(epochMillis);
+        clockStart = epochMillis;
+        return this;
     }
 
     /** @return the checkpoint directory */

@@ -1,0 +1,134 @@
+package org.hospital.incidents.pipeline;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.TreeSet;
+import org.hospital.incidents.model.EventBuckets;
+import org.hospital.incidents.model.WardChange;
+import org.hospital.incidents.model.WardLimits;
+import org.hospital.incidents.model.WardStatus;
+import org.hospital.incidents.model.WardWindow;
+import org.hospital.incidents.model.WindowCounts;
+import org.hospital.incidents.model.SurgeWindow;
+
+/**
+ * Event-time windows and the SURGE rule for one ward (docs/DESIGN.md "Surges in event time, against each ward's own
+ * limit"), a pure function of the ward's state and one batch's change.
+ *
+ * <ul>
+ *   <li>Windows are {@code [start, start + window)} of {@code occurredAt}, {@code start} a multiple of the slide
+ *       interval (UTC epoch). A batch's on-time reports change the windows that contain them; each is emitted with
+ *       its new count.
+ *   <li>SURGE: a window whose count has reached the ward's limit for the hour it starts in, unless it overlaps a
+ *       window of the ward already at or above its limit. A burst is a run of overlapping windows at or above the
+ *       limit and pages once, however long it lasts and however its reports are spread over batches; a window that
+ *       does not overlap the run (the ward went back below its limit for a whole window) pages again. The changed
+ *       windows are judged in event-time order, so the earliest window of a burst is the one alerted.
+ *   <li>Memory: buckets and alerted windows that no window still open under the watermark can reach are dropped:
+ *       a ward keeps at most (window + allowed lateness) / bucket size buckets.
+ * </ul>
+ * Lateness itself (a report behind the watermark counts in the totals, in no window) is decided where the batch's
+ * reports are collected ({@link IncidentGraph}), since the reports are bucketed there.
+ */
+public final class EventTimeRule implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final long windowMillis;
+    private final long slideMillis;
+
+    /**
+     * @param windowMillis window length, millis (> 0)
+     * @param slideMillis slide interval, millis (> 0, at most the window length)
+     */
+    public EventTimeRule(long windowMillis, long slideMillis) {
+        if (windowMillis <= 0 || slideMillis <= 0 || slideMillis > windowMillis) {
+            throw new IllegalArgumentException("window " + windowMillis + " ms, slide " + slideMillis + " ms");
+        }
+        this.windowMillis = windowMillis;
+        this.slideMillis = slideMillis;
+    }
+
+    /** @return the bucket size: the greatest common divisor of window length and slide, millis */
+    public long bucketMillis() {
+        long a = windowMillis;
+        long b = slideMillis;
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
+    /**
+     * @param previous the ward's state before the batch
+     * @param change the batch's change for the ward (several partitions' changes added), with its watermark and
+     *     limits
+     * @return the ward's state after the batch, with the windows it changed and the SURGEs it raised
+     */
+    public WardStatus apply(WardStatus previous, WardChange change) {
+        EventBuckets buckets = previous.buckets().plus(change.arrived());
+        long[] alerted = previous.alerted();
+        TreeSet<Long> changedStarts = new TreeSet<>();
+        for (int i = 0; i < change.arrived().size(); i++) {
+            long bucket = change.arrived().start(i);
+            for (long start = Math.floorDiv(bucket - windowMillis, slideMillis) * slideMillis + slideMillis;
+                    start <= bucket; start += slideMillis) {
+                changedStarts.add(start);
+            }
+        }
+        ArrayList<WardWindow> windows = new ArrayList<>(changedStarts.size());
+        ArrayList<SurgeWindow> surges = new ArrayList<>(1);
+        WardLimits limits = change.limits();
+        for (long start : changedStarts) {
+            WindowCounts counts = buckets.sum(start, start + windowMillis);
+            WardWindow window = new WardWindow(change.wardId(), start, start + windowMillis, counts);
+            windows.add(window);
+            if (limits != null && counts.count() >= limits.limit(start)) {
+                if (!overlapsAlerted(alerted, start)) {
+                    surges.add(new SurgeWindow(window, limits.limit(start), limits.source(start)));
+                }
+                alerted = withAlerted(alerted, start);
+            }
+        }
+        long watermark = change.watermarkMillis();
+        if (watermark != Long.MIN_VALUE) {
+            // The first window an on-time report can still change: the earliest start with start + window > watermark.
+            long firstOpen = Math.floorDiv(watermark - windowMillis, slideMillis) * slideMillis + slideMillis;
+            buckets = buckets.from(firstOpen);
+            alerted = alertedFrom(alerted, firstOpen - windowMillis + 1);
+        }
+        return new WardStatus(previous.totals().withChanged(false).plus(change.delta()), buckets, alerted,
+                windows, surges, change.delta().late());
+    }
+
+    private boolean overlapsAlerted(long[] alerted, long start) {
+        for (long other : alerted) {
+            if (Math.abs(other - start) < windowMillis) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long[] withAlerted(long[] alerted, long start) {
+        if (Arrays.binarySearch(alerted, start) >= 0) {
+            return alerted;
+        }
+        long[] more = Arrays.copyOf(alerted, alerted.length + 1);
+        more[alerted.length] = start;
+        Arrays.sort(more);
+        return more;
+    }
+
+    /** The surging windows starting at or after {@code from}: only those can overlap a window still open. */
+    private static long[] alertedFrom(long[] alerted, long from) {
+        int first = 0;
+        while (first < alerted.length && alerted[first] < from) {
+            first++;
+        }
+        return first == 0 ? alerted : Arrays.copyOfRange(alerted, first, alerted.length);
+    }
+}

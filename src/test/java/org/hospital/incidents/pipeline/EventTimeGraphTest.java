@@ -1,0 +1,215 @@
+package org.hospital.incidents.pipeline;
+
+import static org.hospital.incidents.testing.Lines.incidentAt;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.Rejection;
+import org.hospital.incidents.model.WardTotal;
+import org.hospital.incidents.model.WardWindow;
+import org.hospital.incidents.testing.GraphHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Event-time windows, lateness and the once-per-burst SURGE on a real local Spark, batch by batch under a manual
+ * clock (docs/DESIGN.md "Surges in event time").
+ */
+class EventTimeGraphTest {
+
+    /** The shipped window, slide and threshold: 60 s, 5 s, 10. */
+    private static final GraphSettings SETTINGS = GraphHarness.settings(1, 60, 5, 10, 2, 2);
+    private static final Instant T0 = Instant.parse("2026-11-23T08:00:00Z");
+
+    /** An hour of steady reports: one per second of occurredAt over 10 wards, 6 per ward per minute. */
+    private static List<String> steadyHour(String prefix) {
+        List<String> lines = new ArrayList<>();
+        for (int s = 0; s < 3600; s++) {
+            lines.add(incidentAt(prefix + s, "W-" + (s % 10), "mild", T0.plusSeconds(s).toString()));
+        }
+        return lines;
+    }
+
+    /** Twelve reports in ward W-3 within 24 s of occurredAt from 08:30:01. */
+    private static List<String> burst() {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            lines.add(incidentAt("B" + i, "W-3", "moderate", T0.plusSeconds(1801 + 2 * i).toString()));
+        }
+        return lines;
+    }
+
+    private static List<Alert> allSurges(GraphHarness harness) {
+        List<Alert> all = new ArrayList<>();
+        harness.all("surge-alerts").forEach(batch -> batch.records().forEach(a -> all.add((Alert) a)));
+        return all;
+    }
+
+    @Test
+    void aSteadyBacklogArrivingInOneBatchRaisesNoSurge() throws Exception {
+        try (GraphHarness harness = new GraphHarness(SETTINGS, List.of(steadyHour("S")))) {
+            harness.runBatches(1);
+            assertEquals(List.of(), allSurges(harness), "an hour of 6 per ward per minute pages nobody");
+            List<WardWindow> windows = harness.output("ward-windows", 1000);
+            // One line per ward and window (start a multiple of 5 s) holding at least one of its reports.
+            long expected = 0;
+            for (int ward = 0; ward < 10; ward++) {
+                java.util.Set<Long> starts = new java.util.HashSet<>();
+                for (int s = ward; s < 3600; s += 10) {
+                    long at = T0.plusSeconds(s).toEpochMilli();
+                    for (long start = Math.floorDiv(at - 60_000, 5_000) * 5_000 + 5_000; start <= at; start += 5_000) {
+                        starts.add(start);
+                    }
+                }
+                expected += starts.size();
+            }
+            assertEquals(expected, windows.size());
+            assertTrue(windows.stream().allMatch(w -> w.counts().count() <= 6));
+            assertEquals(6, windows.stream().filter(w -> w.wardId().equals("W-0")
+                    && w.windowStartMillis() == T0.plusSeconds(600).toEpochMilli()).findFirst().orElseThrow()
+                    .counts().count());
+        }
+    }
+
+    @Test
+    void aBurstPlantedInTheBacklogRaisesExactlyOneSurgeInItsWardAndWindow() throws Exception {
+        List<String> backlog = new ArrayList<>(steadyHour("S"));
+        backlog.addAll(burst());
+        Collections.shuffle(backlog, new Random(11));
+        try (GraphHarness harness = new GraphHarness(SETTINGS, List.of(backlog))) {
+            harness.runBatches(1);
+            List<Alert> surges = allSurges(harness);
+            assertEquals(1, surges.size(), surges.toString());
+            Alert surge = surges.get(0);
+            assertEquals("W-3", surge.wardId());
+            // W-3's steady reports are at seconds 3, 13, 23...: the first 60 s window (aligned to 5 s) holding 10 of
+            // its reports, counted here with a plain loop.
+            long expectedStart = firstWindowReaching(backlog, "W-3", 10);
+            assertEquals(expectedStart, surge.windowStartMillis());
+            assertEquals("SURGE:W-3:" + expectedStart, surge.alertId());
+            assertEquals(10, surge.limit());
+            assertEquals("threshold", surge.limitSource());
+        }
+    }
+
+    @Test
+    void theSameBurstArrivingOutOfOrderOverSeveralBatchesRaisesItOnce() throws Exception {
+        List<String> reports = new ArrayList<>(burst());
+        Collections.shuffle(reports, new Random(5));
+        List<List<String>> batches = Arrays.asList(reports.subList(0, 4), null, reports.subList(4, 7),
+                reports.subList(7, 9), reports.subList(9, 12), null);
+        try (GraphHarness harness = new GraphHarness(SETTINGS, batches)) {
+            harness.runBatches(batches.size());
+            List<Alert> surges = allSurges(harness);
+            assertEquals(1, surges.size(), surges.toString());
+            assertEquals(firstWindowReaching(burst(), "W-3", 10), surges.get(0).windowStartMillis(),
+                    "the earliest window of the burst, whatever the arrival order");
+        }
+    }
+
+    @Test
+    void aReportBehindTheWatermarkCountsInTheTotalsButInNoWindow() throws Exception {
+        Instant newest = T0.plusSeconds(7200);
+        List<List<String>> batches = Arrays.asList(
+                List.of(incidentAt("N", "ICU-2", "mild", newest.toString())),
+                // The watermark is now newest - 3600 s.
+                List.of(incidentAt("IN", "ICU-2", "mild", newest.minusSeconds(3599).toString()),
+                        incidentAt("OUT", "ICU-2", "mild", newest.minusSeconds(3601).toString())),
+                List.of(incidentAt("OUT2", "ICU-2", "severe", newest.minusSeconds(7000).toString())));
+        try (GraphHarness harness = new GraphHarness(SETTINGS, batches)) {
+            harness.runBatches(3);
+            WardTotal second = GraphHarness.byWard(harness.output("ward-totals", 2000)).get("ICU-2");
+            assertEquals(3, second.state().total(), "a late report is counted in the totals");
+            assertEquals(1, second.state().late());
+            List<WardWindow> windows = harness.output("ward-windows", 2000);
+            long inside = newest.minusSeconds(3599).toEpochMilli();
+            assertTrue(windows.stream().anyMatch(w -> w.windowStartMillis() <= inside && inside < w.windowEndMillis()));
+            assertTrue(windows.stream().allMatch(w -> w.counts().count() == 1),
+                    "the late report is in no window, not even those it shares with the on-time one: " + windows);
+            assertEquals(1L, harness.<Long>output("late-counts", 2000).stream().mapToLong(Long::longValue).sum());
+            WardTotal third = GraphHarness.byWard(harness.output("ward-totals", 3000)).get("ICU-2");
+            assertEquals(4, third.state().total());
+            assertEquals(2, third.state().late());
+            assertEquals(List.of(), harness.output("ward-windows", 3000));
+            assertEquals(List.of("CRITICAL:OUT2"), harness.<Alert>output("critical-alerts", 3000).stream()
+                    .map(Alert::alertId).toList(), "a late report still raises its CRITICAL alert");
+        }
+    }
+
+    @Test
+    void aReportMoreThanMaxFutureSecondsAfterTheBatchTimeIsRejected() throws Exception {
+        GraphSettings settings = new GraphSettings(1, 60, 5, 10, 2, 2, 3600, 300);
+        long start = T0.toEpochMilli();
+        Instant batchTime = T0.plusSeconds(1);
+        List<List<String>> batches = List.of(List.of(
+                incidentAt("SOON", "ICU-2", "mild", batchTime.plusSeconds(299).toString()),
+                incidentAt("LATER", "ICU-2", "mild", batchTime.plusSeconds(301).toString())));
+        try (GraphHarness harness = new GraphHarness(settings, batches).startClockAt(start)) {
+            harness.runBatches(1);
+            List<Rejection> rejected = harness.output("rejected", batchTime.toEpochMilli());
+            assertEquals(List.of("occurredAt " + batchTime.plusSeconds(301) + " is in the future"),
+                    rejected.stream().map(Rejection::reason).toList());
+            assertEquals(1, GraphHarness.byWard(harness.output("ward-totals", batchTime.toEpochMilli()))
+                    .get("ICU-2").state().total());
+        }
+    }
+
+    @Test
+    void windowsAndSurgesAreExactAfterADriverRestartMidWindow() throws Exception {
+        List<String> reports = burst();
+        List<List<String>> batches = Arrays.asList(reports.subList(0, 5), reports.subList(5, 8), null, null,
+                reports.subList(8, 10), reports.subList(10, 12), null);
+        // The same batches without a restart give the reference.
+        Map<Long, Long> reference;
+        List<String> referenceSurges;
+        try (GraphHarness harness = new GraphHarness(SETTINGS, batches)) {
+            harness.runBatches(batches.size());
+            reference = lastCounts(harness);
+            referenceSurges = allSurges(harness).stream().map(Alert::alertId).toList();
+        }
+        try (GraphHarness harness = new GraphHarness(SETTINGS, batches)) {
+            harness.runBatches(4);
+            harness.restartFromCheckpoint();
+            harness.runBatches(batches.size() - 4);
+            assertEquals(reference, lastCounts(harness), "every window's count after the restart");
+            assertEquals(referenceSurges, allSurges(harness).stream().map(Alert::alertId).distinct().toList());
+            assertEquals(1, referenceSurges.size());
+        }
+    }
+
+    /** Each window's last emitted count, by window start. */
+    private static Map<Long, Long> lastCounts(GraphHarness harness) {
+        Map<Long, Long> counts = new TreeMap<>();
+        harness.all("ward-windows").forEach(batch -> batch.records().forEach(record -> {
+            WardWindow window = (WardWindow) record;
+            counts.put(window.windowStartMillis(), window.counts().count());
+        }));
+        return counts;
+    }
+
+    /** The first 60 s window (start a multiple of 5 s) holding at least {@code limit} of the ward's reports. */
+    private static long firstWindowReaching(List<String> lines, String ward, int limit) {
+        List<Long> times = new ArrayList<>();
+        for (String line : lines) {
+            if (line.contains("\"wardId\":\"" + ward + "\"")) {
+                int at = line.indexOf("\"occurredAt\":\"") + 14;
+                times.add(Instant.parse(line.substring(at, line.indexOf('"', at))).toEpochMilli());
+            }
+        }
+        long first = Collections.min(times);
+        for (long start = Math.floorDiv(first - 60_000, 5_000) * 5_000; ; start += 5_000) {
+            long from = start;
+            if (times.stream().filter(t -> t >= from && t < from + 60_000).count() >= limit) {
+                return start;
+            }
+        }
+    }
+}
