@@ -38,7 +38,77 @@ public final class Questions {
     public static final List<String> Q4_HEADER = List.of("wardId", "reports", "unclassifiedAtReport", "requalified",
             "stillUnclassified", "humanInterventionShare");
 
+    /** Header of {@code surge-limits.csv} (docs/DESIGN.md "Surges in event time, against each ward's own limit"). */
+    public static final List<String> SURGE_LIMITS_HEADER = List.of("wardId", "weekday", "hour", "windowSeconds",
+            "expectedPerWindow", "limit");
+
+    /** P(X >= limit) at most this, X ~ Poisson(expected): a point beyond the ward's process limits. */
+    public static final double SURGE_TAIL = 0.001;
+
     private Questions() {
+    }
+
+    /**
+     * The smallest k >= 2 with P(X >= k) <= {@value #SURGE_TAIL} for X ~ Poisson(expected): the number of incidents
+     * in one window that is unusual for the ward at that hour (statistical process control, e.g. NHS England's
+     * "Making Data Count": a point beyond the limits).
+     *
+     * @param expected the expected incidents per window (>= 0)
+     * @return the limit
+     */
+    public static long poissonLimit(double expected) {
+        if (expected > 500) {
+            // exp(-expected) underflows; the Poisson is then normal to well within one incident (z of 0.999 = 3.09).
+            return Math.max(2, (long) Math.ceil(expected + 3.0902 * Math.sqrt(expected)));
+        }
+        // P(X >= k) = 1 - sum_{i < k} P(X = i), P(X = i) computed from P(X = i - 1) to stay in range.
+        double term = Math.exp(-expected);
+        double below = term;
+        long k = 1;
+        while (k < 2 || 1.0 - below > SURGE_TAIL) {
+            term = term * expected / k;
+            below += term;
+            k++;
+        }
+        return k;
+    }
+
+    /**
+     * Per-ward SURGE limits by hour of the week: for every ward in scope and all 168 (weekday, hour), the ward's
+     * incidents in that hour of the week, averaged over the occurrences of that weekday in {@code first..last}, per
+     * window length, and its {@link #poissonLimit}.
+     *
+     * @param incidents in scope
+     * @param first first date of the history (the scope's {@code --from}, or the first incident's date)
+     * @param last last date of the history, inclusive
+     * @param windowSeconds the stream's window length
+     * @return rows of {@link #SURGE_LIMITS_HEADER}, sorted by ward, weekday, hour
+     */
+    public static List<List<Object>> surgeLimits(JavaRDD<IncidentRow> incidents, LocalDate first, LocalDate last,
+            int windowSeconds) {
+        Map<String, long[]> counts = new TreeMap<>();
+        incidents.mapToPair(row -> new Tuple2<>(new Tuple2<>(row.wardId(), (row.weekday() - 1) * 24 + row.hour()),
+                        1L))
+                .reduceByKey(Long::sum)
+                .collect().forEach(pair -> counts.computeIfAbsent(pair._1()._1(), w -> new long[168])
+                        [pair._1()._2()] = pair._2());
+        long[] days = new long[8];
+        for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
+            days[day.getDayOfWeek().getValue()]++;
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        counts.forEach((ward, byHour) -> {
+            for (int weekday = 1; weekday <= 7; weekday++) {
+                for (int hour = 0; hour < 24; hour++) {
+                    double perHour = days[weekday] == 0 ? 0
+                            : (double) byHour[(weekday - 1) * 24 + hour] / days[weekday];
+                    double expected = perHour * windowSeconds / 3600.0;
+                    rows.add(List.of(ward, weekday, hour, windowSeconds,
+                            String.format(java.util.Locale.ROOT, "%.6f", expected), poissonLimit(expected)));
+                }
+            }
+        });
+        return rows;
     }
 
     /** Dates to keep (inclusive; null = open) and the time zone of dates, hours and weekdays. */

@@ -39,6 +39,12 @@ import org.knowm.xchart.style.Styler;
  */
 public final class AnalyticsReportWriter {
 
+    /** The per-ward SURGE limits the stream reads ({@code --surge-limits}), and their chart. */
+    public static final String SURGE_LIMITS = "surge-limits";
+
+    /** Wards drawn on the SURGE limits chart: the busiest, so the chart stays legible; the CSV has every ward. */
+    static final int SURGE_CHART_WARDS = 8;
+
     /** File names, in question order. */
     public static final List<String> QUESTION_FILES = List.of("q1-harm-by-ward-month", "q2-hour-weekday",
             "q3-category-by-ward", "q4-requalification");
@@ -222,6 +228,67 @@ public final class AnalyticsReportWriter {
     }
 
     /**
+     * Writes {@code surge-limits.csv} and its side file {@code surge-limits.properties} (the history it was learnt
+     * from and the zone of its hours, which the stream reads with it; docs/DESIGN.md "Surges in event time").
+     *
+     * @param rows rows of {@code Questions.SURGE_LIMITS_HEADER}
+     * @param from first date of the history
+     * @param to last date of the history, inclusive
+     * @param timeZone zone of the weekdays and hours
+     * @param windowSeconds the window length the limits are for
+     * @return the number of rows written
+     * @throws IOException from the file system
+     */
+    public long surgeLimits(List<List<Object>> rows, java.time.LocalDate from, java.time.LocalDate to,
+            String timeZone, int windowSeconds) throws IOException {
+        long count = csv(SURGE_LIMITS + ".csv", org.hospital.incidents.analytics.Questions.SURGE_LIMITS_HEADER,
+                rows.iterator());
+        java.util.Properties side = new java.util.Properties();
+        side.setProperty("from", from.toString());
+        side.setProperty("to", to.toString());
+        side.setProperty("timeZone", timeZone);
+        side.setProperty("windowSeconds", Integer.toString(windowSeconds));
+        try (Writer writer = new OutputStreamWriter(fs.create(new Path(out, SURGE_LIMITS + ".properties"), true),
+                StandardCharsets.UTF_8)) {
+            side.store(writer, "History of surge-limits.csv (bin/incident-analytics), read with it by the stream");
+        }
+        return count;
+    }
+
+    /**
+     * The SURGE limits chart: for the busiest wards, the limit at each hour of the week (Monday 00:00 = 0).
+     *
+     * @param rows rows of {@code Questions.SURGE_LIMITS_HEADER}
+     * @throws IOException from the file system
+     */
+    public void surgeLimitsChart(List<List<Object>> rows) throws IOException {
+        Map<String, List<Number>> byWard = new LinkedHashMap<>();
+        Map<String, Double> volume = new java.util.HashMap<>();
+        for (List<Object> row : rows) {
+            String ward = (String) row.get(0);
+            byWard.computeIfAbsent(ward, w -> new ArrayList<>()).add((Long) row.get(5));
+            volume.merge(ward, Double.parseDouble((String) row.get(4)), Double::sum);
+        }
+        List<String> busiest = byWard.keySet().stream()
+                .sorted((a, b) -> Double.compare(volume.get(b), volume.get(a))).limit(SURGE_CHART_WARDS).toList();
+        org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("SURGE limit per window by hour of the week (busiest wards)")
+                .xAxisTitle("Hour of the week (0 = Monday 00:00)").yAxisTitle("Incidents per window").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setMarkerSize(0);
+        List<Integer> hours = new ArrayList<>();
+        for (int hour = 0; hour < 168; hour++) {
+            hours.add(hour);
+        }
+        if (busiest.isEmpty()) {
+            chart.addSeries("(no incidents)", hours, java.util.Collections.nCopies(168, 0));
+        }
+        for (String ward : busiest) {
+            chart.addSeries(ward, hours, byWard.get(ward));
+        }
+        png(SURGE_LIMITS, chart);
+    }
+
+    /**
      * Writes {@code report.html}: the four charts (as sibling PNG files) with their tables, Q2 as a weekday × hour
      * grid; every value HTML-escaped.
      *
@@ -257,6 +324,13 @@ public final class AnalyticsReportWriter {
                 table(page, headers.get(q), tables.get(q));
             }
         }
+        page.append("<h2 id=\"surge-limits\">SURGE limits learnt from history</h2>\n")
+                .append("<p>Each ward's limit for one window at each hour of the week: the smallest count k with ")
+                .append("P(X &ge; k) &le; 0.1 % for X ~ Poisson(the ward's average for that hour). Give the stream ")
+                .append("<code>--surge-limits ").append(SURGE_LIMITS).append(".csv</code> (README, \"Surges in event ")
+                .append("time\").</p>\n<img id=\"chart-surge-limits\" src=\"").append(SURGE_LIMITS)
+                .append(".png\" alt=\"SURGE limits\">\n<p><a href=\"").append(SURGE_LIMITS).append(".csv\">")
+                .append(SURGE_LIMITS).append(".csv</a></p>\n");
         page.append("</body></html>\n");
         try (OutputStream stream = fs.create(new Path(out, "report.html"), true)) {
             stream.write(page.toString().getBytes(StandardCharsets.UTF_8));

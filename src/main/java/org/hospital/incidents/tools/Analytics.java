@@ -59,6 +59,10 @@ public final class Analytics implements Callable<Integer> {
             + "(default UTC), e.g. Europe/London.")
     String timeZone = "UTC";
 
+    @Option(names = "--window-seconds", paramLabel = "N", description = "Window length of the SURGE limits in "
+            + "surge-limits.csv: the stream's --window-seconds (default 60).")
+    int windowSeconds = 60;
+
     PrintStream stdout = System.out;
     PrintStream stderr = System.err;
 
@@ -149,13 +153,27 @@ public final class Analytics implements Callable<Integer> {
             writer.q2Chart(q2);
             writer.q3Chart(q3);
             writer.q4Chart(q4);
+            // The history's dates: the scope's, else the incidents' own first and last dates.
+            LocalDate first = scope.from();
+            LocalDate last = scope.to();
+            if ((first == null || last == null) && total > 0) {
+                LocalDate min = incidents.map(IncidentRow::date).reduce((a, b) -> a.isBefore(b) ? a : b);
+                LocalDate max = incidents.map(IncidentRow::date).reduce((a, b) -> a.isAfter(b) ? a : b);
+                first = first == null ? min : first;
+                last = last == null ? max : last;
+            }
+            List<List<Object>> limits = first == null || last == null ? List.of()
+                    : Questions.surgeLimits(incidents, first, last, windowSeconds);
+            writer.surgeLimits(limits, first == null ? LocalDate.EPOCH : first, last == null ? LocalDate.EPOCH : last,
+                    scope.timeZone(), windowSeconds);
+            writer.surgeLimitsChart(limits);
             writer.html(describe(scope), count, answers);
             if (unreadable.value() > 0) {
                 stderr.println("incident-analytics: skipped " + unreadable.value() + " archive lines that are not "
                         + "archive entries (foreign files in the archive?)");
             }
             stdout.println(count + " incidents (one per eventId) from " + archive + "; wrote incidents.csv, "
-                    + "4 question files, 4 charts and " + new Path(writer.folder(), "report.html"));
+                    + "4 question files, surge-limits.csv, 5 charts and " + new Path(writer.folder(), "report.html"));
             return 0;
         } catch (IOException | RuntimeException e) {
             stderr.println("incident-analytics: failed: " + e);
@@ -174,6 +192,9 @@ public final class Analytics implements Callable<Integer> {
             ZoneId.of(timeZone);
         } catch (DateTimeException e) {
             throw new Refused("--time-zone: unknown time zone '" + timeZone + "'");
+        }
+        if (windowSeconds < 1) {
+            throw new Refused("--window-seconds: expected a whole number >= 1, got " + windowSeconds);
         }
         LocalDate first = date("--from", from);
         LocalDate last = date("--to", to);

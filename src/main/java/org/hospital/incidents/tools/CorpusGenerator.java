@@ -186,13 +186,36 @@ public final class CorpusGenerator implements Callable<Integer> {
      */
     public static Corpus generate(long seed, int wardCount, int durationSeconds, double rate, int surgeReports,
             Instant first, int amendmentCount, int repeatCount) {
+        return generate(seed, wardCount, durationSeconds, rate, surgeReports, first, amendmentCount, repeatCount,
+                false);
+    }
+
+    /**
+     * Generates a steady corpus: the wards take turns at evenly spaced times (with the same few seconds of arrival
+     * jitter), so no ward ever has a burst: with {@code rate / wardCount} below the surge threshold per window, no
+     * event-time window reaches it (the benchmark's backlog, which must raise no SURGE).
+     *
+     * @param seed random seed
+     * @param wardCount wards, 1 to 12
+     * @param durationSeconds event-time span, seconds
+     * @param rate reports per second across all wards
+     * @param first first occurredAt
+     * @return lines and answer
+     */
+    public static Corpus steady(long seed, int wardCount, int durationSeconds, double rate, Instant first) {
+        return generate(seed, wardCount, durationSeconds, rate, 0, first, 0, 0, true);
+    }
+
+    private static Corpus generate(long seed, int wardCount, int durationSeconds, double rate, int surgeReports,
+            Instant first, int amendmentCount, int repeatCount, boolean evenly) {
         Random random = new Random(seed);
         List<String> wardIds = List.of(WARDS).subList(0, Math.max(1, Math.min(wardCount, WARDS.length)));
         String surgeWard = wardIds.get(Math.min(1, wardIds.size() - 1));
         List<long[]> schedule = new ArrayList<>();
         int steady = (int) Math.round(durationSeconds * rate);
         for (int i = 0; i < steady; i++) {
-            schedule.add(new long[] {(long) (random.nextDouble() * durationSeconds * 1000), -1});
+            schedule.add(evenly ? new long[] {(long) (i * 1000 / rate), i % wardIds.size()}
+                    : new long[] {(long) (random.nextDouble() * durationSeconds * 1000), -1});
         }
         long surgeStart = durationSeconds * 500L;
         for (int i = 0; i < surgeReports; i++) {

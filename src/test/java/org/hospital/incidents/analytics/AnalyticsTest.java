@@ -293,6 +293,74 @@ class AnalyticsTest {
         browserCheck(out);
     }
 
+    /** P(X >= k) for X ~ Poisson(lambda), summed term by term from the formula. */
+    private static double tail(double lambda, int k) {
+        double below = 0;
+        double factorial = 1;
+        for (int i = 0; i < k; i++) {
+            factorial *= i == 0 ? 1 : i;
+            below += Math.exp(-lambda) * Math.pow(lambda, i) / factorial;
+        }
+        return 1 - below;
+    }
+
+    @Test
+    void surgeLimitsAreEachWardsPoissonLimitPerHourOfTheWeekAndTheStreamReadsThem() throws Exception {
+        Path out = analyse("limits", "2025-03-01", "2025-03-31");
+        long[] weekdays = new long[8];
+        for (java.time.LocalDate day = java.time.LocalDate.parse("2025-03-01");
+                !day.isAfter(java.time.LocalDate.parse("2025-03-31")); day = day.plusDays(1)) {
+            weekdays[day.getDayOfWeek().getValue()]++;
+        }
+        Map<String, long[]> counts = new TreeMap<>();
+        for (Expected e : expected.values()) {
+            if (e.local().getYear() == 2025 && e.local().getMonthValue() == 3) {
+                counts.computeIfAbsent(e.ward(), w -> new long[168])[(e.local().getDayOfWeek().getValue() - 1) * 24
+                        + e.local().getHour()]++;
+            }
+        }
+        List<List<String>> rows = read(out.resolve("surge-limits.csv"));
+        assertEquals(Questions.SURGE_LIMITS_HEADER, rows.get(0));
+        assertEquals(counts.size() * 168, rows.size() - 1, "every ward in scope, every hour of the week");
+        int i = 1;
+        for (Map.Entry<String, long[]> ward : counts.entrySet()) {
+            for (int weekday = 1; weekday <= 7; weekday++) {
+                for (int hour = 0; hour < 24; hour++) {
+                    List<String> row = rows.get(i++);
+                    double lambda = (double) ward.getValue()[(weekday - 1) * 24 + hour] / weekdays[weekday] * 60
+                            / 3600;
+                    int limit = 2;
+                    while (tail(lambda, limit) > 0.001) {
+                        limit++;
+                    }
+                    assertEquals(List.of(ward.getKey(), String.valueOf(weekday), String.valueOf(hour), "60"),
+                            row.subList(0, 4));
+                    assertEquals(lambda, Double.parseDouble(row.get(4)), 1e-6, row.toString());
+                    assertEquals(String.valueOf(limit), row.get(5), row.toString());
+                }
+            }
+        }
+        assertTrue(Files.readString(out.resolve("surge-limits.properties")).contains("from=2025-03-01"));
+        assertTrue(Files.readString(out.resolve("report.html")).contains("surge-limits.png"));
+        assertEquals((byte) 0x89, Files.readAllBytes(out.resolve("surge-limits.png"))[0]);
+
+        // The stream reads the file as written: each ward's limit at each hour, its zone, its history.
+        String uri = out.resolve("surge-limits.csv").toString();
+        org.hospital.incidents.model.SurgeLimits limits = org.hospital.incidents.io.SurgeLimitsFile.load(uri, 60, 10,
+                new Configuration());
+        List<String> sample = rows.get(1 + 168 + 24 + 9); // the second ward, Tuesday 09:00-10:00
+        long tuesday9 = java.time.LocalDateTime.parse("2025-03-04T09:30:00").atZone(LONDON).toInstant()
+                .toEpochMilli();
+        assertEquals(Long.parseLong(sample.get(5)), limits.forWard(sample.get(0)).limit(tuesday9));
+        assertEquals("history 2025-03-01..2025-03-31", limits.forWard(sample.get(0)).source(tuesday9));
+        assertEquals(10, limits.forWard("NO-SUCH-WARD").limit(tuesday9), "a ward without history: the threshold");
+        org.hospital.incidents.io.SurgeLimitsFile.Refused refused = org.junit.jupiter.api.Assertions.assertThrows(
+                org.hospital.incidents.io.SurgeLimitsFile.Refused.class,
+                () -> org.hospital.incidents.io.SurgeLimitsFile.load(uri, 300, 10, new Configuration()));
+        assertTrue(refused.getMessage().contains("windowSeconds 60") && refused.getMessage().contains(
+                "--window-seconds is 300"), refused.getMessage());
+    }
+
     @Test
     void datesFilterOnTheLocalDateOfOccurredAt() throws IOException {
         Path out = analyse("march", "2025-03-01", "2025-03-31");

@@ -260,7 +260,7 @@ public final class IncidentBench implements Callable<Integer> {
 
     private void handLoop() {
         List<byte[]> lines = new ArrayList<>();
-        for (String line : corpusChunk(7, smoke ? 20_000 : 200_000)) {
+        for (String line : corpusChunk(7, smoke ? 20_000 : 200_000, CORPUS_START)) {
             lines.add(line.getBytes(StandardCharsets.UTF_8));
         }
         IncidentParser parser = new IncidentParser(TestKeys.pseudonymizer());
@@ -596,7 +596,8 @@ public final class IncidentBench implements Callable<Integer> {
         private final int rate;
         private final Map<String, Long> criticalSentAt;
         private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicLong seed = new AtomicLong(System.nanoTime());
+        private final long firstSeed = System.nanoTime();
+        private final AtomicLong seed = new AtomicLong(firstSeed);
         private Thread thread;
 
         Pacer(KafkaProducer<byte[], byte[]> producer, String topic, int rate, Map<String, Long> criticalSentAt) {
@@ -626,7 +627,8 @@ public final class IncidentBench implements Callable<Integer> {
                 long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
                 for (; sent < due; sent++) {
                     if (next == lines.size()) {
-                        lines = corpusChunk(seed.incrementAndGet(), 10_000);
+                        long chunk = seed.incrementAndGet();
+                        lines = corpusChunk(chunk, 10_000, chunkStart(chunk - firstSeed, 10_000));
                         next = 0;
                     }
                     String line = lines.get(next++);
@@ -653,7 +655,8 @@ public final class IncidentBench implements Callable<Integer> {
         long seed = 1000;
         try (KafkaProducer<byte[], byte[]> producer = producer(kafka, 20)) {
             while (sent < count) {
-                for (String line : corpusChunk(seed++, (int) Math.min(100_000, count - sent))) {
+                for (String line : corpusChunk(seed, (int) Math.min(100_000, count - sent),
+                        chunkStart(seed++ - 1000, 100_000))) {
                     producer.send(new ProducerRecord<>(topic, line.getBytes(StandardCharsets.UTF_8)));
                     sent++;
                 }
@@ -675,15 +678,34 @@ public final class IncidentBench implements Callable<Integer> {
     }
 
     /**
+     * The benchmark corpus's event-time rate: 12 wards taking turns, each reporting every 10 s (6 per 60 s window,
+     * below the shipped surge threshold of 10), so a backlog raises no SURGE (docs/DESIGN.md "Surges in event time").
+     */
+    static final double EVENT_RATE = 1.2;
+
+    /** First occurredAt of the benchmark corpora: their event time runs on from here, in the past. */
+    static final Instant CORPUS_START = Instant.parse("2026-06-01T00:00:00Z");
+
+    /**
      * @param seed generator seed (event ids are unique per seed)
      * @param lines about how many lines
-     * @return generated reports, a few malformed and blank lines among them, as the job sees in production
+     * @param first the chunk's first occurredAt (chunks of one corpus follow one another in event time)
+     * @return generated reports, steady in event time, a few malformed and blank lines among them, as the job sees
+     *     in production
      */
-    static List<String> corpusChunk(long seed, int lines) {
-        int seconds = Math.max(1, lines / 1000);
-        List<String> all = CorpusGenerator.generate(seed, 10, seconds, lines / (double) seconds, 0,
-                Instant.parse("2026-11-21T00:00:00Z")).lines();
+    static List<String> corpusChunk(long seed, int lines, Instant first) {
+        int seconds = (int) Math.max(1, Math.round(lines / EVENT_RATE));
+        List<String> all = CorpusGenerator.steady(seed, 12, seconds, EVENT_RATE, first).lines();
         return all.size() > lines ? all.subList(0, lines) : all;
+    }
+
+    /**
+     * @param chunkIndex 0, 1, 2... within one corpus
+     * @param lines lines per chunk
+     * @return the chunk's first occurredAt, so that chunks follow one another in event time
+     */
+    static Instant chunkStart(long chunkIndex, int lines) {
+        return CORPUS_START.plusSeconds(chunkIndex * Math.round(lines / EVENT_RATE));
     }
 
     private static long percentile(List<Long> sorted, int p) {

@@ -117,6 +117,26 @@ class SparkSubmitIT {
     }
 
     @Test
+    void surgeLimitsForAnotherWindowLengthOrMissingExitTwoNamingThem() throws Exception {
+        Path limits = Files.writeString(temp.resolve("surge-limits.csv"),
+                "wardId,weekday,hour,windowSeconds,expectedPerWindow,limit\r\nICU-2,1,8,300,2.500000,10\r\n");
+        Path config = TestFiles.configWith(temp.resolve("limits.properties"),
+                "pseudonym-key-file=" + temp.resolve("k.key") + "\n");
+        Scripts.Result result = Scripts.run(Map.of(), 120, "incident-stream", "--socket", "127.0.0.1:9",
+                "--config", config.toString(), "--checkpoint", temp.resolve("limits-cp").toString(),
+                "--archive", "none", "--surge-limits", limits.toString());
+        assertEquals(2, result.exitCode(), result.stderr());
+        assertTrue(result.stderr().contains("--surge-limits: " + limits + " has windowSeconds 300 but "
+                + "--window-seconds is 60"), result.stderr());
+        Path missing = temp.resolve("nowhere.csv");
+        Scripts.Result absent = Scripts.run(Map.of(), 120, "incident-stream", "--socket", "127.0.0.1:9",
+                "--config", config.toString(), "--checkpoint", temp.resolve("limits-cp").toString(),
+                "--archive", "none", "--surge-limits", missing.toString());
+        assertEquals(2, absent.exitCode(), absent.stderr());
+        assertTrue(absent.stderr().contains("--surge-limits: file not found: " + missing), absent.stderr());
+    }
+
+    @Test
     void missingConfigFileExitsTwoNamingItsPath() throws Exception {
         Path missing = temp.resolve("absent.properties");
         Scripts.Result result = Scripts.run(Map.of(), 120, "incident-stream", "--socket", "127.0.0.1:9",

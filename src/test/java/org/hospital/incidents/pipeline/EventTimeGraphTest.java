@@ -14,6 +14,8 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.Rejection;
+import org.hospital.incidents.model.SurgeLimits;
+import org.hospital.incidents.model.WardLimits;
 import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.model.WardWindow;
 import org.hospital.incidents.testing.GraphHarness;
@@ -112,6 +114,27 @@ class EventTimeGraphTest {
             assertEquals(1, surges.size(), surges.toString());
             assertEquals(firstWindowReaching(burst(), "W-3", 10), surges.get(0).windowStartMillis(),
                     "the earliest window of the burst, whatever the arrival order");
+        }
+    }
+
+    @Test
+    void aWardIsJudgedAgainstItsOwnLimitAndAWardWithoutOneAgainstTheThreshold() throws Exception {
+        long[] table = new long[WardLimits.HOURS_OF_WEEK];
+        java.util.Arrays.fill(table, 4);
+        SurgeLimits limits = new SurgeLimits(60, Map.of("ICU-2", WardLimits.history(10, table,
+                "history 2025-01-01..2025-12-31", "UTC")), WardLimits.threshold(10));
+        List<String> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            batch.add(incidentAt("I" + i, "ICU-2", "mild", T0.plusSeconds(i).toString()));
+            batch.add(incidentAt("E" + i, "ED-1", "mild", T0.plusSeconds(i).toString()));
+        }
+        try (GraphHarness harness = GraphHarness.limited(SETTINGS, List.of(batch), () -> limits)) {
+            harness.runBatches(1);
+            List<Alert> surges = allSurges(harness);
+            assertEquals(List.of("ICU-2"), surges.stream().map(Alert::wardId).toList(),
+                    "5 reports reach ICU-2's limit of 4, not ED-1's threshold of 10");
+            assertEquals(4, surges.get(0).limit());
+            assertEquals("history 2025-01-01..2025-12-31", surges.get(0).limitSource());
         }
     }
 
