@@ -25,6 +25,11 @@ if [[ -z "${SPARK_LOCAL_IP:-}" && "${SPARK_MASTER:-local}" =~ ^(local|spark://(1
   export SPARK_LOCAL_IP=127.0.0.1
 fi
 
+# Everything the job and the tools write is owner-only (docs/DESIGN.md "Privacy and hostile input"): files 0600,
+# folders 0700, whatever writes them (Spark's checkpoint and write-ahead log, our outputs, the archive, reports).
+# HDFS applies the Hadoop umask of the shipped config (spark.hadoop.fs.permissions.umask-mode=077) instead.
+umask 077
+
 die() {
   echo "$(basename "$0"): $*" >&2
   exit 1

@@ -260,6 +260,18 @@ public final class IncidentStreamingApp {
                 return 2;
             }
         }
+        // Owner-only roots (docs/DESIGN.md "Privacy and hostile input"): what is made inside them is owner-only too.
+        try {
+            for (String root : new String[] {settings.checkpoint(), settings.output(), settings.archive()}) {
+                String wider = root == null ? null : BatchOutputWriter.ownerOnlyRoot(root, hadoopConf);
+                if (wider != null) {
+                    LOG.warn("{}", wider);
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("incident-stream: cannot create " + e.getMessage());
+            return 2;
+        }
         String refusal = checkRecovery(settings, hadoopConf);
         if (refusal != null) {
             System.err.println("incident-stream: " + refusal);

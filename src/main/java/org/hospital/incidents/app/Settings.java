@@ -162,6 +162,9 @@ public final class Settings implements Serializable {
         defaults.put("spark.hadoop.dfs.client.retry.policy.enabled", "true");
         defaults.put("spark.hadoop.dfs.client.retry.policy.spec", "2000,45");
         defaults.put("spark.ui.showConsoleProgress", "false");
+        // Owner-only files and folders on HDFS and through Hadoop's file systems (docs/DESIGN.md "Privacy").
+        defaults.put("spark.hadoop." + org.hospital.incidents.io.HadoopConfs.UMASK_KEY,
+                org.hospital.incidents.io.HadoopConfs.OWNER_ONLY_UMASK);
         // Spark's own Prometheus endpoint on the driver's UI (DESIGN.md "metrics"), the streaming source included.
         defaults.put("spark.metrics.conf.*.sink.prometheusServlet.class",
                 "org.apache.spark.metrics.sink.PrometheusServlet");

@@ -64,7 +64,7 @@ public final class AnalyticsReportWriter {
     public AnalyticsReportWriter(String outUri, Configuration conf) throws IOException {
         this.out = new Path(outUri);
         this.fs = BatchOutputWriter.fileSystem(out, conf);
-        BatchOutputWriter.mkdirs(fs, out, false);
+        BatchOutputWriter.mkdirs(fs, out);
     }
 
     /** @return the output folder, qualified */
@@ -84,7 +84,8 @@ public final class AnalyticsReportWriter {
      */
     public long csv(String name, List<String> header, Iterator<? extends List<?>> rows) throws IOException {
         long count = 0;
-        try (Writer writer = new OutputStreamWriter(fs.create(new Path(out, name), true), StandardCharsets.UTF_8);
+        try (Writer writer = new OutputStreamWriter(BatchOutputWriter.replaceOwnerOnly(fs, new Path(out, name)),
+                StandardCharsets.UTF_8);
                 CSVPrinter printer = new CSVPrinter(writer, CSV.builder().setHeader(header.toArray(String[]::new))
                         .build())) {
             while (rows.hasNext()) {
@@ -106,7 +107,8 @@ public final class AnalyticsReportWriter {
      */
     public long csvLines(String name, List<String> header, Iterator<String> lines) throws IOException {
         long count = 0;
-        try (Writer writer = new OutputStreamWriter(fs.create(new Path(out, name), true), StandardCharsets.UTF_8)) {
+        try (Writer writer = new OutputStreamWriter(BatchOutputWriter.replaceOwnerOnly(fs, new Path(out, name)),
+                StandardCharsets.UTF_8)) {
             writer.write(CSV.format(header.toArray()));
             writer.write(CSV.getRecordSeparator());
             while (lines.hasNext()) {
@@ -248,8 +250,8 @@ public final class AnalyticsReportWriter {
         side.setProperty("to", to.toString());
         side.setProperty("timeZone", timeZone);
         side.setProperty("windowSeconds", Integer.toString(windowSeconds));
-        try (Writer writer = new OutputStreamWriter(fs.create(new Path(out, SURGE_LIMITS + ".properties"), true),
-                StandardCharsets.UTF_8)) {
+        try (Writer writer = new OutputStreamWriter(BatchOutputWriter.replaceOwnerOnly(fs,
+                new Path(out, SURGE_LIMITS + ".properties")), StandardCharsets.UTF_8)) {
             side.store(writer, "History of surge-limits.csv (bin/incident-analytics), read with it by the stream");
         }
         return count;
@@ -332,7 +334,7 @@ public final class AnalyticsReportWriter {
                 .append(".png\" alt=\"SURGE limits\">\n<p><a href=\"").append(SURGE_LIMITS).append(".csv\">")
                 .append(SURGE_LIMITS).append(".csv</a></p>\n");
         page.append("</body></html>\n");
-        try (OutputStream stream = fs.create(new Path(out, "report.html"), true)) {
+        try (OutputStream stream = BatchOutputWriter.replaceOwnerOnly(fs, new Path(out, "report.html"))) {
             stream.write(page.toString().getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -368,7 +370,7 @@ public final class AnalyticsReportWriter {
 
     private void png(String name, Chart<?, ?> chart) throws IOException {
         byte[] bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        try (OutputStream stream = fs.create(new Path(out, name + ".png"), true)) {
+        try (OutputStream stream = BatchOutputWriter.replaceOwnerOnly(fs, new Path(out, name + ".png"))) {
             stream.write(bytes);
         }
     }

@@ -57,7 +57,7 @@ public final class ArchiveImportSink implements HistoryImport.Sink {
         this.importMillis = importMillis;
         this.pending = new Path(day, "_import-" + importMillis);
         this.folder = new Path(day, "import-" + importMillis);
-        BatchOutputWriter.mkdirs(fs, pending, true);
+        BatchOutputWriter.mkdirs(fs, pending);
     }
 
     /** @return the folder the import becomes visible as after {@link #commit()} */
@@ -74,7 +74,7 @@ public final class ArchiveImportSink implements HistoryImport.Sink {
         closePart();
         partNumber++;
         partPath = new Path(pending, String.format("part-%05d%s", partNumber, encoder.extension()));
-        part = encoder.streamingPart(importMillis, fs.create(partPath, false));
+        part = encoder.streamingPart(importMillis, BatchOutputWriter.createOwnerOnly(fs, partPath));
         partEntries = 0;
     }
 
@@ -104,7 +104,7 @@ public final class ArchiveImportSink implements HistoryImport.Sink {
 
     @Override
     public OutputStream rejectedReport() throws IOException {
-        return fs.create(new Path(pending, "import-rejected.csv"), true);
+        return BatchOutputWriter.replaceOwnerOnly(fs, new Path(pending, "import-rejected.csv"));
     }
 
     @Override

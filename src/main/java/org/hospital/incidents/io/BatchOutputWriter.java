@@ -56,6 +56,7 @@ public final class BatchOutputWriter implements Serializable {
     private static final BatchLedger.Output[] OUTPUTS = BatchLedger.Output.values();
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
@@ -112,11 +113,11 @@ public final class BatchOutputWriter implements Serializable {
         FileSystem fs = fileSystem(jobDir, hadoopConf);
         // Made here so the tasks need not create folders; they take their Hadoop configuration from their own
         // Spark environment rather than from the closure (HadoopConfs#forThisApplication).
-        mkdirs(fs, jobDir, false);
+        mkdirs(fs, jobDir);
         Path archiveJobDir = archiveRoot == null ? null : new Path(new Path(archiveRoot, "_tmp"), job);
         FileSystem archiveFs = archiveJobDir == null ? null : fileSystem(archiveJobDir, hadoopConf);
         if (archiveJobDir != null) {
-            mkdirs(archiveFs, archiveJobDir, true);
+            mkdirs(archiveFs, archiveJobDir);
         }
         String jobDirName = jobDir.toString();
         String archiveJobDirName = archiveJobDir == null ? null : archiveJobDir.toString();
@@ -165,7 +166,7 @@ public final class BatchOutputWriter implements Serializable {
         }
         Path target = archive ? archiveFolder(batchTimeMillis) : batchFolder(output.folder(), batchTimeMillis);
         String suffix = archive ? archiveExtension : "";
-        mkdirs(fs, target, archive);
+        mkdirs(fs, target);
         // Exactly this writer's names: "part-00000" must not match "part-critical-00000" in the alerts folder.
         Pattern mine = Pattern.compile(Pattern.quote(output.partPrefix()) + "-\\d{5}" + Pattern.quote(suffix));
         for (FileStatus old : fs.listStatus(target, path -> mine.matcher(path.getName()).matches())) {
@@ -202,9 +203,7 @@ public final class BatchOutputWriter implements Serializable {
                     Path dir = new Path(archive ? archiveJobDir : jobDir);
                     FileSystem fs = fileSystem(dir, HadoopConfs.forThisApplication());
                     Path file = new Path(dir, record.output().name() + "-task-" + index + "-" + attempt);
-                    // This overload passes no permission: on local disk, one with a permission forks chmod.
-                    streams[i] = new BufferedOutputStream(fs.create(file, false, 1 << 16,
-                            fs.getDefaultReplication(file), fs.getDefaultBlockSize(file), null), 1 << 16);
+                    streams[i] = new BufferedOutputStream(createOwnerOnly(fs, file), 1 << 16);
                     result.files[i] = file.toString();
                 }
                 if (record.bytes() != null) {
@@ -254,25 +253,83 @@ public final class BatchOutputWriter implements Serializable {
     }
 
     /**
-     * Creates a folder and its parents. On local disk with {@code java.nio}: Hadoop's local file system forks a
-     * {@code chmod} for each folder it makes (see {@link #fileSystem}).
+     * Creates a new file readable and writable by its owner only (docs/DESIGN.md "Privacy and hostile input": 0600).
+     * On local disk with {@code java.nio}, the mode given to open(2): Hadoop's local file system would fork a
+     * {@code chmod} per file (see {@link #fileSystem}). Elsewhere (HDFS) by the configuration's umask
+     * ({@link HadoopConfs#OWNER_ONLY_UMASK}), which this overload applies on the NameNode at creation.
+     *
+     * @param fs from {@link #fileSystem}
+     * @param file a file that does not exist yet
+     * @return its stream
+     * @throws IOException when it exists or cannot be created
+     */
+    public static OutputStream createOwnerOnly(FileSystem fs, Path file) throws IOException {
+        if (fs instanceof RawLocalFileSystem local) {
+            return Files.newOutputStream(Files.createFile(local.pathToFile(file).toPath(),
+                    PosixFilePermissions.asFileAttribute(OWNER_FILE)));
+        }
+        return fs.create(file, false, 1 << 16, fs.getDefaultReplication(file), fs.getDefaultBlockSize(file), null);
+    }
+
+    /**
+     * Like {@link #createOwnerOnly}, replacing a file that exists (an analytics report written again).
+     *
+     * @param fs from {@link #fileSystem}
+     * @param file a file
+     * @return its stream
+     * @throws IOException when it cannot be written
+     */
+    public static OutputStream replaceOwnerOnly(FileSystem fs, Path file) throws IOException {
+        if (fs.exists(file)) {
+            fs.delete(file, false);
+        }
+        return createOwnerOnly(fs, file);
+    }
+
+    /**
+     * Creates a folder and its parents, owner-only (0700; docs/DESIGN.md "Privacy and hostile input"). On local
+     * disk with {@code java.nio}: Hadoop's local file system forks a {@code chmod} for each folder it makes (see
+     * {@link #fileSystem}).
      *
      * @param fs from {@link #fileSystem}
      * @param folder the folder
-     * @param ownerOnly create missing folders with mode 0700 (the archive: DESIGN.md)
      * @throws IOException when it cannot be created
      */
-    static void mkdirs(FileSystem fs, Path folder, boolean ownerOnly) throws IOException {
+    public static void mkdirs(FileSystem fs, Path folder) throws IOException {
         if (fs instanceof RawLocalFileSystem local) {
-            java.nio.file.Path path = local.pathToFile(folder).toPath();
-            if (ownerOnly) {
-                Files.createDirectories(path, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            } else {
-                Files.createDirectories(path);
-            }
-        } else if (!(ownerOnly ? fs.mkdirs(folder, new FsPermission((short) 0700)) : fs.mkdirs(folder))) {
+            Files.createDirectories(local.pathToFile(folder).toPath(),
+                    PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        } else if (!fs.mkdirs(folder, new FsPermission((short) 0700))) {
             throw new IOException("could not create folder " + folder);
         }
+    }
+
+    /**
+     * Makes a root folder the job or a tool writes under owner-only: created 0700 when missing, and set to 0700 when
+     * it exists with a wider mode (a folder made by an earlier build). Never fails the caller for a folder it does
+     * not own: the folders and files made inside it are owner-only all the same.
+     *
+     * @param root a root URI (output, checkpoint, archive, analytics output)
+     * @param conf Hadoop configuration
+     * @return null, or why the mode of an existing root could not be narrowed
+     * @throws IOException when the root cannot be created
+     */
+    public static String ownerOnlyRoot(String root, Configuration conf) throws IOException {
+        Path path = new Path(root);
+        FileSystem fs = fileSystem(path, conf);
+        if (!fs.exists(path)) {
+            mkdirs(fs, path);
+            return null;
+        }
+        FsPermission mode = fs.getFileStatus(path).getPermission();
+        if (mode.toShort() != 0700) {
+            try {
+                fs.setPermission(path, new FsPermission((short) 0700));
+            } catch (IOException e) {
+                return root + " is " + mode + " and cannot be made owner-only: " + e.getMessage();
+            }
+        }
+        return null;
     }
 
     /**
@@ -286,9 +343,9 @@ public final class BatchOutputWriter implements Serializable {
     public static void checkWritable(String archiveRoot, Configuration conf) throws IOException {
         Path rootPath = new Path(archiveRoot);
         FileSystem fs = fileSystem(rootPath, conf);
-        mkdirs(fs, rootPath, true);
+        mkdirs(fs, rootPath);
         Path probe = new Path(rootPath, "_write-probe-" + UUID.randomUUID());
-        fs.create(probe, false, 4096, fs.getDefaultReplication(probe), fs.getDefaultBlockSize(probe), null).close();
+        createOwnerOnly(fs, probe).close();
         fs.delete(probe, false);
     }
 

@@ -11,6 +11,16 @@ import org.apache.spark.SparkEnv;
  */
 public final class HadoopConfs {
 
+    /** Hadoop's umask key: HDFS and Hadoop's local file system apply it to every file and folder they create. */
+    public static final String UMASK_KEY = "fs.permissions.umask-mode";
+
+    /**
+     * The umask that makes what the project writes owner-only: files 0600, folders 0700 (docs/DESIGN.md "Privacy
+     * and hostile input"). The shipped config sets it as {@code spark.hadoop.fs.permissions.umask-mode}, so Spark's
+     * own checkpoint and write-ahead-log files get it too.
+     */
+    public static final String OWNER_ONLY_UMASK = "077";
+
     private static SparkEnv cachedFor;
     private static Configuration cached;
 
@@ -19,14 +29,24 @@ public final class HadoopConfs {
 
     /**
      * @param conf a Spark configuration
-     * @return a new Hadoop configuration: Hadoop's defaults plus the {@code spark.hadoop.*} keys of {@code conf}
+     * @return a new Hadoop configuration: Hadoop's defaults, the owner-only umask unless {@code conf} sets one, and
+     *     the {@code spark.hadoop.*} keys of {@code conf}
      */
     public static Configuration fromSpark(SparkConf conf) {
-        Configuration hadoop = new Configuration();
+        Configuration hadoop = ownerOnly(new Configuration());
         for (scala.Tuple2<String, String> entry : conf.getAllWithPrefix("spark.hadoop.")) {
             hadoop.set(entry._1(), entry._2(), "spark.hadoop." + entry._1());
         }
         return hadoop;
+    }
+
+    /**
+     * @param conf a Hadoop configuration
+     * @return the same, with the owner-only umask ({@value #OWNER_ONLY_UMASK})
+     */
+    public static Configuration ownerOnly(Configuration conf) {
+        conf.set(UMASK_KEY, OWNER_ONLY_UMASK, "owner-only (docs/DESIGN.md \"Privacy and hostile input\")");
+        return conf;
     }
 
     /**
@@ -54,6 +74,6 @@ public final class HadoopConfs {
      *     history importer, which writes the archive without Spark)
      */
     public static Configuration current() {
-        return SparkEnv.get() != null ? forThisApplication() : new Configuration();
+        return SparkEnv.get() != null ? forThisApplication() : ownerOnly(new Configuration());
     }
 }

@@ -3,7 +3,6 @@ package org.hospital.incidents.io;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -109,7 +108,7 @@ public final class KafkaImportSink implements HistoryImport.Sink {
 
     @Override
     public OutputStream rejectedReport() throws IOException {
-        return Files.newOutputStream(rejectedReport);
+        return OwnerOnly.newOutputStream(rejectedReport);
     }
 
     @Override

@@ -133,7 +133,7 @@ public final class StateSeeds {
         Path seed = new Path(folder);
         seed.getFileSystem(conf).delete(seed, true);
         if (globs.isEmpty()) {
-            seed.getFileSystem(conf).mkdirs(seed);
+            BatchOutputWriter.mkdirs(BatchOutputWriter.fileSystem(seed, conf), seed);
             return 0;
         }
         var entries = sc.textFile(String.join(",", globs))

@@ -91,7 +91,8 @@ public final class Analytics implements Callable<Integer> {
         // Without reference tracking: the rows hold no shared or cyclic references, and clearing Kryo's reference
         // map after each record was the next 20 % (Kryo.reset in the profile).
         SparkConf conf = KryoClasses.configure(new SparkConf().setAppName("hospital-incident-analytics")
-                .setIfMissing("spark.master", "local[2]").setIfMissing("spark.kryo.referenceTracking", "false"));
+                .setIfMissing("spark.master", "local[2]").setIfMissing("spark.kryo.referenceTracking", "false")
+                .setIfMissing("spark.hadoop." + HadoopConfs.UMASK_KEY, HadoopConfs.OWNER_ONLY_UMASK));
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             return run(sc, scope, inputs);
         }

@@ -169,7 +169,7 @@ public final class Import implements Callable<Integer> {
                 ? new ArchiveImportSink(archive, codec, importMillis, HadoopConfs.current())
                 : new KafkaImportSink(kafka, topic, rate, Path.of("import-rejected.csv"));
         HistoryImport.RejectedReport.Opener opener = rejectedFile == null ? sink::rejectedReport
-                : () -> Files.newOutputStream(rejectedFile);
+                : () -> org.hospital.incidents.io.OwnerOnly.newOutputStream(rejectedFile);
         String rejectedName = rejectedFile == null ? sink.rejectedReportName()
                 : rejectedFile.toAbsolutePath().toString();
         // Every file's header first: a file the mapping cannot read is refused before any row is sent.

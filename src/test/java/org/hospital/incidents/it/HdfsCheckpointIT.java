@@ -61,6 +61,24 @@ class HdfsCheckpointIT {
         FileSystem fs = miniHdfs.cluster().getFileSystem();
         assertTrue(fs.listStatus(new org.apache.hadoop.fs.Path("/hospital/checkpoint")).length > 0,
                 "checkpoint files on HDFS");
+        // Owner-only on HDFS too (docs/DESIGN.md "Privacy and hostile input"): the job's Hadoop umask 077.
+        for (String root : new String[] {"/hospital/checkpoint", "/hospital/out", "/hospital/archive"}) {
+            long files = 0;
+            org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> all =
+                    fs.listFiles(new org.apache.hadoop.fs.Path(root), true);
+            while (all.hasNext()) {
+                org.apache.hadoop.fs.LocatedFileStatus file = all.next();
+                assertEquals("rw-------", file.getPermission().toString(), "file " + file.getPath());
+                org.apache.hadoop.fs.Path parent = file.getPath().getParent();
+                while (parent != null && parent.toUri().getPath().startsWith(root)) {
+                    assertEquals("rwx------", fs.getFileStatus(parent).getPermission().toString(),
+                            "folder " + parent);
+                    parent = parent.getParent();
+                }
+                files++;
+            }
+            assertTrue(files > 0, root + " has files");
+        }
 
         // Same checkpoint on HDFS: the running totals continue from the first run's state.
         Corpus second = Corpora.fresh(4005, 500);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.hospital.incidents.testing.Corpora;
@@ -51,6 +52,10 @@ class SparkSubmitIT {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
         assertTrue((result.stdout() + result.stderr()).contains("Created the pseudonymisation key file " + keyFile),
                 result.stderr());
+        // Everything the job wrote is owner-only: folders 0700, files 0600 (docs/DESIGN.md "Privacy").
+        for (String root : List.of("checkpoint", "out", "archive", "keys")) {
+            assertTrue(TestFiles.assertOwnerOnly(temp.resolve(root)) > 0, root + " has files");
+        }
         assertFalse(containsBytes(temp.resolve("checkpoint"), key), "the key is not in the checkpoint");
         assertFalse(containsBytes(temp.resolve("out"), key), "the key is not in an output");
         try (Stream<Path> files = Files.walk(temp.resolve("out"))) {

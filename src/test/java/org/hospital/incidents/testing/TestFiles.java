@@ -43,4 +43,27 @@ public final class TestFiles {
                 + "\n" + overrides);
         return file;
     }
+
+    /**
+     * Walks a local tree and fails on the first folder that is not {@code rwx------} or file that is not
+     * {@code rw-------} (docs/DESIGN.md "Privacy and hostile input").
+     *
+     * @param root a folder the job or a tool wrote
+     * @return the number of files checked (so a caller can see the walk found something)
+     * @throws java.io.IOException when the tree cannot be walked
+     */
+    public static long assertOwnerOnly(java.nio.file.Path root) throws java.io.IOException {
+        long files = 0;
+        try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(root)) {
+            for (java.nio.file.Path path : paths.toList()) {
+                String mode = java.nio.file.attribute.PosixFilePermissions.toString(
+                        java.nio.file.Files.getPosixFilePermissions(path, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+                boolean folder = java.nio.file.Files.isDirectory(path);
+                org.junit.jupiter.api.Assertions.assertEquals(folder ? "rwx------" : "rw-------", mode,
+                        (folder ? "folder " : "file ") + path);
+                files += folder ? 0 : 1;
+            }
+        }
+        return files;
+    }
 }
