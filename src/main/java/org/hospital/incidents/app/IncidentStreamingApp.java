@@ -260,18 +260,6 @@ public final class IncidentStreamingApp {
                 return 2;
             }
         }
-        // Owner-only roots (docs/DESIGN.md "Privacy and hostile input"): what is made inside them is owner-only too.
-        try {
-            for (String root : new String[] {settings.checkpoint(), settings.output(), settings.archive()}) {
-                String wider = root == null ? null : BatchOutputWriter.ownerOnlyRoot(root, hadoopConf);
-                if (wider != null) {
-                    LOG.warn("{}", wider);
-                }
-            }
-        } catch (IOException e) {
-            System.err.println("incident-stream: cannot create " + e.getMessage());
-            return 2;
-        }
         String refusal = checkRecovery(settings, hadoopConf);
         if (refusal != null) {
             System.err.println("incident-stream: " + refusal);
@@ -309,7 +297,18 @@ public final class IncidentStreamingApp {
             }
         }
         try {
+            // Owner-only roots (docs/DESIGN.md "Privacy and hostile input"), once this driver holds the lease (a
+            // refused driver writes nothing): what is made inside them is owner-only too.
+            for (String root : new String[] {settings.checkpoint(), settings.output(), settings.archive()}) {
+                String wider = root == null ? null : BatchOutputWriter.ownerOnlyRoot(root, hadoopConf);
+                if (wider != null) {
+                    LOG.warn("{}", wider);
+                }
+            }
             return runWithLease(settings, sparkConf, hadoopConf, lease);
+        } catch (IOException e) {
+            System.err.println("incident-stream: cannot create " + e.getMessage());
+            return 2;
         } finally {
             if (lease != null) {
                 lease.close();

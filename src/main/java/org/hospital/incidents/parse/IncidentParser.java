@@ -38,8 +38,7 @@ import org.hospital.incidents.model.SourcedLine;
  * are ignored for forward compatibility.
  *
  * <p>{@code patientRef} never leaves the parser in clear (DESIGN.md "Pseudonymisation"): an accepted incident
- * carries its token, and the line kept with a rejection has a {@code patientRef} value that a lenient scan finds
- * replaced by its token and a {@code description} value by {@code "<redacted>"} ({@link #maskForRejected}).
+ * carries its token, and the line kept with a rejection is masked by parsing ({@link #maskForRejected}).
  *
  * <p>Instances hold no key and no state, and are serializable, so one can be captured in Spark closures (and so
  * in the checkpoint).
@@ -67,7 +66,7 @@ public final class IncidentParser implements Serializable {
     public static final String REQUALIFIED = "requalified";
 
     /** What a {@code description} value becomes in a rejected line. */
-    public static final String REDACTED = "<redacted>";
+    public static final String REDACTED = RejectedLineMask.REDACTED;
 
     private final Pseudonymizer pseudonymizer;
 
@@ -152,111 +151,16 @@ public final class IncidentParser implements Serializable {
     }
 
     /**
-     * Masks patient data in a line that is kept as rejected: each {@code "patientRef": <value>} that a lenient
-     * scan finds (a string, possibly cut off at the end of the line, or a number) gets the value's token, and each
-     * {@code "description": "<value>"} gets {@code "<redacted>"} (DESIGN.md "Pseudonymisation").
+     * Masks patient data in a line that is kept as rejected, by parsing it ({@link RejectedLineMask}): every
+     * {@code patientRef} (any value type, any depth, names decoded) gets its token or {@code "<redacted>"}, every
+     * {@code description} {@code "<redacted>"}; a line that does not parse gets the lenient scan (docs/DESIGN.md
+     * "Privacy and hostile input").
      *
-     * @param line a line that did not parse, or null
+     * @param line a rejected line, or null
      * @return the line with those values replaced
      */
     public String maskForRejected(String line) {
-        if (line == null || (!line.contains(PATIENT_REF) && !line.contains(DESCRIPTION))) {
-            return line;
-        }
-        // A hand scan, not a regular expression: java.util.regex recurses once per character of a repeated
-        // group, and a rejected line may be megabytes long (found by BadInputGraphTest: StackOverflowError).
-        StringBuilder masked = new StringBuilder(line.length());
-        int copied = 0;
-        int at = 0;
-        while (at < line.length()) {
-            int ref = line.indexOf(PATIENT_REF, at);
-            int desc = line.indexOf(DESCRIPTION, at);
-            int name = ref < 0 ? desc : desc < 0 ? ref : Math.min(ref, desc);
-            if (name < 0) {
-                break;
-            }
-            boolean isRef = name == ref;
-            int nameEnd = name + (isRef ? PATIENT_REF : DESCRIPTION).length();
-            int[] value = quotedName(line, name, nameEnd) ? valueAfter(line, nameEnd + 1, isRef) : null;
-            if (value == null) {
-                at = nameEnd;
-                continue;
-            }
-            String replacement = isRef ? pseudonymizer.token(unquote(line.substring(value[0], value[1]))) : REDACTED;
-            masked.append(line, copied, value[0]).append('"').append(replacement).append('"');
-            copied = value[1];
-            at = value[1];
-        }
-        return masked.append(line, copied, line.length()).toString();
-    }
-
-    /** @return true when the name at {@code [start, end)} is in double or single quotes */
-    private static boolean quotedName(String line, int start, int end) {
-        return start > 0 && end < line.length() && (line.charAt(start - 1) == '"' || line.charAt(start - 1) == '\'')
-                && line.charAt(end) == line.charAt(start - 1);
-    }
-
-    /**
-     * @param line the line
-     * @param from just after the name's closing quote
-     * @param numbers whether a number value counts (patientRef) or only strings (description)
-     * @return {@code [start, end)} of the value after optional whitespace, a colon and optional whitespace: a
-     *     string in double or single quotes, ending at its closing quote or at the end of the line, or a number;
-     *     null when there is none
-     */
-    private static int[] valueAfter(String line, int from, boolean numbers) {
-        int i = skipSpaces(line, from);
-        if (i >= line.length() || line.charAt(i) != ':') {
-            return null;
-        }
-        i = skipSpaces(line, i + 1);
-        if (i >= line.length()) {
-            return null;
-        }
-        char first = line.charAt(i);
-        if (first == '"' || first == '\'') {
-            int j = i + 1;
-            while (j < line.length() && line.charAt(j) != first) {
-                j += line.charAt(j) == '\\' ? 2 : 1;
-            }
-            return new int[] {i, Math.min(j + 1, line.length())};
-        }
-        if (numbers && (first == '-' || (first >= '0' && first <= '9'))) {
-            int j = i + 1;
-            while (j < line.length() && "0123456789.eE+-".indexOf(line.charAt(j)) >= 0) {
-                j++;
-            }
-            return new int[] {i, j};
-        }
-        return null;
-    }
-
-    /**
-     * The value a scanned string or number stands for: a whole double-quoted string with its JSON escapes
-     * resolved; otherwise the characters between the quotes (or after the opening one).
-     */
-    private static String unquote(String value) {
-        if (value.isEmpty() || (value.charAt(0) != '"' && value.charAt(0) != '\'')) {
-            return value;
-        }
-        char quote = value.charAt(0);
-        boolean whole = value.length() >= 2 && value.charAt(value.length() - 1) == quote;
-        if (whole && quote == '"') {
-            try {
-                return com.google.gson.JsonParser.parseString(value).getAsString();
-            } catch (RuntimeException e) {
-                // An escape JSON does not know: fall through to the raw characters.
-            }
-        }
-        return value.substring(1, whole ? value.length() - 1 : value.length());
-    }
-
-    private static int skipSpaces(String line, int from) {
-        int i = from;
-        while (i < line.length() && Character.isWhitespace(line.charAt(i))) {
-            i++;
-        }
-        return i;
+        return RejectedLineMask.mask(line, pseudonymizer::token);
     }
 
     /** @return an {@link Incident}, or a String reason */

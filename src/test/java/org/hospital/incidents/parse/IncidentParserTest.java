@@ -302,7 +302,8 @@ class IncidentParserTest {
 
     /**
      * Lines rejected for ordinary mistakes keep no patient data: the patientRef value (string, number, or cut off
-     * at the end of the line) becomes its token, the description becomes "<redacted>".
+     * at the end of the line) becomes its token, the description becomes "<redacted>" (the full set of forms:
+     * {@link RejectedLineMaskTest}).
      */
     @Test
     void rejectedLinesKeepNoPatientData() {
@@ -313,12 +314,12 @@ class IncidentParserTest {
                         + "\"description\":\"fell \\\"hard\\\" in bay 4\"}").rejection().line());
         String number = "{\"eventId\":\"E\",\"occurredAt\":\"2026-11-21 08:15\",\"wardId\":\"W\","
                 + "\"harmLevel\":\"mild\",";
-        assertEquals(number + "\"patientRef\" : \"" + TestKeys.pseudonymizer().token("123456") + "\"}",
-                parse(number + "\"patientRef\" : 123456}").rejection().line());
+        assertEquals(number + "\"patientRef\":\"" + TestKeys.pseudonymizer().token("123456") + "\"}",
+                parse(number + "\"patientRef\" : 123456}").rejection().line(), "a line that parses is copied compact");
         assertEquals("{\"eventId\":\"E\",\"patientRef\":\"" + token + "\",\"description\":\"<redacted>\"",
                 parse("{\"eventId\":\"E\",\"patientRef\":\"Hi There\",\"description\":\"cut off mid").rejection()
                         .line());
-        assertEquals("{'patientRef':\"" + token + "\",'description':\"<redacted>\"}",
+        assertEquals("{\"patientRef\":\"" + token + "\",\"description\":\"<redacted>\"}",
                 parse("{'patientRef':'Hi There','description':'x'}").rejection().line(), "single quotes too");
     }
 
