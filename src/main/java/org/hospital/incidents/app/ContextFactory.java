@@ -103,7 +103,8 @@ public final class ContextFactory {
         JavaDStream<SourcedLine> lines = null;
         if (settings.socketHost() != null) {
             // Bytes, not socketTextStream's text: invalid UTF-8 is detected before a decoder hides it as U+FFFD.
-            lines = ssc.socketStream(settings.socketHost(), settings.socketPort(), Utf8Lines::socketLines,
+            lines = ssc.socketStream(settings.socketHost(), settings.socketPort(),
+                    Utf8Lines.socketLines(settings.maxLineBytes()),
                     StorageLevel.fromString(settings.socketStorageLevel()));
         }
         JavaInputDStream<ConsumerRecord<String, byte[]>> kafka = null;
@@ -111,7 +112,7 @@ public final class ContextFactory {
             Map<String, Object> params = KafkaSource.consumerParams(settings.kafkaBootstrap(), settings.groupId(),
                     settings.kafkaAutoOffsetReset(), settings.kafkaConsumer());
             kafka = KafkaSource.directStream(ssc, settings.topics(), params);
-            JavaDStream<SourcedLine> kafkaLines = KafkaSource.lines(kafka);
+            JavaDStream<SourcedLine> kafkaLines = KafkaSource.lines(kafka, settings.maxLineBytes());
             lines = lines == null ? kafkaLines : lines.union(kafkaLines);
         }
 

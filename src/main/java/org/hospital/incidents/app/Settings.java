@@ -73,6 +73,8 @@ public final class Settings implements Serializable {
     public static final String MAX_FUTURE_SECONDS = "max-future-seconds";
     /** Key of {@code --surge-limits}: the per-ward limits file of {@code bin/incident-analytics}; empty = none. */
     public static final String SURGE_LIMITS = "surge-limits";
+    /** The longest input line read as a report, bytes (socket lines, Kafka records, imported rows). */
+    public static final String MAX_LINE_BYTES = "max-line-bytes";
     /** Keys of earlier builds that a config file may still hold: accepted and ignored. */
     public static final Set<String> OBSOLETE_KEYS = Set.of(WINDOW_CHECKPOINT_SECONDS);
     /** Kafka {@code auto.offset.reset} for a group with no committed offset. */
@@ -144,6 +146,7 @@ public final class Settings implements Serializable {
         defaults.put(ALLOWED_LATENESS_SECONDS, "3600");
         defaults.put(MAX_FUTURE_SECONDS, "300");
         defaults.put(SURGE_LIMITS, "");
+        defaults.put(MAX_LINE_BYTES, Integer.toString(org.hospital.incidents.model.SourcedLine.DEFAULT_MAX_LINE_BYTES));
         defaults.put(KAFKA_AUTO_OFFSET_RESET, "earliest");
         defaults.put(SOCKET_STORAGE_LEVEL, "MEMORY_AND_DISK_SER");
         defaults.put(PSEUDONYM_KEY_FILE, "data/pseudonym.key");
@@ -193,6 +196,7 @@ public final class Settings implements Serializable {
     private final String socketStorageLevel;
     private final String pseudonymKeyFile;
     private final String surgeLimits;
+    private final int maxLineBytes;
     private final int startupTimeoutSeconds;
     private final String alertsTopic;
     private final String archive;
@@ -258,6 +262,9 @@ public final class Settings implements Serializable {
         int maxFuture = r.nonNegativeInt(MAX_FUTURE_SECONDS);
         graph = new GraphSettings(batch, window, slide, threshold, partitions, stateCheckpoint, lateness, maxFuture);
         surgeLimits = r.text(SURGE_LIMITS).isEmpty() ? null : r.text(SURGE_LIMITS);
+        // At least a real report's size; at most what one Java array can hold.
+        maxLineBytes = r.parseInt(MAX_LINE_BYTES, r.text(MAX_LINE_BYTES), 1024, Integer.MAX_VALUE - 16,
+                "a whole number of bytes from 1024");
         kafkaAutoOffsetReset = r.text(KAFKA_AUTO_OFFSET_RESET);
         if (!List.of("earliest", "latest", "none").contains(kafkaAutoOffsetReset)) {
             throw r.error(KAFKA_AUTO_OFFSET_RESET, "expected earliest, latest or none, got '"
@@ -425,6 +432,7 @@ public final class Settings implements Serializable {
         frozen.put(ALLOWED_LATENESS_SECONDS, Integer.toString(graph.allowedLatenessSeconds()));
         frozen.put(MAX_FUTURE_SECONDS, Integer.toString(graph.maxFutureSeconds()));
         frozen.put(SURGE_LIMITS, surgeLimits == null ? "" : surgeLimits);
+        frozen.put(MAX_LINE_BYTES, Integer.toString(maxLineBytes));
         frozen.put(KAFKA_AUTO_OFFSET_RESET, kafkaAutoOffsetReset);
         frozen.put(SOCKET_STORAGE_LEVEL, socketStorageLevel);
         frozen.put(PSEUDONYM_KEY_FILE, pseudonymKeyFile);
@@ -567,6 +575,14 @@ public final class Settings implements Serializable {
      */
     public String surgeLimits() {
         return surgeLimits;
+    }
+
+    /**
+     * @return the longest input line read as a report, bytes ({@code max-line-bytes}); a longer one is rejected with
+     *     its first bytes kept, and the socket receiver never buffers more of it
+     */
+    public int maxLineBytes() {
+        return maxLineBytes;
     }
 
     /** @return path of the pseudonymisation key file (config key {@code pseudonym-key-file}) */

@@ -108,6 +108,7 @@ public final class HistoryImport {
     private final Character delimiter;
     private final Charset encoding;
     private final long importMillis;
+    private final int maxLineBytes;
 
     /**
      * @param mapping the checked mapping
@@ -118,11 +119,26 @@ public final class HistoryImport {
      */
     public HistoryImport(ImportMapping mapping, IncidentParser parser, Character delimiter, Charset encoding,
             long importMillis) {
+        this(mapping, parser, delimiter, encoding, importMillis, SourcedLine.DEFAULT_MAX_LINE_BYTES);
+    }
+
+    /**
+     * @param mapping the column mapping
+     * @param parser the stream's parser (the same rules for history as for live reports)
+     * @param delimiter the field separator, or null to detect it from the header row
+     * @param encoding the files' character encoding
+     * @param importMillis the import's time, epoch millis
+     * @param maxLineBytes {@code max-line-bytes}: a row whose record is longer is rejected, as the stream rejects
+     *     such a line (docs/DESIGN.md "Privacy and hostile input")
+     */
+    public HistoryImport(ImportMapping mapping, IncidentParser parser, Character delimiter, Charset encoding,
+            long importMillis, int maxLineBytes) {
         this.mapping = mapping;
         this.parser = parser;
         this.delimiter = delimiter;
         this.encoding = encoding;
         this.importMillis = importMillis;
+        this.maxLineBytes = maxLineBytes;
     }
 
     /** One input file: its name in sources and messages, and its bytes. */
@@ -217,6 +233,10 @@ public final class HistoryImport {
             recordLine = mapping.toRecord(row);
         } catch (RowException e) {
             return e.getMessage();
+        }
+        long bytes = recordLine.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > maxLineBytes) {
+            return SourcedLine.tooLong(maxLineBytes, bytes);
         }
         String source = "import:" + fileName + ":" + rowNumber;
         JsonWriter archived = sink.begin(source);

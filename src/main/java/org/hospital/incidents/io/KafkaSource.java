@@ -172,15 +172,18 @@ public final class KafkaSource {
 
     /**
      * @param stream the direct stream
+     * @param maxLineBytes the longest record read as a report ({@code max-line-bytes}); a longer one is rejected
      * @return its record values, labelled {@code kafka:<topic>/<partition>/<offset>}; a null value (a tombstone)
      *     becomes an empty line, which the graph ignores
      */
-    public static JavaDStream<SourcedLine> lines(JavaInputDStream<ConsumerRecord<String, byte[]>> stream) {
+    public static JavaDStream<SourcedLine> lines(JavaInputDStream<ConsumerRecord<String, byte[]>> stream,
+            int maxLineBytes) {
         // ConsumerRecord is not serializable: turn it into a SourcedLine before anything else touches it.
         return stream.map(record -> {
             String source = SourcedLine.kafkaSource(record.topic(), record.partition(), record.offset());
             byte[] value = record.value();
-            return value == null ? new SourcedLine("", source) : Utf8Lines.decode(value, value.length, source);
+            return value == null ? new SourcedLine("", source)
+                    : Utf8Lines.decode(value, value.length, source, maxLineBytes);
         });
     }
 

@@ -41,6 +41,24 @@ public final class Utf8Lines {
      *     byte offset 17}
      */
     public static SourcedLine decode(byte[] bytes, int length, String source) {
+        return decode(bytes, length, source, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Decodes one line, or keeps only the first {@code maxLineBytes} of a longer one (docs/DESIGN.md "Privacy and
+     * hostile input"): its text is those bytes (a character cut at the limit shown as U+FFFD) and
+     * {@link SourcedLine#encodingError()} is {@code line longer than <N> bytes (<L> bytes)}.
+     *
+     * @param bytes the line's bytes, without its terminator
+     * @param length how many of {@code bytes} belong to the line
+     * @param source source label
+     * @param maxLineBytes the longest line read as a record ({@code max-line-bytes})
+     * @return the line
+     */
+    public static SourcedLine decode(byte[] bytes, int length, String source, int maxLineBytes) {
+        if (length > maxLineBytes) {
+            return tooLong(bytes, maxLineBytes, length, source);
+        }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes, 0, length);
@@ -64,27 +82,40 @@ public final class Utf8Lines {
         return new SourcedLine(out.toString(), source, null);
     }
 
+    private static SourcedLine tooLong(byte[] firstBytes, int kept, long length, String source) {
+        return new SourcedLine(new String(firstBytes, 0, kept, StandardCharsets.UTF_8), source,
+                SourcedLine.tooLong(kept, length));
+    }
+
     /**
      * The socket receiver's converter ({@code JavaStreamingContext.socketStream}): newline-delimited lines, a
-     * trailing carriage return dropped (CRLF senders), read lazily as they arrive until the stream ends.
+     * trailing carriage return dropped (CRLF senders), read lazily as they arrive until the stream ends. A line
+     * longer than {@code maxLineBytes} is never buffered whole: its first {@code maxLineBytes} are kept, the rest is
+     * counted and dropped up to its newline, and it comes out as a line to reject
+     * ({@link #decode(byte[], int, String, int)}). Serializable: the receiver, and so this converter, is in the
+     * checkpoint.
      *
-     * @param input the connected socket's stream
-     * @return lines labelled {@link SourcedLine#SOCKET}
+     * @param maxLineBytes the longest line read as a record ({@code max-line-bytes})
+     * @return the converter; its lines are labelled {@link SourcedLine#SOCKET}
      */
-    public static Iterable<SourcedLine> socketLines(InputStream input) {
-        return () -> new LineIterator(new BufferedInputStream(input, BUFFER_BYTES));
+    public static org.apache.spark.api.java.function.Function<InputStream, Iterable<SourcedLine>> socketLines(
+            int maxLineBytes) {
+        return input -> () -> new LineIterator(new BufferedInputStream(input, BUFFER_BYTES), maxLineBytes);
     }
 
     /** Reads one line ahead; I/O errors end the receiver's iteration, and Spark's receiver restarts it. */
     private static final class LineIterator implements Iterator<SourcedLine> {
 
         private final InputStream in;
+        private final int maxLineBytes;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
         private SourcedLine next;
         private boolean ended;
+        private long length;
 
-        LineIterator(InputStream in) {
+        LineIterator(InputStream in, int maxLineBytes) {
             this.in = in;
+            this.maxLineBytes = maxLineBytes;
         }
 
         @Override
@@ -107,28 +138,37 @@ public final class Utf8Lines {
 
         private SourcedLine read() {
             line.reset();
+            length = 0;
             try {
                 int b;
                 while ((b = in.read()) != -1) {
                     if (b == '\n') {
                         return toLine();
                     }
-                    line.write(b);
+                    // Past the limit, only count: one sender must not make the receiver buffer without bound.
+                    if (length < maxLineBytes + 1) {
+                        line.write(b);
+                    }
+                    length++;
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             ended = true;
-            return line.size() > 0 ? toLine() : null;
+            return length > 0 ? toLine() : null;
         }
 
         private SourcedLine toLine() {
             byte[] bytes = line.toByteArray();
-            int length = bytes.length;
-            if (length > 0 && bytes[length - 1] == '\r') {
-                length--;
+            long total = length;
+            // A CRLF sender's carriage return is not part of the line.
+            if (total <= bytes.length && total > 0 && bytes[(int) total - 1] == '\r') {
+                total--;
             }
-            return decode(bytes, length, SourcedLine.SOCKET);
+            if (total > maxLineBytes) {
+                return tooLong(bytes, maxLineBytes, total, SourcedLine.SOCKET);
+            }
+            return decode(bytes, (int) total, SourcedLine.SOCKET);
         }
     }
 }

@@ -8,8 +8,9 @@ import java.io.Serializable;
  * @param line the text of the line, without its line terminator; where the bytes were not valid UTF-8, the
  *     invalid sequences are U+FFFD replacement characters
  * @param source {@code "socket"} or {@code "kafka:<topic>/<partition>/<offset>"} (DESIGN.md, rejected output)
- * @param encodingError null when the line's bytes were valid UTF-8, else what was wrong with them (first invalid
- *     sequence and its byte offset); the parser rejects such a line with this reason
+ * @param encodingError null when the line's bytes can be read as a record, else why not: the first invalid UTF-8
+ *     sequence and its byte offset, or {@code line longer than <N> bytes (<L> bytes)} (then {@code line} holds only
+ *     the first N bytes); the parser rejects such a line with this reason
  */
 public record SourcedLine(String line, String source, String encodingError) implements Serializable {
 
@@ -23,6 +24,21 @@ public record SourcedLine(String line, String source, String encodingError) impl
      */
     public SourcedLine(String line, String source) {
         this(line, source, null);
+    }
+
+    /**
+     * Default of {@code max-line-bytes} (docs/DESIGN.md "Privacy and hostile input"): 1 MiB, a thousand times a
+     * real report, so one sender cannot make a receiver buffer without bound.
+     */
+    public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
+
+    /**
+     * @param maxLineBytes the limit
+     * @param lineBytes the line's length, bytes
+     * @return the reason a longer line is rejected with
+     */
+    public static String tooLong(int maxLineBytes, long lineBytes) {
+        return "line longer than " + maxLineBytes + " bytes (" + lineBytes + " bytes)";
     }
 
     /** Source label of every socket line. */

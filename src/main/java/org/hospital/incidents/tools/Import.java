@@ -140,9 +140,17 @@ public final class Import implements Callable<Integer> {
         }
         String keyFile;
         String codec;
+        int maxLineBytes;
         try {
             keyFile = Settings.configuredValue(Settings.PSEUDONYM_KEY_FILE, config);
             codec = Settings.configuredValue(Settings.ARCHIVE_CODEC, config);
+            String maxLine = Settings.configuredValue(Settings.MAX_LINE_BYTES, config);
+            try {
+                maxLineBytes = Integer.parseInt(maxLine);
+            } catch (NumberFormatException e) {
+                throw new Refused(Settings.MAX_LINE_BYTES + ": expected a whole number of bytes, got '" + maxLine
+                        + "'");
+            }
         } catch (SettingsException e) {
             throw new Refused(e.getMessage());
         }
@@ -154,7 +162,7 @@ public final class Import implements Callable<Integer> {
         try {
             Pseudonymizer pseudonymizer = pseudonymizer(keyFile);
             HistoryImport history = new HistoryImport(importMapping, new IncidentParser(pseudonymizer), separator,
-                    charset, importMillis);
+                    charset, importMillis, maxLineBytes);
             return importAll(history, codec, importMillis);
         } catch (IOException | RuntimeException e) {
             err.println("incident-import: failed: " + e.getMessage());

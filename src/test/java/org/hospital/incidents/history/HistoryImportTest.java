@@ -112,6 +112,21 @@ class HistoryImportTest {
     }
 
     @Test
+    void aRowWhoseRecordIsLongerThanMaxLineBytesIsRejectedLikeALongLine() throws Exception {
+        Captured sink = new Captured();
+        HistoryImport history = new HistoryImport(nrls(), new IncidentParser(TestKeys.pseudonymizer()), null,
+                StandardCharsets.UTF_8, 1_700_000_000_000L, 1024);
+        String longText = "x".repeat(2000);
+        HistoryImport.Result result = run(history, utf8(HEADER + "\r\n"
+                + "R1,15/07/2025 10:30,Intensive Care Unit 1,Severe harm,Medication,Wrong dose,4001\r\n"
+                + "R2,15/07/2025 10:31,Intensive Care Unit 1,Low harm,Medication," + longText + ",4002\r\n"), sink);
+        assertEquals(new HistoryImport.Result(1, 1), result);
+        String report = sink.report.toString(StandardCharsets.UTF_8);
+        assertTrue(report.contains("line longer than 1024 bytes ("), report);
+        assertFalse(report.contains(longText), "the row itself is not copied (patient data)");
+    }
+
+    @Test
     void mapsColumnsValuesDefaultsAndLocalTimes() throws Exception {
         Captured sink = new Captured();
         HistoryImport.Result result = run(importer(nrls(), null, StandardCharsets.UTF_8), utf8(HEADER + "\r\n"

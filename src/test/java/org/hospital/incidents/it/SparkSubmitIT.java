@@ -87,6 +87,53 @@ class SparkSubmitIT {
     }
 
     @Test
+    void theReceiverSurvivesA512MiBLineWithoutANewlineAndCountsTheLinesAfterIt() throws Exception {
+        // The driver (and its local executor) get a 512 MiB heap: a receiver that buffered the line whole would die
+        // of it (OutOfMemoryError in "Socket Receiver", the job carrying on without input).
+        Corpus corpus = Corpora.fresh(3007, 400);
+        Path config = TestFiles.configWith(temp.resolve("long.properties"),
+                "pseudonym-key-file=" + temp.resolve("k.key") + "\n");
+        Scripts.Result result;
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Thread sender = new Thread(() -> {
+                try (java.net.Socket socket = server.accept();
+                        java.io.OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(),
+                                1 << 16)) {
+                    byte[] chunk = new byte[1 << 20];
+                    Arrays.fill(chunk, (byte) 'x');
+                    for (int i = 0; i < 512; i++) {
+                        out.write(chunk);
+                    }
+                    out.write('\n');
+                    for (String line : corpus.lines()) {
+                        out.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                    out.flush();
+                    Thread.sleep(60_000);
+                } catch (Exception e) {
+                    // the job ended and closed the connection
+                }
+            }, "long-line-sender");
+            sender.setDaemon(true);
+            sender.start();
+            result = Scripts.run(Map.of("INCIDENT_STREAM_HEAP", "512m"), 240, "incident-stream", "--socket",
+                    "127.0.0.1:" + server.getLocalPort(), "--checkpoint", temp.resolve("long-cp").toString(),
+                    "--output", temp.resolve("long-out").toString(), "--archive", "none", "--run-seconds", "40",
+                    "--config", config.toString());
+        }
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertFalse(result.stderr().contains("OutOfMemoryError"), result.stderr());
+        OutputFolder out = new OutputFolder(temp.resolve("long-out"));
+        Corpora.assertOutputsMatch(out, 1, corpus);
+        List<com.google.gson.JsonObject> tooLong = out.records("rejected").stream()
+                .filter(r -> r.get("reason").getAsString().startsWith("line longer than")).toList();
+        assertEquals(1, tooLong.size());
+        assertEquals("line longer than 1048576 bytes (536870912 bytes)", tooLong.get(0).get("reason").getAsString());
+        assertEquals(10_000, tooLong.get(0).get("line").getAsString().length(), "its first 10,000 characters kept");
+    }
+
+    @Test
     void emptyKeyFileExitsTwoNamingIt() throws Exception {
         Path keyFile = Files.createFile(temp.resolve("empty.key"));
         Path config = TestFiles.configWith(temp.resolve("app.properties"), "pseudonym-key-file=" + keyFile + "\n");
