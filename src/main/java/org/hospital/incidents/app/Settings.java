@@ -121,6 +121,16 @@ public final class Settings implements Serializable {
     public static final String CONFIG_PROPERTY = "incident.config";
 
     /**
+     * System property: the folder that relative local paths ({@code --checkpoint}, {@code --output},
+     * {@code --archive}, {@code pseudonym-key-file}, {@code --surge-limits}, {@code --config}) are relative to.
+     * {@code bin/incident-stream} sets it to the folder it was run from when it submits in cluster deploy mode, where
+     * the driver runs in a worker's folder: the README's cluster command then finds the same key and state as a local
+     * run from that folder (a path that must exist on the driver's machine: a shared mount, or a one-machine
+     * cluster). Unset: the working directory.
+     */
+    public static final String BASE_DIR_PROPERTY = "incident.base-dir";
+
+    /**
      * Built-in defaults: the values DESIGN.md fixes, and the shipped file's Spark and Kafka keys (backpressure and
      * rate caps, the graceful-stop timeout, the HDFS client retry policy, Kafka fetch sizes), so a run without any
      * config file is as safe as one with it. {@code config/application.properties} repeats every one of them
@@ -236,8 +246,9 @@ public final class Settings implements Serializable {
             throw r.error(TOPICS, "expected at least one topic name");
         }
         groupId = r.required(GROUP_ID);
-        checkpoint = r.required(CHECKPOINT);
-        output = r.required(OUTPUT);
+        String baseDir = System.getProperty(BASE_DIR_PROPERTY);
+        checkpoint = local(r.required(CHECKPOINT), baseDir);
+        output = local(r.required(OUTPUT), baseDir);
         int batch = r.positiveInt(BATCH_SECONDS);
         int window = r.positiveInt(WINDOW_SECONDS);
         int slide = r.positiveInt(SLIDE_SECONDS);
@@ -261,7 +272,7 @@ public final class Settings implements Serializable {
         int lateness = r.nonNegativeInt(ALLOWED_LATENESS_SECONDS);
         int maxFuture = r.nonNegativeInt(MAX_FUTURE_SECONDS);
         graph = new GraphSettings(batch, window, slide, threshold, partitions, stateCheckpoint, lateness, maxFuture);
-        surgeLimits = r.text(SURGE_LIMITS).isEmpty() ? null : r.text(SURGE_LIMITS);
+        surgeLimits = r.text(SURGE_LIMITS).isEmpty() ? null : local(r.text(SURGE_LIMITS), baseDir);
         // At least a real report's size; at most what one Java array can hold.
         maxLineBytes = r.parseInt(MAX_LINE_BYTES, r.text(MAX_LINE_BYTES), 1024, Integer.MAX_VALUE - 16,
                 "a whole number of bytes from 1024");
@@ -276,9 +287,9 @@ public final class Settings implements Serializable {
         } catch (IllegalArgumentException e) {
             throw r.error(SOCKET_STORAGE_LEVEL, "unknown Spark storage level '" + socketStorageLevel + "'");
         }
-        pseudonymKeyFile = r.required(PSEUDONYM_KEY_FILE);
+        pseudonymKeyFile = local(r.required(PSEUDONYM_KEY_FILE), baseDir);
         String archiveRoot = r.required(ARCHIVE);
-        archive = "none".equals(archiveRoot) ? null : archiveRoot;
+        archive = "none".equals(archiveRoot) ? null : local(archiveRoot, baseDir);
         archiveCodec = r.text(ARCHIVE_CODEC);
         if (!CodecArchiveEncoder.CODECS.contains(archiveCodec)) {
             throw r.error(ARCHIVE_CODEC, "expected one of " + CodecArchiveEncoder.CODECS + ", got '" + archiveCodec
@@ -352,7 +363,7 @@ public final class Settings implements Serializable {
         String fileName = configFileName(configFile);
         String flag = configFile != null ? "--config" : "-D" + CONFIG_PROPERTY;
         if (fileName != null) {
-            Path path = Path.of(fileName);
+            Path path = Path.of(local(fileName, System.getProperty(BASE_DIR_PROPERTY)));
             try (InputStream in = Files.newInputStream(path)) {
                 Properties properties = new Properties();
                 properties.load(in);
@@ -597,6 +608,18 @@ public final class Settings implements Serializable {
     /** @return extra Kafka consumer properties (prefix stripped) */
     public Map<String, String> kafkaConsumer() {
         return Collections.unmodifiableMap(kafkaConsumer);
+    }
+
+    /**
+     * @param uri a path or URI as configured
+     * @param baseDir {@link #BASE_DIR_PROPERTY}, or null
+     * @return a relative local path resolved against {@code baseDir}; anything else as it is
+     */
+    static String local(String uri, String baseDir) {
+        if (baseDir == null || uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || Path.of(uri).isAbsolute()) {
+            return uri;
+        }
+        return Path.of(baseDir).resolve(uri).normalize().toString();
     }
 
     /** Looks values up flag first, then file, then default, and words errors after where the value came from. */

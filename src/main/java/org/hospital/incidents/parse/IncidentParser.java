@@ -70,6 +70,15 @@ public final class IncidentParser implements Serializable {
 
     private final Pseudonymizer pseudonymizer;
 
+    /**
+     * @param sc the driver's Spark context
+     * @return the same parser, its tasks reading the pseudonymisation key the driver shipped
+     *     ({@link Pseudonymizer#shippedBy}); call on the driver, for one batch's tasks
+     */
+    public IncidentParser shippedBy(org.apache.spark.SparkContext sc) {
+        return new IncidentParser(pseudonymizer.shippedBy(sc));
+    }
+
     /** @param pseudonymizer turns {@code patientRef} values into tokens */
     public IncidentParser(Pseudonymizer pseudonymizer) {
         this.pseudonymizer = pseudonymizer;

@@ -16,16 +16,20 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.spark.SparkContext;
 import org.apache.spark.SparkFiles;
+import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Turns a {@code patientRef} into its {@code patientToken} (DESIGN.md "Pseudonymisation"): the first 32 lowercase
  * hex characters of HMAC-SHA256(key, UTF-8 bytes of the patientRef), with the JDK's {@link Mac}.
  *
- * <p>The key is the bytes of a file. This object holds only the file's path and name, never the key: it is
- * captured in the DStream graph, which Spark writes to every checkpoint. Each JVM reads the key from the file
- * when it first needs it: the path itself where it exists (driver, local mode, a shared mount), otherwise the
- * file of that name shipped with {@code spark-submit --files} ({@link SparkFiles#get}).
+ * <p>The key is the bytes of a file. The object in the DStream graph, which Spark writes to every checkpoint, holds
+ * only the file's path, never the key. The driver reads the file and ships the key to the executors as a broadcast
+ * variable made once per Spark context ({@link #shippedBy}, docs/DESIGN.md "Privacy and hostile input"): a
+ * broadcast is not part of the checkpoint, and an executor never needs the file, wherever it runs. Without a
+ * broadcast (tools, tests) a JVM reads the file when it first needs it: the path itself where it exists, otherwise
+ * the file of that name shipped with {@code spark-submit --files} ({@link SparkFiles#get}).
  *
  * <p>Same key, same token: tokens are stable across batches, restarts and replays. A new key gives every patient
  * a new token (the old tokens can no longer be linked to the new ones), so keep the key file with the
@@ -43,15 +47,56 @@ public final class Pseudonymizer implements Serializable {
 
     private static final String ALGORITHM = "HmacSHA256";
     private static final Map<String, byte[]> KEYS = new ConcurrentHashMap<>();
+    /** The driver's broadcasts of keys, per key file, for {@link #broadcastFor}: one Spark context at a time. */
+    private static final Map<String, Broadcast<byte[]>> BROADCASTS = new java.util.HashMap<>();
+    private static SparkContext broadcastFor;
 
     private final String keyFile;
+    // The key as the driver shipped it, or null: read the file. Never in a checkpoint: only the per-batch task
+    // closures made by shippedBy hold it.
+    private final Broadcast<byte[]> shipped;
     // Made on first use in each JVM (a transient field is null after deserialization); volatile for the
     // double-checked initialisation in mac().
     private transient volatile ThreadLocal<Mac> macs;
 
     /** @param keyFile path of the key file (config key {@code pseudonym-key-file}); read lazily, per JVM */
     public Pseudonymizer(String keyFile) {
+        this(keyFile, null);
+    }
+
+    private Pseudonymizer(String keyFile, Broadcast<byte[]> shipped) {
         this.keyFile = keyFile;
+        this.shipped = shipped;
+    }
+
+    /**
+     * The same pseudonymizer with its key shipped by the driver, for the tasks of one batch. Call on the driver (in a
+     * {@code transform}); the broadcast is made once per Spark context from the key file, which must exist on the
+     * driver (the start checks it).
+     *
+     * @param sc the driver's Spark context
+     * @return a pseudonymizer whose tasks read the key from the broadcast, not from a file
+     * @throws IllegalStateException when the key file cannot be read on the driver
+     */
+    public Pseudonymizer shippedBy(SparkContext sc) {
+        if (shipped != null) {
+            return this;
+        }
+        Broadcast<byte[]> key;
+        synchronized (BROADCASTS) {
+            if (broadcastFor != sc) {
+                BROADCASTS.clear();
+                broadcastFor = sc;
+            }
+            key = BROADCASTS.computeIfAbsent(keyFile, file -> {
+                try {
+                    return sc.broadcast(read(Path.of(file)), scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
+        }
+        return new Pseudonymizer(keyFile, key);
     }
 
     /** @return the key file's path as configured */
@@ -74,7 +119,8 @@ public final class Pseudonymizer implements Serializable {
         if (local == null) {
             synchronized (this) {
                 if (macs == null) {
-                    byte[] key = KEYS.computeIfAbsent(keyFile, Pseudonymizer::loadForTask);
+                    byte[] key = shipped != null ? shipped.value()
+                            : KEYS.computeIfAbsent(keyFile, Pseudonymizer::loadForTask);
                     macs = ThreadLocal.withInitial(() -> newMac(key));
                 }
                 local = macs;
@@ -116,11 +162,13 @@ public final class Pseudonymizer implements Serializable {
      *
      * @param keyFile the configured path
      * @return true when the file was created now
-     * @throws IOException naming the file when it exists but cannot be read or is empty, or cannot be created
+     * @throws IOException naming the file when it exists but cannot be read, is empty or is readable by group or
+     *     others (with the {@code chmod} to run), or cannot be created
      */
     public static boolean ensureKeyFile(Path keyFile) throws IOException {
         if (Files.exists(keyFile)) {
             read(keyFile);
+            checkOwnerOnly(keyFile);
             return false;
         }
         byte[] key = new byte[GENERATED_KEY_BYTES];
@@ -141,6 +189,23 @@ public final class Pseudonymizer implements Serializable {
         }
         Files.write(keyFile, key, StandardOpenOption.TRUNCATE_EXISTING);
         return true;
+    }
+
+    /** A key the group or others can read is a key others may have copied: refused, with the fix. */
+    private static void checkOwnerOnly(Path keyFile) throws IOException {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> modes;
+        try {
+            modes = Files.getPosixFilePermissions(keyFile);
+        } catch (UnsupportedOperationException e) {
+            return;
+        }
+        for (java.nio.file.attribute.PosixFilePermission mode : modes) {
+            if (mode.name().startsWith("GROUP_") || mode.name().startsWith("OTHERS_")) {
+                throw new IOException("pseudonym key file " + keyFile.toAbsolutePath() + " can be read by group or "
+                        + "others (" + PosixFilePermissions.toString(modes) + "): run chmod 600 "
+                        + keyFile.toAbsolutePath());
+            }
+        }
     }
 
     private static byte[] read(Path keyFile) throws IOException {

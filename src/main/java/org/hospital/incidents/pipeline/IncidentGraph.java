@@ -261,9 +261,12 @@ public final class IncidentGraph {
         long maxFutureMillis = settings.maxFutureSeconds() * 1000L;
         // One pass per partition: parse, and keep only what the outputs need (see BatchSlice). Blank lines carry no
         // report: docs/DESIGN.md says they are ignored, not rejected.
-        JavaDStream<BatchSlice> slices = lines.transform((rdd, time) -> rdd.mapPartitionsWithIndex(
-                (index, part) -> List.of(slice(index, part, parser, archive, time.milliseconds(), ledgerOn,
-                        maxFutureMillis)).iterator(), false));
+        // The key reaches the tasks as the driver's broadcast, bound here for each batch: never in the checkpoint.
+        JavaDStream<BatchSlice> slices = lines.transform((rdd, time) -> {
+            IncidentParser shipped = parser.shippedBy(rdd.context());
+            return rdd.mapPartitionsWithIndex((index, part) -> List.of(slice(index, part, shipped, archive,
+                    time.milliseconds(), ledgerOn, maxFutureMillis)).iterator(), false);
+        });
         // Read by several branches within the batch's job, and by the verdicts coming back: cached deserialized.
         slices.persist(StorageLevel.MEMORY_ONLY());
 
@@ -297,11 +300,12 @@ public final class IncidentGraph {
             ledger = decided.map(bucket -> (long) bucket._2().size());
             JavaDStream<Verdict> verdicts = decided.flatMap(bucket -> bucket._2().verdicts().iterator());
             JavaDStream<Settled> settled = slices.transformWith(verdicts.filter(Verdict::returnsToSlice),
-                    (JavaRDD<BatchSlice> sliceRdd, JavaRDD<Verdict> back, org.apache.spark.streaming.Time time) ->
-                            sliceRdd.zipPartitions(back.mapToPair(v -> new Tuple2<>(v.partition(), v))
-                                    .partitionBy(new IndexPartitioner(sliceRdd.getNumPartitions())).values(),
-                                    (slice, returned) -> settle(slice, returned, parser, archive,
-                                            time.milliseconds())));
+                    (JavaRDD<BatchSlice> sliceRdd, JavaRDD<Verdict> back, org.apache.spark.streaming.Time time) -> {
+                        IncidentParser shipped = parser.shippedBy(sliceRdd.context());
+                        return sliceRdd.zipPartitions(back.mapToPair(v -> new Tuple2<>(v.partition(), v))
+                                .partitionBy(new IndexPartitioner(sliceRdd.getNumPartitions())).values(),
+                                (slice, returned) -> settle(slice, returned, shipped, archive, time.milliseconds()));
+                    });
             settled.persist(StorageLevel.MEMORY_ONLY());
             rejected = rejected.union(settled.flatMap(s -> s.rejections().iterator()));
             review = settled.flatMap(s -> s.review().iterator());

@@ -253,4 +253,16 @@ class SettingsTest {
         assertTrue(refusal.contains("--window-seconds") && refusal.contains("new --checkpoint directory")
                 && refusal.contains("start again with the checkpoint's values"), refusal);
     }
+
+    @Test
+    void inClusterModeRelativeLocalPathsAreRelativeToTheSubmittingFolder() {
+        assertEquals("/home/ops/hospital/data/pseudonym.key", Settings.local("data/pseudonym.key",
+                "/home/ops/hospital"));
+        assertEquals("/home/ops/hospital/data/checkpoint", Settings.local("./data/checkpoint", "/home/ops/hospital"));
+        assertEquals("/var/keys/k", Settings.local("/var/keys/k", "/home/ops/hospital"));
+        assertEquals("hdfs://nn:8020/hospital/out", Settings.local("hdfs://nn:8020/hospital/out",
+                "/home/ops/hospital"));
+        assertEquals("file:/tmp/x", Settings.local("file:/tmp/x", "/home/ops/hospital"));
+        assertEquals("data/out", Settings.local("data/out", null), "no base folder: the working directory");
+    }
 }

@@ -119,6 +119,9 @@ public final class IncidentBench implements Callable<Integer> {
             + "figures mean nothing.")
     boolean smoke;
 
+    /** SURGE alerts the DStream backlog runs wrote: the corpus has no burst, so any is a false page. */
+    private long backlogSurges;
+
     private static final String[] PARTS = {"hand", "dstream", "structured", "steady", "latency", "recovery"};
 
     private final List<String[]> rows = new ArrayList<>();
@@ -220,6 +223,8 @@ public final class IncidentBench implements Callable<Integer> {
                     sustained = sustainedHere;
                 }
             }
+            row("SURGE alerts raised by the backlog runs above", fmt(backlogSurges), "the corpus is steady in event "
+                    + "time (12 wards, each every 10 s: 6 per 60 s window, threshold 10): a backlog must page nobody");
             int archiveRate = sustained == 0 ? rates.get(0) : sustained;
             RunStats archived = dstreamRun(kafka, archiveRate, true, true);
             row("DStream job, archive on (gzip), ledger on, offered " + fmt(archiveRate) + "/s",
@@ -335,7 +340,25 @@ public final class IncidentBench implements Callable<Integer> {
             return new RunStats(measured);
         } finally {
             stop(job);
+            backlogSurges += surgeAlerts(dir.resolve("out"));
         }
+    }
+
+    /** @return the SURGE alerts a run wrote ({@code alerts/batch-*&#47;part-surge-*} lines) */
+    private static long surgeAlerts(Path out) throws IOException {
+        Path alerts = out.resolve("alerts");
+        if (!Files.isDirectory(alerts)) {
+            return 0;
+        }
+        long count = 0;
+        try (var files = Files.walk(alerts)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("part-surge")).toList()) {
+                try (var lines = Files.lines(file)) {
+                    count += lines.count();
+                }
+            }
+        }
+        return count;
     }
 
     /**

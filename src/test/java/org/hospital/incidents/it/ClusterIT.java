@@ -63,18 +63,33 @@ class ClusterIT {
             throws Exception {
         List<Corpus> corpora = List.of(Corpora.fresh(9101, 1200), Corpora.fresh(9102, 1200),
                 Corpora.fresh(9103, 1200));
-        Path config = TestFiles.configWith(temp.resolve("app.properties"),
-                "pseudonym-key-file=" + temp.resolve("pseudonym.key") + "\n");
         String root = hdfs.uri() + "/hospital";
         Map<String, String> submit = new java.util.HashMap<>(cluster);
         submit.put("SPARK_MASTER", "spark://127.0.0.1:" + cluster.get("SPARK_MASTER_PORT"));
+        submit.put("SPARK_MASTER_WEBUI_PORT", cluster.get("SPARK_MASTER_WEBUI_PORT"));
+
+        // A driver that cannot start streaming (no broker there): the submission says so, with the driver's own
+        // last error line, instead of returning 0.
+        submit.put("SPARK_SUBMIT_ARGS", "--deploy-mode cluster");
+        Path failing = TestFiles.configWith(temp.resolve("failing.properties"), "startup-timeout-seconds=5\n");
+        Scripts.Result refused = Scripts.run(submit, 240, "incident-stream", "--kafka", "127.0.0.1:"
+                + Scripts.freePort(), "--topics", TOPIC, "--group-id", "cluster-it-failing", "--checkpoint",
+                root + "/checkpoint-failing", "--output", root + "/out-failing", "--archive", "none",
+                "--config", failing.toString());
+        assertEquals(1, refused.exitCode(), refused.stdout() + refused.stderr());
+        assertTrue(refused.stderr().matches("(?s).*incident-stream: driver driver-\\S+ failed before streaming; its "
+                + "last error: incident-stream: .*"), refused.stderr());
+
+        // The README's command with the shipped configuration: the key file is the default relative
+        // data/pseudonym.key, which the driver resolves against the folder the command ran from and ships to the
+        // executors itself (earlier builds made executors look for it in their own work folders).
         submit.put("SPARK_SUBMIT_ARGS", "--deploy-mode cluster --supervise");
-        Scripts.Result submitted = Scripts.run(submit, 180, "incident-stream", "--kafka", kafka.bootstrap(),
+        Scripts.Result submitted = Scripts.run(submit, 300, "incident-stream", "--kafka", kafka.bootstrap(),
                 "--topics", TOPIC, "--group-id", "cluster-it", "--checkpoint", root + "/checkpoint", "--output",
-                root + "/out", "--archive", root + "/archive", "--config", config.toString(),
-                "--window-seconds", "4", "--slide-seconds", "2");
-        assertEquals(0, submitted.exitCode(), "the submission returns once the driver is submitted: "
+                root + "/out", "--archive", root + "/archive", "--window-seconds", "4", "--slide-seconds", "2");
+        assertEquals(0, submitted.exitCode(), "the submission returns once the driver streams: "
                 + submitted.stdout() + submitted.stderr());
+        assertTrue(submitted.stdout().contains("is streaming on worker-"), submitted.stdout());
 
         try (PacedProducer producer = new PacedProducer(kafka, TOPIC, corpora, 100)) {
             long firstPid = awaitDriver(data, -1);
