@@ -2,8 +2,6 @@ package org.hospital.incidents.model;
 
 import java.io.Serializable;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One ward's incidents counted by event-time bucket: the building block of event-time windows (docs/DESIGN.md
@@ -36,10 +34,16 @@ public final class EventBuckets implements Serializable {
         return EMPTY;
     }
 
-    /** Collects single reports into buckets (one batch, one ward). Not thread-safe. */
+    /**
+     * Collects single reports into buckets (one batch, one ward). Not thread-safe. Appends one long per report
+     * (bucket index and harm level) and sorts once at {@link #build}: a backlog puts most reports in buckets of
+     * their own, where a sorted map paid a tree insertion per report.
+     */
     public static final class Builder {
+        private static final int HARM_BITS = 3;
         private final long bucketMillis;
-        private final TreeMap<Long, long[]> buckets = new TreeMap<>();
+        private long[] reports = new long[16];
+        private int size;
 
         /** @param bucketMillis bucket size, millis (> 0) */
         public Builder(long bucketMillis) {
@@ -55,27 +59,36 @@ public final class EventBuckets implements Serializable {
          * @return this builder
          */
         public Builder add(long occurredAtMillis, HarmLevel level) {
-            long[] bucket = buckets.computeIfAbsent(Math.floorDiv(occurredAtMillis, bucketMillis) * bucketMillis,
-                    start -> new long[STRIDE]);
-            bucket[0]++;
-            bucket[1 + level.ordinal()]++;
+            if (size == reports.length) {
+                reports = Arrays.copyOf(reports, size * 2);
+            }
+            reports[size++] = (Math.floorDiv(occurredAtMillis, bucketMillis) << HARM_BITS) | level.ordinal();
             return this;
         }
 
         /** @return the buckets collected so far */
         public EventBuckets build() {
-            if (buckets.isEmpty()) {
+            if (size == 0) {
                 return EMPTY;
             }
-            long[] starts = new long[buckets.size()];
-            long[] counts = new long[buckets.size() * STRIDE];
-            int i = 0;
-            for (Map.Entry<Long, long[]> bucket : buckets.entrySet()) {
-                starts[i] = bucket.getKey();
-                System.arraycopy(bucket.getValue(), 0, counts, i * STRIDE, STRIDE);
-                i++;
+            long[] sorted = Arrays.copyOf(reports, size);
+            Arrays.sort(sorted);
+            long[] starts = new long[size];
+            long[] counts = new long[size * STRIDE];
+            int n = -1;
+            long current = Long.MIN_VALUE;
+            for (long report : sorted) {
+                long bucket = report >> HARM_BITS;
+                if (n < 0 || bucket != current) {
+                    n++;
+                    current = bucket;
+                    starts[n] = bucket * bucketMillis;
+                }
+                counts[n * STRIDE]++;
+                counts[n * STRIDE + 1 + (int) (report & ((1 << HARM_BITS) - 1))]++;
             }
-            return new EventBuckets(starts, counts);
+            n++;
+            return new EventBuckets(Arrays.copyOf(starts, n), Arrays.copyOf(counts, n * STRIDE));
         }
     }
 

@@ -14,8 +14,8 @@ import java.util.List;
  *
  * @param totals running counts; {@link WardState#changedInBatch()} when the last batch changed them
  * @param buckets on-time reports by event-time bucket
- * @param alerted window starts of the windows at or above the limit (the alerted ones and those of the same
- *     bursts), epoch millis, ascending
+ * @param alerted the bursts: (first, last) window start of each run of overlapping windows at or above the limit,
+ *     epoch millis, pairs in ascending order
  * @param windows the ward's windows whose count the last batch changed ({@code ward-windows} lines)
  * @param surges the SURGEs the last batch raised
  * @param lateInBatch reports of the last batch behind the watermark

@@ -3,7 +3,6 @@ package org.hospital.incidents.pipeline;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.TreeSet;
 import org.hospital.incidents.model.EventBuckets;
 import org.hospital.incidents.model.WardChange;
 import org.hospital.incidents.model.WardLimits;
@@ -71,27 +70,28 @@ public final class EventTimeRule implements Serializable {
     public WardStatus apply(WardStatus previous, WardChange change) {
         EventBuckets buckets = previous.buckets().plus(change.arrived());
         long[] alerted = previous.alerted();
-        TreeSet<Long> changedStarts = new TreeSet<>();
-        for (int i = 0; i < change.arrived().size(); i++) {
-            long bucket = change.arrived().start(i);
-            for (long start = Math.floorDiv(bucket - windowMillis, slideMillis) * slideMillis + slideMillis;
-                    start <= bucket; start += slideMillis) {
-                changedStarts.add(start);
-            }
-        }
-        ArrayList<WardWindow> windows = new ArrayList<>(changedStarts.size());
+        ArrayList<WardWindow> windows = new ArrayList<>();
         ArrayList<SurgeWindow> surges = new ArrayList<>(1);
         WardLimits limits = change.limits();
-        for (long start : changedStarts) {
-            WindowCounts counts = buckets.sum(start, start + windowMillis);
-            WardWindow window = new WardWindow(change.wardId(), start, start + windowMillis, counts);
-            windows.add(window);
-            if (limits != null && counts.count() >= limits.limit(start)) {
-                if (!overlapsAlerted(alerted, start)) {
-                    surges.add(new SurgeWindow(window, limits.limit(start), limits.source(start)));
+        // The windows that hold an arrived bucket, in ascending order and each once: the arrived buckets are sorted,
+        // so each bucket's range of window starts begins where the previous one's ended or later.
+        long next = Long.MIN_VALUE;
+        for (int i = 0; i < change.arrived().size(); i++) {
+            long bucket = change.arrived().start(i);
+            long last = Math.floorDiv(bucket, slideMillis) * slideMillis;
+            long first = Math.max(Math.floorDiv(bucket - windowMillis, slideMillis) * slideMillis + slideMillis, next);
+            for (long start = first; start <= last; start += slideMillis) {
+                WindowCounts counts = buckets.sum(start, start + windowMillis);
+                WardWindow window = new WardWindow(change.wardId(), start, start + windowMillis, counts);
+                windows.add(window);
+                if (limits != null && counts.count() >= limits.limit(start)) {
+                    if (!overlapsAlerted(alerted, start)) {
+                        surges.add(new SurgeWindow(window, limits.limit(start), limits.source(start)));
+                    }
+                    alerted = withAlerted(alerted, start);
                 }
-                alerted = withAlerted(alerted, start);
             }
+            next = Math.max(next, last + slideMillis);
         }
         long watermark = change.watermarkMillis();
         if (watermark != Long.MIN_VALUE) {
@@ -104,31 +104,50 @@ public final class EventTimeRule implements Serializable {
                 windows, surges, change.delta().late());
     }
 
-    private boolean overlapsAlerted(long[] alerted, long start) {
-        for (long other : alerted) {
-            if (Math.abs(other - start) < windowMillis) {
+    /** @return true when a window at {@code start} overlaps a run of windows at or above the limit */
+    private boolean overlapsAlerted(long[] runs, long start) {
+        for (int i = 0; i < runs.length; i += 2) {
+            if (start > runs[i] - windowMillis && start < runs[i + 1] + windowMillis) {
                 return true;
             }
         }
         return false;
     }
 
-    private static long[] withAlerted(long[] alerted, long start) {
-        if (Arrays.binarySearch(alerted, start) >= 0) {
-            return alerted;
+    /**
+     * Adds a window at or above the limit to the runs: ({@code from}, {@code to}) pairs of window starts, sorted, each
+     * a chain of windows that overlap one another. Runs the window overlaps merge with it into one.
+     */
+    private long[] withAlerted(long[] runs, long start) {
+        long from = start;
+        long to = start;
+        long[] kept = new long[runs.length + 2];
+        int n = 0;
+        for (int i = 0; i < runs.length; i += 2) {
+            if (start > runs[i] - windowMillis && start < runs[i + 1] + windowMillis) {
+                from = Math.min(from, runs[i]);
+                to = Math.max(to, runs[i + 1]);
+            } else {
+                kept[n++] = runs[i];
+                kept[n++] = runs[i + 1];
+            }
         }
-        long[] more = Arrays.copyOf(alerted, alerted.length + 1);
-        more[alerted.length] = start;
-        Arrays.sort(more);
-        return more;
+        int at = 0;
+        while (at < n && kept[at] < from) {
+            at += 2;
+        }
+        System.arraycopy(kept, at, kept, at + 2, n - at);
+        kept[at] = from;
+        kept[at + 1] = to;
+        return Arrays.copyOf(kept, n + 2);
     }
 
-    /** The surging windows starting at or after {@code from}: only those can overlap a window still open. */
-    private static long[] alertedFrom(long[] alerted, long from) {
+    /** The runs that end at or after {@code from}: only those can overlap a window still open. */
+    private static long[] alertedFrom(long[] runs, long from) {
         int first = 0;
-        while (first < alerted.length && alerted[first] < from) {
-            first++;
+        while (first < runs.length && runs[first + 1] < from) {
+            first += 2;
         }
-        return first == 0 ? alerted : Arrays.copyOfRange(alerted, first, alerted.length);
+        return first == 0 ? runs : Arrays.copyOfRange(runs, first, runs.length);
     }
 }

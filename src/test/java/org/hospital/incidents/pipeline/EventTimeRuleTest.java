@@ -126,6 +126,19 @@ class EventTimeRuleTest {
     }
 
     @Test
+    void anHourAboveTheLimitIsOneBurstKeptAsOneRun() {
+        List<Long> busy = new ArrayList<>();
+        for (long t = T0; t < T0 + 3_600_000; t += 2_000) {
+            busy.add(t);
+        }
+        WardStatus first = RULE.apply(WardStatus.of(WardState.empty()), change(busy.subList(0, 900),
+                Long.MIN_VALUE, TEN));
+        WardStatus second = RULE.apply(first, change(busy.subList(900, 1800), Long.MIN_VALUE, TEN));
+        assertEquals(1, first.surges().size() + second.surges().size(), "30 per window for an hour pages once");
+        assertEquals(2, second.alerted().length, "one run (first, last window start), not a start per window");
+    }
+
+    @Test
     void bucketsAWindowCanNoLongerReachAreDropped() {
         WardStatus state = RULE.apply(WardStatus.of(WardState.empty()), change(steadyHour(), Long.MIN_VALUE, TEN));
         long watermark = T0 + 3_000_000;
