@@ -88,4 +88,35 @@ class ReviewTerminalIT {
             tmux("kill-server");
         }
     }
+
+    @Test
+    void aReportsControlCharactersAreShownEscapedNotRunByTheTerminal() throws Exception {
+        assumeTrue(hasTmux(), "tmux is not installed: skipping the terminal test (apt-get install -y tmux)");
+        Path batch = Files.createDirectories(temp.resolve("out/review/batch-1000"));
+        // A description that would clear the screen, turn it red and print a forged alert line of its own, and a
+        // ward id with a cursor-home sequence: JSON escapes in the review queue, raw characters once decoded.
+        Files.write(batch.resolve("part-00000"), List.of(
+                "{\"eventId\":\"H-1\",\"wardId\":\"ICU-2\\u001b[H\",\"occurredAt\":\"2026-11-21T08:00:00Z\","
+                        + "\"harmLevel\":\"mild\",\"reportType\":\"incident\",\"hospitalId\":null,"
+                        + "\"reportedCategory\":\"slip\",\"description\":\"before\\u001b[2J\\u001b[31mRED\\n"
+                        + "ALERT CRITICAL death incident in ward ICU-1: event FORGED\",\"patientToken\":null,"
+                        + "\"batchTime\":1000}"));
+        String command = "echo MARK-BEFORE; " + Scripts.projectDir().resolve("bin/incident-review") + " --output "
+                + temp.resolve("out") + " --reviewer dr.lee --print; echo EXIT=$?; sleep 60";
+        tmux("kill-server");
+        tmux("new-session", "-d", "-s", "review", "-x", "220", "-y", "50", command);
+        try {
+            String screen = awaitScreen("category [1-10], s skip, q quit:", 120);
+            assertTrue(screen.contains("MARK-BEFORE"), "nothing cleared the screen:\n" + screen);
+            assertTrue(screen.contains("before\\u001b[2J\\u001b[31mRED\\nALERT CRITICAL death incident in ward ICU-1: "
+                    + "event FORGED"), "the description on one line, its control characters shown:\n" + screen);
+            assertTrue(screen.contains("ICU-2\\u001b[H"), "the ward id's escape shown:\n" + screen);
+            assertTrue(screen.lines().noneMatch(line -> line.startsWith("ALERT CRITICAL")),
+                    "no forged line of its own:\n" + screen);
+            tmux("send-keys", "-t", "review", "q", "Enter");
+            awaitScreen("EXIT=0", 30);
+        } finally {
+            tmux("kill-server");
+        }
+    }
 }
