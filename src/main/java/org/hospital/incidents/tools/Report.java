@@ -1,5 +1,6 @@
 package org.hospital.incidents.tools;
 
+import org.hospital.incidents.io.BatchLedger;
 import org.hospital.incidents.io.ConsoleText;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -116,7 +117,7 @@ public final class Report implements Callable<Integer> {
             }
         }
         Map<String, Integer> critical = new TreeMap<>();
-        for (JsonObject alert : read(fs, new Path(root, "alerts"))) {
+        for (JsonObject alert : read(fs, new Path(root, BatchLedger.Output.CRITICAL_ALERTS.folder()))) {
             if (alert.get("type").getAsString().equals("CRITICAL")) {
                 critical.merge(alert.get("eventId").getAsString(), 1, Integer::sum);
             }
@@ -135,7 +136,7 @@ public final class Report implements Callable<Integer> {
                 differences.add("CRITICAL alert for event " + id + " written " + n + " times");
             }
         });
-        int rejected = readLines(fs, new Path(root, "rejected")).size();
+        int rejected = readLines(fs, new Path(root, BatchLedger.Output.REJECTED.folder())).size();
         if (rejected != answer.get("malformed").getAsInt()) {
             differences.add("rejected lines " + rejected + ", expected " + answer.get("malformed").getAsInt());
         }
@@ -144,7 +145,7 @@ public final class Report implements Callable<Integer> {
 
     private static Map<String, JsonObject> latestWardTotals(FileSystem fs, Path root) throws IOException {
         Map<String, JsonObject> latest = new TreeMap<>();
-        for (JsonObject total : read(fs, new Path(root, "ward-totals"))) {
+        for (JsonObject total : read(fs, new Path(root, BatchLedger.Output.WARD_TOTALS.folder()))) {
             String ward = total.get("wardId").getAsString();
             JsonObject seen = latest.get(ward);
             if (seen == null || seen.get("batchTime").getAsLong() < total.get("batchTime").getAsLong()) {
@@ -181,7 +182,7 @@ public final class Report implements Callable<Integer> {
         }
         out.printf("  %-12s %7d%n", "all wards", all);
 
-        List<JsonObject> alerts = read(fs, new Path(root, "alerts"));
+        List<JsonObject> alerts = read(fs, new Path(root, BatchLedger.Output.CRITICAL_ALERTS.folder()));
         alerts.sort((a, b) -> Long.compare(b.get("batchTime").getAsLong(), a.get("batchTime").getAsLong()));
         long critical = alerts.stream().filter(a -> a.get("type").getAsString().equals("CRITICAL")).count();
         out.println();
@@ -190,7 +191,7 @@ public final class Report implements Callable<Integer> {
                 + ConsoleText.escape(a.get("message").getAsString())));
 
         Map<String, Integer> reasons = new TreeMap<>();
-        List<JsonObject> rejected = read(fs, new Path(root, "rejected"));
+        List<JsonObject> rejected = read(fs, new Path(root, BatchLedger.Output.REJECTED.folder()));
         for (JsonObject r : rejected) {
             String reason = r.get("reason").getAsString();
             reasons.merge(reason.length() > 70 ? reason.substring(0, 70) + "..." : reason, 1, Integer::sum);

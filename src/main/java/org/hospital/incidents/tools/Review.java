@@ -1,5 +1,6 @@
 package org.hospital.incidents.tools;
 
+import org.hospital.incidents.io.BatchLedger;
 import org.hospital.incidents.io.ConsoleText;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -141,11 +142,11 @@ public final class Review implements Callable<Integer> {
             throw new Refused("--output: output folder not found: " + fs.makeQualified(root));
         }
         Set<String> done = new HashSet<>();
-        for (String line : Report.readLines(fs, new Path(root, "requalifications"))) {
+        for (String line : Report.readLines(fs, new Path(root, BatchLedger.Output.REQUALIFICATIONS.folder()))) {
             done.add(JsonParser.parseString(line).getAsJsonObject().get("eventId").getAsString());
         }
         Map<String, Pending> pending = new LinkedHashMap<>();
-        for (String line : Report.readLines(fs, new Path(root, "review"))) {
+        for (String line : Report.readLines(fs, new Path(root, BatchLedger.Output.REVIEW.folder()))) {
             Pending report = new Pending(JsonParser.parseString(line).getAsJsonObject());
             if (!done.contains(report.eventId())) {
                 pending.putIfAbsent(report.eventId(), report);
