@@ -56,7 +56,6 @@ public final class BatchOutputWriter implements Serializable {
     private static final BatchLedger.Output[] OUTPUTS = BatchLedger.Output.values();
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
@@ -266,7 +265,7 @@ public final class BatchOutputWriter implements Serializable {
     public static OutputStream createOwnerOnly(FileSystem fs, Path file) throws IOException {
         if (fs instanceof RawLocalFileSystem local) {
             return Files.newOutputStream(Files.createFile(local.pathToFile(file).toPath(),
-                    PosixFilePermissions.asFileAttribute(OWNER_FILE)));
+                    PosixFilePermissions.asFileAttribute(OwnerOnly.FILE)));
         }
         return fs.create(file, false, 1 << 16, fs.getDefaultReplication(file), fs.getDefaultBlockSize(file), null);
     }

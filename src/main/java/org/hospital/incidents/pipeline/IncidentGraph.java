@@ -322,21 +322,8 @@ public final class IncidentGraph {
             amendments = verdicts.filter(v -> v.kind() == Verdict.Kind.AMENDED).map(Amendment::of);
             requalifications = verdicts.filter(v -> v.kind() == Verdict.Kind.REQUALIFIED).map(Requalification::of);
             clock = eventClock(verdicts.mapPartitions(IncidentGraph::maxCounted), settings);
-            // The clock RDD holds one element: cartesian with it first streams each partition of verdicts once.
-            batchChanges = clock.transformWithToPair(verdicts, (clockRdd, verdictRdd, time) -> {
-                SurgeLimits wardLimits = limits.limits();
-                return clockRdd.values().cartesian(verdictRdd).mapPartitionsToPair(pairs -> {
-                    WardChanges.Collector collector = null;
-                    while (pairs.hasNext()) {
-                        Tuple2<EventClock, Verdict> pair = pairs.next();
-                        if (collector == null) {
-                            collector = new WardChanges.Collector(pair._1().watermark(latenessMillis), bucketMillis);
-                        }
-                        collector.add(pair._2());
-                    }
-                    return collector == null ? Collections.emptyIterator() : collector.changes(wardLimits);
-                });
-            });
+            batchChanges = wardChanges(clock, verdicts, WardChanges.Collector::add, limits, latenessMillis,
+                    bucketMillis);
         } else {
             // dedup-horizon-hours=0: no ledger, every report counted in the parsing pass (issue 10's fast path).
             criticalAlerts = slices.flatMap(slice -> slice.critical().iterator())
@@ -347,22 +334,8 @@ public final class IncidentGraph {
             requalifications = slices.flatMap(slice -> Collections.emptyIterator());
             archived = slices.filter(s -> s.archive() != null).map(s -> new Tuple2<>(s.archive(), s.archived()));
             clock = eventClock(slices.map(BatchSlice::maxOccurredAtMillis), settings);
-            batchChanges = clock.transformWithToPair(slices, (clockRdd, sliceRdd, time) -> {
-                SurgeLimits wardLimits = limits.limits();
-                return clockRdd.values().cartesian(sliceRdd).mapPartitionsToPair(pairs -> {
-                    WardChanges.Collector collector = null;
-                    while (pairs.hasNext()) {
-                        Tuple2<EventClock, BatchSlice> pair = pairs.next();
-                        if (collector == null) {
-                            collector = new WardChanges.Collector(pair._1().watermark(latenessMillis), bucketMillis);
-                        }
-                        WardChanges.Collector into = collector;
-                        pair._2().wardCounts().forEachRemaining(ward -> into.delta(ward._1(), ward._2()));
-                        pair._2().forEachArrival(into::arrived);
-                    }
-                    return collector == null ? Collections.emptyIterator() : collector.changes(wardLimits);
-                });
-            });
+            batchChanges = wardChanges(clock, slices, WardChanges.Collector::addSlice, limits, latenessMillis,
+                    bucketMillis);
         }
         // One state per ward: running counts, event-time windows and SURGEs (docs/DESIGN.md "Surges in event time").
         // Small (one entry per ward) and read by four outputs: kept deserialized.
@@ -380,6 +353,47 @@ public final class IncidentGraph {
         JavaDStream<Long> lateCounts = states.map(ward -> ward._2().lateInBatch());
         return new GraphOutputs(slices, acceptedCounts, rejected, wardTotals, wardWindows, criticalAlerts,
                 surgeAlerts, review, requalifications, amendments, archived, ledger, lateCounts);
+    }
+
+    /** Adds one item of a partition (a verdict, or a slice counted without the ledger) to its ward changes. */
+    @FunctionalInterface
+    interface Feed<T> extends java.io.Serializable {
+        /**
+         * @param collector the partition's changes per ward
+         * @param item one item
+         */
+        void into(WardChanges.Collector collector, T item);
+    }
+
+    /**
+     * Each batch's changes per ward, judged against the batch's watermark, with the wards' limits attached.
+     *
+     * @param clock the event-time clock (one element per batch)
+     * @param items what moves the wards: verdicts, or slices without the ledger
+     * @param feed adds one item to a partition's collector
+     * @param limits the wards' SURGE limits, asked on the driver at each batch
+     * @param latenessMillis {@code allowed-lateness-seconds} in millis
+     * @param bucketMillis event-time bucket size, millis
+     * @param <T> the items' type
+     * @return (wardId, change) pairs, one per ward and partition
+     */
+    private static <T> JavaPairDStream<String, WardChange> wardChanges(JavaPairDStream<String, EventClock> clock,
+            JavaDStream<T> items, Feed<T> feed, SurgeLimitsSource limits, long latenessMillis, long bucketMillis) {
+        // The clock RDD holds one element: cartesian with it first streams each partition of the items once.
+        return clock.transformWithToPair(items, (clockRdd, itemRdd, time) -> {
+            SurgeLimits wardLimits = limits.limits();
+            return clockRdd.values().cartesian(itemRdd).mapPartitionsToPair(pairs -> {
+                WardChanges.Collector collector = null;
+                while (pairs.hasNext()) {
+                    Tuple2<EventClock, T> pair = pairs.next();
+                    if (collector == null) {
+                        collector = new WardChanges.Collector(pair._1().watermark(latenessMillis), bucketMillis);
+                    }
+                    feed.into(collector, pair._2());
+                }
+                return collector == null ? Collections.emptyIterator() : collector.changes(wardLimits);
+            });
+        });
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.hospital.incidents.model.BatchSlice;
 import org.hospital.incidents.model.EventBuckets;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
@@ -81,6 +82,12 @@ public final class WardChanges {
             if (verdict.kind() == Verdict.Kind.COUNTED) {
                 arrived(verdict.after().wardId(), verdict.after().occurredAtMillis(), verdict.after().harmLevel());
             }
+        }
+
+        /** @param slice a partition's reports counted without the ledger: their counts and arrivals */
+        public void addSlice(BatchSlice slice) {
+            slice.wardCounts().forEachRemaining(ward -> delta(ward._1(), ward._2()));
+            slice.forEachArrival(this::arrived);
         }
 
         /**

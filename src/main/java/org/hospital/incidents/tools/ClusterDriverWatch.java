@@ -1,6 +1,5 @@
 package org.hospital.incidents.tools;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -75,12 +74,13 @@ public final class ClusterDriverWatch implements Callable<Integer> {
                     completed = entry != null;
                 }
                 if (entry != null) {
-                    state = text(entry, "state");
-                    String log = log(master, text(entry, "worker"));
+                    state = ClusterStatus.text(entry, "state");
+                    String log = log(master, ClusterStatus.text(entry, "worker"));
                     if (log != null) {
                         if (log.contains(STARTED)) {
-                            out.println("incident-stream: driver " + driver + " is streaming on " + text(entry,
-                                    "worker") + " (bin/spark-cluster status; its log: the worker's UI)");
+                            out.println("incident-stream: driver " + driver + " is streaming on "
+                                    + ClusterStatus.text(entry, "worker")
+                                    + " (bin/spark-cluster status; its log: the worker's UI)");
                             return 0;
                         }
                         String error = lastError(log);
@@ -108,12 +108,8 @@ public final class ClusterDriverWatch implements Callable<Integer> {
     }
 
     private JsonObject find(JsonObject master, String list) {
-        JsonElement drivers = master.get(list);
-        if (drivers == null || !drivers.isJsonArray()) {
-            return null;
-        }
-        for (JsonElement element : drivers.getAsJsonArray()) {
-            if (driver.equals(text(element.getAsJsonObject(), "id"))) {
+        for (JsonElement element : ClusterStatus.array(master, list)) {
+            if (driver.equals(ClusterStatus.text(element.getAsJsonObject(), "id"))) {
                 return element.getAsJsonObject();
             }
         }
@@ -122,14 +118,10 @@ public final class ClusterDriverWatch implements Callable<Integer> {
 
     /** @return the tail of the driver's stderr from its worker's UI, or null when it cannot be read yet */
     private String log(JsonObject master, String workerId) throws InterruptedException {
-        JsonElement workers = master.get("workers");
-        if (workers == null || !workers.isJsonArray()) {
-            return null;
-        }
-        for (JsonElement element : (JsonArray) workers) {
+        for (JsonElement element : ClusterStatus.array(master, "workers")) {
             JsonObject worker = element.getAsJsonObject();
-            if (workerId.equals(text(worker, "id"))) {
-                String url = text(worker, "webuiaddress") + "/log?driverId="
+            if (workerId.equals(ClusterStatus.text(worker, "id"))) {
+                String url = ClusterStatus.text(worker, "webuiaddress") + "/log?driverId="
                         + URLEncoder.encode(driver, StandardCharsets.UTF_8) + "&logType=stderr&byteLength=1000000";
                 try {
                     HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
@@ -161,10 +153,5 @@ public final class ClusterDriverWatch implements Callable<Integer> {
             }
         }
         return own != null ? own : other;
-    }
-
-    private static String text(JsonObject object, String key) {
-        JsonElement value = object.get(key);
-        return value == null || value.isJsonNull() ? "?" : value.getAsString();
     }
 }

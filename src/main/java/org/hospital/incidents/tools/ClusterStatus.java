@@ -97,12 +97,12 @@ public final class ClusterStatus implements Callable<Integer> {
         return JsonParser.parseString(response.body()).getAsJsonObject();
     }
 
-    private static JsonArray array(JsonObject object, String key) {
+    static JsonArray array(JsonObject object, String key) {
         JsonElement value = object.get(key);
         return value != null && value.isJsonArray() ? value.getAsJsonArray() : new JsonArray();
     }
 
-    private static String text(JsonObject object, String key) {
+    static String text(JsonObject object, String key) {
         JsonElement value = object.get(key);
         return value == null || value.isJsonNull() ? "?" : value.getAsString();
     }
