@@ -110,7 +110,7 @@ public final class ContextFactory {
         JavaInputDStream<ConsumerRecord<String, byte[]>> kafka = null;
         if (settings.kafkaBootstrap() != null) {
             Map<String, Object> params = KafkaSource.consumerParams(settings.kafkaBootstrap(), settings.groupId(),
-                    settings.kafkaAutoOffsetReset(), settings.kafkaConsumer());
+                    settings.kafkaAutoOffsetReset(), settings.kafkaConsumerParams());
             kafka = KafkaSource.directStream(ssc, settings.topics(), params);
             JavaDStream<SourcedLine> kafkaLines = KafkaSource.lines(kafka, settings.maxLineBytes());
             lines = lines == null ? kafkaLines : lines.union(kafkaLines);
@@ -123,7 +123,7 @@ public final class ContextFactory {
                 settings.surgeLimits() == null ? SurgeLimitsSource.threshold(settings.graph())
                         : SurgeLimitsFile.source(settings.surgeLimits()));
         AlertPublisher alerts = settings.alertsTopic() == null ? null
-                : new AlertPublisher(settings.kafkaBootstrap(), settings.alertsTopic(), settings.kafkaConsumer());
+                : new AlertPublisher(settings.kafkaBootstrap(), settings.alertsTopic(), settings.kafkaConsumerParams());
         OutputSinks.attach(outputs, new BatchOutputWriter(settings.output(), settings.archive(),
                 archive == null ? null : archive.extension(), 1), alerts);
         if (kafka != null) {

@@ -285,7 +285,7 @@ public final class IncidentStreamingApp {
         if (settings.kafkaBootstrap() != null) {
             try {
                 lease = DriverLease.acquire(settings.kafkaBootstrap(), settings.groupId(), settings.checkpoint(),
-                        settings.kafkaConsumer(), settings.takeover(), settings.startupTimeoutSeconds());
+                        settings.kafkaConsumerParams(), settings.takeover(), settings.startupTimeoutSeconds());
             } catch (DriverLease.HeldException e) {
                 System.err.println("incident-stream: " + e.getMessage());
                 return 2;

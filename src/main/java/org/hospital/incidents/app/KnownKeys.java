@@ -86,6 +86,15 @@ final class KnownKeys {
         }
     }
 
+    /**
+     * @param key a mistyped key
+     * @param known the keys it may have meant
+     * @return {@code " (did you mean K?)"} for the closest known key within 3 edits, else empty
+     */
+    static String suggestionOf(String key, Collection<String> known) {
+        return suggestion(key, known);
+    }
+
     private static String suggestion(String key, Collection<String> known) {
         LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
         String best = null;

@@ -27,8 +27,10 @@ import org.hospital.incidents.pipeline.GraphSettings;
  * ({@code --window-seconds} / {@code window-seconds}). Keys that have no flag: {@link #PARTITIONS},
  * {@link #STATE_CHECKPOINT_SECONDS}, {@link #WINDOW_CHECKPOINT_SECONDS}, {@link #KAFKA_AUTO_OFFSET_RESET},
  * {@link #SOCKET_STORAGE_LEVEL}; keys starting {@code spark.} go to the SparkConf (unless spark-submit already
- * set them) and keys starting {@code kafka.consumer.} go to the Kafka consumer (e.g.
- * {@code kafka.consumer.security.protocol}). Any other key is an error, so a typo never passes silently.
+ * set them), keys starting {@code kafka.consumer.} go to the job's Kafka consumer (e.g.
+ * {@code kafka.consumer.max.poll.records}) and keys starting {@code kafka.client.} to every Kafka client the project
+ * makes (security settings; secrets passed as references to this file, see {@link KafkaClientKeys}). Any other key
+ * is an error, so a typo never passes silently.
  *
  * <p>Every validation error is a {@link SettingsException} naming the flag (or the file and key).
  */
@@ -96,6 +98,8 @@ public final class Settings implements Serializable {
     public static final String SPARK_PREFIX = "spark.";
     /** Prefix of keys passed to the Kafka consumer. */
     public static final String KAFKA_CONSUMER_PREFIX = "kafka.consumer.";
+    /** Prefix of keys passed to every Kafka client the project makes (security settings). */
+    public static final String KAFKA_CLIENT_PREFIX = KafkaClientKeys.PREFIX;
 
     /** How long an eventId is remembered to reject a repeat (DESIGN.md "Restarts and upgrades"), hours. */
     public static final String DEDUP_HORIZON_HOURS = "dedup-horizon-hours";
@@ -214,6 +218,8 @@ public final class Settings implements Serializable {
     private final int dedupHorizonHours;
     private final Map<String, String> sparkConf;
     private final Map<String, String> kafkaConsumer;
+    private final Map<String, String> kafkaClient;
+    private final Map<String, String> kafkaClientAsSet;
     private final String configFile;
     private boolean resetState;
     private boolean takeover;
@@ -309,18 +315,71 @@ public final class Settings implements Serializable {
                 throw r.error(key, problem);
             }
         }
-        kafkaConsumer = r.prefixed(KAFKA_CONSUMER_PREFIX, true);
-        for (String name : kafkaConsumer.keySet()) {
+        KafkaKeys kafkaKeys = kafkaKeys(r);
+        kafkaClient = kafkaKeys.client();
+        kafkaConsumer = kafkaKeys.consumer();
+        kafkaClientAsSet = kafkaKeys.clientAsSet();
+    }
+
+    /**
+     * The {@code kafka.client.*} and {@code kafka.consumer.*} settings, prefixes stripped, secrets as references;
+     * {@code clientAsSet} without the provider keys added for those references (what a checkpoint compares).
+     */
+    private record KafkaKeys(Map<String, String> client, Map<String, String> consumer,
+            Map<String, String> clientAsSet) {
+    }
+
+    private static KafkaKeys kafkaKeys(Resolver r) throws SettingsException {
+        Map<String, String> client = r.prefixed(KAFKA_CLIENT_PREFIX, true);
+        for (String name : client.keySet()) {
+            String problem = KafkaClientKeys.check(name);
+            if (problem != null) {
+                throw r.error(KAFKA_CLIENT_PREFIX + name, problem);
+            }
+        }
+        Map<String, String> consumer = r.prefixed(KAFKA_CONSUMER_PREFIX, true);
+        for (String name : consumer.keySet()) {
             String problem = KnownKeys.checkConsumerKey(name);
             if (problem != null) {
                 throw r.error(KAFKA_CONSUMER_PREFIX + name, problem);
             }
+            if (client.containsKey(name)) {
+                throw r.error(KAFKA_CONSUMER_PREFIX + name, "also set as " + KAFKA_CLIENT_PREFIX + name
+                        + "; set it once");
+            }
         }
-        String badValue = KnownKeys.checkConsumerValues(kafkaConsumer);
+        Map<String, String> all = new TreeMap<>(client);
+        all.putAll(consumer);
+        String badValue = KnownKeys.checkConsumerValues(all);
         if (badValue != null) {
             throw new SettingsException((r.fileName() == null ? "built-in defaults" : r.fileName()) + ": "
-                    + KAFKA_CONSUMER_PREFIX + "*: " + badValue);
+                    + "kafka.*: " + badValue);
         }
+        Path file = r.fileName() == null ? null
+                : Path.of(local(r.fileName(), System.getProperty(BASE_DIR_PROPERTY))).toAbsolutePath().normalize();
+        List<String> literal = new ArrayList<>();
+        client = KafkaClientKeys.referenced(KAFKA_CLIENT_PREFIX, client, file, literal);
+        consumer = KafkaClientKeys.referenced(KAFKA_CONSUMER_PREFIX, consumer, file, literal);
+        Map<String, String> asSet = client;
+        if (!literal.isEmpty()) {
+            KafkaClientKeys.checkOwnerOnly(file, literal);
+            client = KafkaClientKeys.withProvider(client);
+        }
+        return new KafkaKeys(client, consumer, asSet);
+    }
+
+    /**
+     * The {@code kafka.client.*} settings for a tool that makes its own Kafka clients ({@code bin/incident-review},
+     * {@code bin/incident-import}, {@code bin/feed-incidents}): read and checked as {@link #resolve} does, literal
+     * secrets turned into references to the file (see {@link #kafkaClient()}).
+     *
+     * @param configFile the {@code --config} value, or null (then {@link #CONFIG_PROPERTY}, or none)
+     * @return client settings without prefix; empty when none are configured
+     * @throws SettingsException naming the file or key at fault
+     */
+    public static Map<String, String> kafkaClient(String configFile) throws SettingsException {
+        Resolver r = new Resolver(Map.of(), readConfigFile(configFile), configFileName(configFile));
+        return Collections.unmodifiableMap(kafkaKeys(r).client());
     }
 
     /**
@@ -378,6 +437,7 @@ public final class Settings implements Serializable {
         }
         for (String key : fileValues.keySet()) {
             if (!DEFAULTS.containsKey(key) && !key.startsWith(SPARK_PREFIX) && !key.startsWith(KAFKA_CONSUMER_PREFIX)
+                    && !key.startsWith(KAFKA_CLIENT_PREFIX)
                     && !OBSOLETE_KEYS.contains(key)) {
                 throw new SettingsException(fileName + ": unknown key '" + key + "'");
             }
@@ -454,6 +514,11 @@ public final class Settings implements Serializable {
             if (!RELOADED_SPARK_KEYS.contains(entry.getKey())) {
                 frozen.put(entry.getKey(), hideSecret(entry.getKey(), entry.getValue()));
             }
+        }
+        // As set: the provider keys added for references follow from the secrets, which are compared themselves.
+        for (Map.Entry<String, String> entry : kafkaClientAsSet.entrySet()) {
+            String key = KAFKA_CLIENT_PREFIX + entry.getKey();
+            frozen.put(key, hideSecret(key, entry.getValue()));
         }
         for (Map.Entry<String, String> entry : kafkaConsumer.entrySet()) {
             String key = KAFKA_CONSUMER_PREFIX + entry.getKey();
@@ -608,6 +673,27 @@ public final class Settings implements Serializable {
     /** @return extra Kafka consumer properties (prefix stripped) */
     public Map<String, String> kafkaConsumer() {
         return Collections.unmodifiableMap(kafkaConsumer);
+    }
+
+    /**
+     * @return {@code kafka.client.*} settings (prefix stripped) for every Kafka client: literal secrets of the config
+     *     file ({@code sasl.jaas.config}, {@code ssl.*.password}: Kafka's password-typed settings) appear as
+     *     {@code ${incidentconfig:<file>:<key>}} references that Kafka's {@code FileConfigProvider} resolves when
+     *     a client is made, with the provider's own keys added, so that the checkpoint and the logs never hold them
+     */
+    public Map<String, String> kafkaClient() {
+        return Collections.unmodifiableMap(kafkaClient);
+    }
+
+    /**
+     * @return the job's consumer settings: {@link #kafkaClient()} and {@link #kafkaConsumer()} together (a key is
+     *     in one of them only); producers and admin clients take the part their Kafka class defines
+     *     ({@code io.KafkaClients})
+     */
+    public Map<String, String> kafkaConsumerParams() {
+        Map<String, String> all = new TreeMap<>(kafkaClient);
+        all.putAll(kafkaConsumer);
+        return Collections.unmodifiableMap(all);
     }
 
     /**

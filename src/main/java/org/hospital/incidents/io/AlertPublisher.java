@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.spark.api.java.JavaRDD;
 
@@ -44,18 +43,13 @@ public final class AlertPublisher implements Serializable {
     /**
      * @param bootstrap Kafka bootstrap servers (the input's, {@code --kafka})
      * @param topic the alerts topic
-     * @param clientProps extra client settings from {@code kafka.consumer.*} that producers understand too
-     *     (security), or empty
+     * @param clientProps the job's Kafka client settings ({@code kafka.client.*} and {@code kafka.consumer.*}, secrets
+     *     as references); the ones producers understand are used
      */
     public AlertPublisher(String bootstrap, String topic, Map<String, String> clientProps) {
         this.bootstrap = bootstrap;
         this.topic = topic;
-        this.clientProps = new TreeMap<>();
-        clientProps.forEach((key, value) -> {
-            if (ProducerConfig.configNames().contains(key)) {
-                this.clientProps.put(key, value);
-            }
-        });
+        this.clientProps = new TreeMap<>(KafkaClients.forProducer(clientProps));
     }
 
     /** @return the alerts topic */

@@ -100,8 +100,8 @@ public final class DriverLease implements AutoCloseable {
      * @param bootstrap Kafka bootstrap servers of the input
      * @param groupId the consumer group
      * @param checkpoint this driver's checkpoint directory (shown to a refused second driver)
-     * @param clientProps extra client properties (security settings) from {@code kafka.consumer.*}, filtered to the
-     *     ones every Kafka client understands
+     * @param clientProps the job's consumer settings ({@code kafka.client.*} and {@code kafka.consumer.*}), filtered
+     *     to the ones every Kafka client understands (security settings, config providers)
      * @param takeover take the lease even from a live driver ({@code --takeover})
      * @param startupTimeoutSeconds most seconds to wait for a broker to answer (config key
      *     {@code startup-timeout-seconds})
@@ -113,13 +113,8 @@ public final class DriverLease implements AutoCloseable {
     public static DriverLease acquire(String bootstrap, String groupId, String checkpoint,
             Map<String, String> clientProps, boolean takeover, int startupTimeoutSeconds)
             throws HeldException, InterruptedException {
-        Map<String, Object> props = new HashMap<>();
         // Only what every client understands (security settings and the like), not the consumer's fetch sizes.
-        clientProps.forEach((key, value) -> {
-            if (AdminClientConfig.configNames().contains(key) && ProducerConfig.configNames().contains(key)) {
-                props.put(key, value);
-            }
-        });
+        Map<String, Object> props = new HashMap<>(KafkaClients.forEveryClient(clientProps));
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         // An unreachable broker makes each client log a warning per reconnect (about two a second at Kafka's
         // defaults); backing off to 10 s keeps the start-up wait readable. The stream's consumer keeps its defaults.

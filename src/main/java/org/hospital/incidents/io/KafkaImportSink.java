@@ -42,7 +42,19 @@ public final class KafkaImportSink implements HistoryImport.Sink {
      * @param rejectedReport where the rejected-rows report goes (local file)
      */
     public KafkaImportSink(String bootstrap, String topic, double rate, Path rejectedReport) {
-        this(new KafkaProducer<>(producerProperties(bootstrap)), topic, rate, rejectedReport);
+        this(bootstrap, java.util.Map.of(), topic, rate, rejectedReport);
+    }
+
+    /**
+     * @param bootstrap Kafka bootstrap servers
+     * @param clientSettings the job's {@code kafka.client.*} settings (security; secrets as references)
+     * @param topic the stream's input topic
+     * @param rate most records per second (positive)
+     * @param rejectedReport where the rejected-rows report goes (local file)
+     */
+    public KafkaImportSink(String bootstrap, java.util.Map<String, String> clientSettings, String topic, double rate,
+            Path rejectedReport) {
+        this(new KafkaProducer<>(producerProperties(bootstrap, clientSettings)), topic, rate, rejectedReport);
     }
 
     KafkaImportSink(Producer<String, String> producer, String topic, double rate, Path rejectedReport) {
@@ -53,7 +65,11 @@ public final class KafkaImportSink implements HistoryImport.Sink {
     }
 
     static Properties producerProperties(String bootstrap) {
-        Properties props = KafkaProducers.idempotentStrings(bootstrap);
+        return producerProperties(bootstrap, java.util.Map.of());
+    }
+
+    static Properties producerProperties(String bootstrap, java.util.Map<String, String> clientSettings) {
+        Properties props = KafkaProducers.idempotentStrings(bootstrap, clientSettings);
         props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
@@ -69,6 +85,10 @@ public final class KafkaImportSink implements HistoryImport.Sink {
 
     @Override
     public void accepted(String wardId, String recordLine) throws IOException {
+        if (firstFailure.get() != null) {
+            // Kafka refuses (credentials, authorisation, a lost broker): stop at once rather than fail every row.
+            throw new IOException("Kafka did not acknowledge a record: " + KafkaClients.describe(firstFailure.get()));
+        }
         pace();
         producer.send(new ProducerRecord<>(topic, wardId, recordLine), (metadata, error) -> {
             if (error != null) {
@@ -102,7 +122,7 @@ public final class KafkaImportSink implements HistoryImport.Sink {
         producer.flush();
         if (failed.get() > 0) {
             throw new IOException("Kafka did not acknowledge " + failed.get() + " of " + sent + " records (first: "
-                    + firstFailure.get() + ")");
+                    + KafkaClients.describe(firstFailure.get()) + ")");
         }
     }
 

@@ -16,7 +16,18 @@ public final class KafkaProducers {
      *     acknowledged record is on every in-sync replica; callers add their own timeouts and batching
      */
     public static Properties idempotentStrings(String bootstrap) {
+        return idempotentStrings(bootstrap, java.util.Map.of());
+    }
+
+    /**
+     * @param bootstrap Kafka bootstrap servers
+     * @param clientSettings the {@code kafka.client.*} settings (security, config providers), prefix stripped; the
+     *     ones a producer defines are applied first, so they cannot undo the settings below
+     * @return as {@link #idempotentStrings(String)}, with the client settings
+     */
+    public static Properties idempotentStrings(String bootstrap, java.util.Map<String, String> clientSettings) {
         Properties props = new Properties();
+        props.putAll(KafkaClients.forProducer(clientSettings));
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

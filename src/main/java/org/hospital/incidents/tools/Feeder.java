@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -26,8 +27,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.hospital.incidents.app.Settings;
+import org.hospital.incidents.app.SettingsException;
+import org.hospital.incidents.io.KafkaClients;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,6 +82,10 @@ public final class Feeder implements Callable<Integer> {
             description = "Socket mode: keep the connection open S seconds after the last line (default 600).")
     int lingerSeconds = 600;
 
+    @Option(names = "--config", paramLabel = "FILE", description = "The job's configuration, for its kafka.client.* "
+            + "keys (Kafka security); default -Dincident.config, else none.")
+    String config;
+
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "Incident log files, one JSON object per line.")
     List<Path> files;
 
@@ -105,12 +114,26 @@ public final class Feeder implements Callable<Integer> {
                 return 2;
             }
         }
+        Map<String, String> clientSettings = Map.of();
+        if (kafka != null) {
+            try {
+                clientSettings = Settings.kafkaClient(config);
+            } catch (SettingsException e) {
+                System.err.println("feed-incidents: " + e.getMessage());
+                return 2;
+            }
+        }
         Pacer pacer = new Pacer(lines, rate, speedup);
         long start = System.nanoTime();
         if (listenPort != null) {
             serveSocket(lines, pacer);
         } else {
-            produce(lines, pacer);
+            try {
+                produce(lines, pacer, clientSettings);
+            } catch (ExecutionException | KafkaException e) {
+                System.err.println("feed-incidents: --kafka " + kafka + ": " + KafkaClients.describe(e));
+                return 1;
+            }
         }
         System.err.printf("feed-incidents: sent %d lines in %.1f s%n", lines.size(),
                 (System.nanoTime() - start) / 1e9);
@@ -160,14 +183,19 @@ public final class Feeder implements Callable<Integer> {
         }
     }
 
-    private void produce(List<byte[]> lines, Pacer pacer) throws InterruptedException, ExecutionException {
+    private void produce(List<byte[]> lines, Pacer pacer, Map<String, String> clientSettings)
+            throws InterruptedException, ExecutionException {
         Properties props = new Properties();
+        props.putAll(KafkaClients.forProducer(clientSettings));
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        createTopicIfMissing();
+        createTopicIfMissing(clientSettings);
+        // A send fails asynchronously (flush() does not throw): the first failure is kept and ends the run.
+        java.util.concurrent.atomic.AtomicReference<Exception> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             pacer.begin(0);
             for (int i = 0; i < lines.size(); i++) {
@@ -178,14 +206,26 @@ public final class Feeder implements Callable<Integer> {
                 String ward = wardOf(lines.get(i));
                 // Keyed by ward: one ward's reports stay in order within one partition.
                 byte[] key = ward == null ? null : ward.getBytes(StandardCharsets.UTF_8);
-                producer.send(new ProducerRecord<>(topic, key, lines.get(i)));
+                producer.send(new ProducerRecord<>(topic, key, lines.get(i)), (metadata, error) -> {
+                    if (error != null) {
+                        failure.compareAndSet(null, error);
+                    }
+                });
+                if (failure.get() != null) {
+                    break;
+                }
             }
             producer.flush();
         }
+        if (failure.get() != null) {
+            throw new ExecutionException(failure.get());
+        }
     }
 
-    private void createTopicIfMissing() throws InterruptedException, ExecutionException {
+    private void createTopicIfMissing(Map<String, String> clientSettings)
+            throws InterruptedException, ExecutionException {
         Properties props = new Properties();
+        props.putAll(KafkaClients.forEveryClient(clientSettings));
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
         try (Admin admin = Admin.create(props)) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -87,8 +88,12 @@ public final class Import implements Callable<Integer> {
     Path rejectedFile;
 
     @Option(names = "--config", paramLabel = "FILE", description = "The job's configuration (for "
-            + "pseudonym-key-file and archive.codec); default -Dincident.config, else built-in defaults.")
+            + "pseudonym-key-file, archive.codec, max-line-bytes and the kafka.client.* keys); default "
+            + "-Dincident.config, else built-in defaults.")
     String config;
+
+    /** The config file's {@code kafka.client.*} settings, read with the rest of it. */
+    private Map<String, String> kafkaClient = Map.of();
 
     PrintStream out = System.out;
     PrintStream err = System.err;
@@ -144,6 +149,7 @@ public final class Import implements Callable<Integer> {
         try {
             keyFile = Settings.configuredValue(Settings.PSEUDONYM_KEY_FILE, config);
             codec = Settings.configuredValue(Settings.ARCHIVE_CODEC, config);
+            kafkaClient = kafka == null ? Map.of() : Settings.kafkaClient(config);
             String maxLine = Settings.configuredValue(Settings.MAX_LINE_BYTES, config);
             try {
                 maxLineBytes = Integer.parseInt(maxLine);
@@ -175,7 +181,7 @@ public final class Import implements Callable<Integer> {
         long rejected = 0;
         HistoryImport.Sink sink = archive != null
                 ? new ArchiveImportSink(archive, codec, importMillis, HadoopConfs.current())
-                : new KafkaImportSink(kafka, topic, rate, Path.of("import-rejected.csv"));
+                : new KafkaImportSink(kafka, kafkaClient, topic, rate, Path.of("import-rejected.csv"));
         HistoryImport.RejectedReport.Opener opener = rejectedFile == null ? sink::rejectedReport
                 : () -> org.hospital.incidents.io.OwnerOnly.newOutputStream(rejectedFile);
         String rejectedName = rejectedFile == null ? sink.rejectedReportName()

@@ -38,6 +38,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.hospital.incidents.app.Settings;
+import org.hospital.incidents.app.SettingsException;
+import org.hospital.incidents.io.KafkaClients;
 import org.hospital.incidents.io.KafkaProducers;
 import org.hospital.incidents.model.EventCategory;
 import picocli.CommandLine;
@@ -86,6 +89,11 @@ public final class Review implements Callable<Integer> {
     @Option(names = "--topic", paramLabel = "T", description = "Topic (default hospital-incidents).")
     String topic = "hospital-incidents";
 
+    @Option(names = "--config", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "The job's configuration, for its kafka.client.* keys (Kafka security); default "
+                    + "-Dincident.config, else none.")
+    String config;
+
     @Option(names = "--print", description = "Print each decision as one JSON line instead of sending it.")
     boolean print;
 
@@ -110,7 +118,13 @@ public final class Review implements Callable<Integer> {
             System.err.println("incident-review: no terminal: use a sub-command (list, requalify); see --help");
             return 2;
         }
-        return interactive(console.reader(), console.writer());
+        try {
+            return interactive(console.reader(), console.writer());
+        } catch (ExecutionException | TimeoutException e) {
+            console.writer().flush();
+            System.err.println("incident-review: --kafka " + kafka + ": not sent: " + KafkaClients.describe(e));
+            return 1;
+        }
     }
 
     /** A pending report: its review line. */
@@ -227,7 +241,13 @@ public final class Review implements Callable<Integer> {
                 }
             };
         }
-        Properties props = KafkaProducers.idempotentStrings(kafka);
+        Map<String, String> clientSettings;
+        try {
+            clientSettings = Settings.kafkaClient(config);
+        } catch (SettingsException e) {
+            throw new Refused(e.getMessage());
+        }
+        Properties props = KafkaProducers.idempotentStrings(kafka, clientSettings);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
@@ -356,7 +376,8 @@ public final class Review implements Callable<Integer> {
                 System.err.println("incident-review: " + e.getMessage());
                 return 2;
             } catch (ExecutionException | TimeoutException e) {
-                System.err.println("incident-review: --kafka " + review.kafka + ": not sent: " + e);
+                System.err.println("incident-review: --kafka " + review.kafka + ": not sent: "
+                        + KafkaClients.describe(e));
                 return 1;
             }
         }

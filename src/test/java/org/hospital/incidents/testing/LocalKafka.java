@@ -25,6 +25,7 @@ public final class LocalKafka implements AutoCloseable {
     private final Map<String, String> env = new HashMap<>();
     private final Path data;
     private final int port;
+    private int saslPort = -1;
 
     /**
      * Starts the broker and waits until it accepts connections.
@@ -32,12 +33,36 @@ public final class LocalKafka implements AutoCloseable {
      * @throws Exception when it does not start
      */
     public LocalKafka() throws Exception {
+        this(null);
+    }
+
+    /**
+     * Starts the broker with a second listener that requires SASL/PLAIN ({@code bin/kafka-local}'s
+     * {@code KAFKA_SASL_PORT}), and waits until both accept connections.
+     *
+     * @param saslUsers {@code user:password,...} allowed on the SASL listener, or null for none
+     * @throws Exception when it does not start
+     */
+    public LocalKafka(String saslUsers) throws Exception {
         data = Files.createTempDirectory("kafka-local-it");
         port = Scripts.freePort();
         env.put("KAFKA_PORT", Integer.toString(port));
         env.put("KAFKA_CONTROLLER_PORT", Integer.toString(Scripts.freePort()));
         env.put("KAFKA_DATA", data.toString());
+        if (saslUsers != null) {
+            saslPort = Scripts.freePort();
+            env.put("KAFKA_SASL_PORT", Integer.toString(saslPort));
+            env.put("KAFKA_SASL_USERS", saslUsers);
+        }
         start();
+    }
+
+    /** @return {@code 127.0.0.1:PORT} of the SASL/PLAIN listener */
+    public String saslBootstrap() {
+        if (saslPort < 0) {
+            throw new IllegalStateException("started without a SASL listener");
+        }
+        return "127.0.0.1:" + saslPort;
     }
 
     /**
@@ -181,7 +206,7 @@ public final class LocalKafka implements AutoCloseable {
      * Reads a topic from the beginning to its current end.
      *
      * @param topic topic
-     * @return every record's key and value, in partition order
+     * @return every record's key (null when it has none) and value, in partition order
      */
     public List<Map.Entry<String, String>> consumeAll(String topic) {
         Properties props = new Properties();
@@ -202,7 +227,7 @@ public final class LocalKafka implements AutoCloseable {
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
                     && System.nanoTime() < deadline) {
                 consumer.poll(java.time.Duration.ofMillis(500))
-                        .forEach(r -> records.add(Map.entry(r.key(), r.value())));
+                        .forEach(r -> records.add(new java.util.AbstractMap.SimpleEntry<>(r.key(), r.value())));
             }
         }
         return records;

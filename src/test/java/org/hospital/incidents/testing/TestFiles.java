@@ -41,6 +41,8 @@ public final class TestFiles {
     public static Path configWith(Path file, String overrides) throws IOException {
         Files.writeString(file, Files.readString(Scripts.projectDir().resolve("config/application.properties"))
                 + "\n" + overrides);
+        // Owner-only, as a config file holding a Kafka secret must be (docs/DESIGN.md "Privacy and hostile input").
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return file;
     }
 
