@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import org.hospital.incidents.model.LedgerEntry;
 import java.util.List;
+import org.hospital.incidents.archive.ArchivedReport;
 
 /**
  * One incident as analytics sees it (DESIGN.md "Analytics", {@code incidents.csv}): the first archived report of its
@@ -99,7 +100,7 @@ public record IncidentRow(String eventId, Instant occurredAt, LocalDate date, in
      */
     public String csvLine() {
         return org.apache.commons.csv.CSVFormat.RFC4180.format(
-                org.hospital.incidents.io.CsvCells.safe(csvValues()).toArray());
+                org.hospital.incidents.support.CsvCells.safe(csvValues()).toArray());
     }
 
     /** Redacted: the token is patient data. */

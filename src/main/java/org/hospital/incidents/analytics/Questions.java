@@ -15,10 +15,11 @@ import org.hospital.incidents.model.LedgerEntry;
 import org.hospital.incidents.model.Verdict;
 import org.hospital.incidents.pipeline.LedgerRule;
 import scala.Tuple2;
+import org.hospital.incidents.archive.ArchivedReport;
 
 /**
  * The analytics graph (DESIGN.md "Analytics"): archive lines in, one incident per eventId, the four questions'
- * tables out. Pure Spark: no file is read or written here ({@code tools/Analytics} does that), so tests feed it lines.
+ * tables out. Pure Spark: no file is read or written here ({@link Analytics} does that), so tests feed it lines.
  *
  * <p>One incident per eventId: the first accepted entry (by batch time, then source) is the report, so a report
  * archived twice (an import run twice, a repeat the stream rejected as a duplicate) counts once; the first

@@ -19,7 +19,7 @@ import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
-import org.hospital.incidents.io.CsvCells;
+import org.hospital.incidents.support.CsvCells;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.io.input.BOMInputStream;
 import org.hospital.incidents.history.ImportMapping.MappingException;

@@ -33,7 +33,7 @@ import org.hospital.incidents.model.SourcedLine;
  * with Gson's {@link Strictness#STRICT} streaming reader (no comments, no single quotes, no unquoted names, no
  * raw control characters), refuses duplicate keys (which value would be the real one?), trailing content
  * after the object, nesting deeper than {@link #MAX_NESTING}, a byte-order mark, and bytes that were not valid
- * UTF-8 (found by {@link org.hospital.incidents.io.Utf8Lines} and carried in
+ * UTF-8 (found by {@link org.hospital.incidents.stream.source.Utf8Lines} and carried in
  * {@link SourcedLine#encodingError()}; a genuine U+FFFD character is text like any other). Unknown extra fields
  * are ignored for forward compatibility.
  *

@@ -33,18 +33,18 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.hospital.incidents.history.HistoryImport;
 import org.hospital.incidents.history.ImportMapping;
-import org.hospital.incidents.io.ArchiveImportSink;
+import org.hospital.incidents.history.ArchiveImportSink;
 import org.hospital.incidents.parse.IncidentParser;
 import org.hospital.incidents.testing.NrlsTables;
 import org.hospital.incidents.testing.TestKeys;
-import org.hospital.incidents.tools.Analytics;
-import org.hospital.incidents.tools.HistoryGenerator;
+import org.hospital.incidents.devtools.HistoryGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.hospital.incidents.stream.config.SurgeLimitsFile;
 
 /**
  * Import into the archive, then the analytics job on local Spark (DESIGN.md "Analytics"): every value of the four
@@ -78,7 +78,7 @@ class AnalyticsTest {
 
     @BeforeAll
     void importHistoryAndStreamEntries() throws Exception {
-        sc = new JavaSparkContext(org.hospital.incidents.app.KryoClasses.configure(new SparkConf()
+        sc = new JavaSparkContext(org.hospital.incidents.stream.app.KryoClasses.configure(new SparkConf()
                 .setMaster("local[2]").setAppName("AnalyticsTest").set("spark.ui.enabled", "false")));
         archive = temp.resolve("archive");
         StringWriter csv = new StringWriter();
@@ -285,7 +285,7 @@ class AnalyticsTest {
         assertEquals(q4Rows, read(out.resolve("q4-requalification.csv")));
         assertEquals(5, all.stream().filter(Expected::requalified).count());
         assertTrue(Files.readString(out.resolve("q1-harm-by-ward-month.csv")).contains("\r\n"), "RFC 4180 CRLF");
-        for (String file : org.hospital.incidents.io.AnalyticsReportWriter.QUESTION_FILES) {
+        for (String file : org.hospital.incidents.analytics.AnalyticsReportWriter.QUESTION_FILES) {
             byte[] png = Files.readAllBytes(out.resolve(file + ".png"));
             assertEquals((byte) 0x89, png[0]);
             assertEquals('P', png[1], file + ".png is a PNG");
@@ -346,7 +346,7 @@ class AnalyticsTest {
 
         // The stream reads the file as written: each ward's limit at each hour, its zone, its history.
         String uri = out.resolve("surge-limits.csv").toString();
-        org.hospital.incidents.model.SurgeLimits limits = org.hospital.incidents.io.SurgeLimitsFile.load(uri, 60, 10,
+        org.hospital.incidents.model.SurgeLimits limits = SurgeLimitsFile.load(uri, 60, 10,
                 new Configuration());
         List<String> sample = rows.get(1 + 168 + 24 + 9); // the second ward, Tuesday 09:00-10:00
         long tuesday9 = java.time.LocalDateTime.parse("2025-03-04T09:30:00").atZone(LONDON).toInstant()
@@ -354,9 +354,9 @@ class AnalyticsTest {
         assertEquals(Long.parseLong(sample.get(5)), limits.forWard(sample.get(0)).limit(tuesday9));
         assertEquals("history 2025-03-01..2025-03-31", limits.forWard(sample.get(0)).source(tuesday9));
         assertEquals(10, limits.forWard("NO-SUCH-WARD").limit(tuesday9), "a ward without history: the threshold");
-        org.hospital.incidents.io.SurgeLimitsFile.Refused refused = org.junit.jupiter.api.Assertions.assertThrows(
-                org.hospital.incidents.io.SurgeLimitsFile.Refused.class,
-                () -> org.hospital.incidents.io.SurgeLimitsFile.load(uri, 300, 10, new Configuration()));
+        SurgeLimitsFile.Refused refused = org.junit.jupiter.api.Assertions.assertThrows(
+                SurgeLimitsFile.Refused.class,
+                () -> SurgeLimitsFile.load(uri, 300, 10, new Configuration()));
         assertTrue(refused.getMessage().contains("windowSeconds 60") && refused.getMessage().contains(
                 "--window-seconds is 300"), refused.getMessage());
     }

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.hospital.incidents.history.ImportMapping.MappingException;
-import org.hospital.incidents.io.ArchiveImportSink;
 import org.hospital.incidents.parse.IncidentParser;
 import org.hospital.incidents.testing.TestKeys;
 import org.junit.jupiter.api.Test;

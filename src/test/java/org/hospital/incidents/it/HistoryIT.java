@@ -27,7 +27,7 @@ import org.hospital.incidents.testing.NrlsTables;
 import org.hospital.incidents.testing.OutputFolder;
 import org.hospital.incidents.testing.Scripts;
 import org.hospital.incidents.testing.TestFiles;
-import org.hospital.incidents.tools.HistoryGenerator;
+import org.hospital.incidents.devtools.HistoryGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

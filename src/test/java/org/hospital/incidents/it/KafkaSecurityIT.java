@@ -23,7 +23,7 @@ import org.hospital.incidents.testing.LocalKafka;
 import org.hospital.incidents.testing.OutputFolder;
 import org.hospital.incidents.testing.Scripts;
 import org.hospital.incidents.testing.TestFiles;
-import org.hospital.incidents.tools.CorpusGenerator.Corpus;
+import org.hospital.incidents.devtools.CorpusGenerator.Corpus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

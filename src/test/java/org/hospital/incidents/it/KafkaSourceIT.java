@@ -9,7 +9,7 @@ import org.hospital.incidents.testing.Corpora;
 import org.hospital.incidents.testing.InProcessJob;
 import org.hospital.incidents.testing.LocalKafka;
 import org.hospital.incidents.testing.OutputFolder;
-import org.hospital.incidents.tools.CorpusGenerator.Corpus;
+import org.hospital.incidents.devtools.CorpusGenerator.Corpus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -25,7 +25,7 @@ import org.hospital.incidents.testing.OutputFolder;
 import org.hospital.incidents.testing.Scripts;
 import org.hospital.incidents.testing.TestFiles;
 import org.hospital.incidents.testing.TestKeys;
-import org.hospital.incidents.tools.CorpusGenerator.Corpus;
+import org.hospital.incidents.devtools.CorpusGenerator.Corpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

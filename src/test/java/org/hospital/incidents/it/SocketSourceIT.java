@@ -14,7 +14,7 @@ import org.hospital.incidents.testing.Corpora;
 import org.hospital.incidents.testing.InProcessJob;
 import org.hospital.incidents.testing.LineServer;
 import org.hospital.incidents.testing.OutputFolder;
-import org.hospital.incidents.tools.CorpusGenerator.Corpus;
+import org.hospital.incidents.devtools.CorpusGenerator.Corpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -12,7 +12,7 @@ import org.hospital.incidents.testing.Corpora;
 import org.hospital.incidents.testing.LineServer;
 import org.hospital.incidents.testing.OutputFolder;
 import org.hospital.incidents.testing.Scripts;
-import org.hospital.incidents.tools.CorpusGenerator.Corpus;
+import org.hospital.incidents.devtools.CorpusGenerator.Corpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.hospital.incidents.testing.TestFiles;

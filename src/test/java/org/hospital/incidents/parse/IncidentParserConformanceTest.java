@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.hospital.incidents.io.Utf8Lines;
+import org.hospital.incidents.stream.source.Utf8Lines;
 import org.hospital.incidents.model.ParseResult;
 import org.hospital.incidents.model.SourcedLine;
 import org.junit.jupiter.api.DynamicTest;

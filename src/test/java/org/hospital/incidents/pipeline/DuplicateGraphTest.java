@@ -31,6 +31,7 @@ import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.testing.GraphHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hospital.incidents.stream.restart.LedgerSeedFolder;
 
 /** Each eventId counted once within the horizon, and a new checkpoint's seed (DESIGN.md "Restarts and upgrades"). */
 class DuplicateGraphTest {
@@ -87,8 +88,8 @@ class DuplicateGraphTest {
         Files.createDirectories(seedFolder);
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(seedFolder.resolve("part-00000.gz")));
                 Writer writer = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
-            writer.write(LedgerUpdate.seedLine("OLD-1", entry("ICU-2", 500)) + "\n"
-                    + LedgerUpdate.seedLine("OLD-\"2", entry("ED-1", 700)) + "\n");
+            writer.write(LedgerSeedFolder.seedLine("OLD-1", entry("ICU-2", 500)) + "\n"
+                    + LedgerSeedFolder.seedLine("OLD-\"2", entry("ED-1", 700)) + "\n");
         }
         long[] harm = new long[HarmLevel.values().length];
         harm[HarmLevel.MILD.ordinal()] = 40;
@@ -96,7 +97,7 @@ class DuplicateGraphTest {
         categories[EventCategory.FALL.ordinal()] = 40;
         WardState icu = WardState.restored(40, harm, categories, Instant.parse("2026-11-20T00:00:00Z").toEpochMilli(),
                 0, 0, 0);
-        StateSeed seed = new StateSeed(Map.of("ICU-2", icu), seedFolder.toString(), 168);
+        StateSeed seed = new StateSeed(Map.of("ICU-2", icu), new LedgerSeedFolder(seedFolder.toString()), 168);
         List<List<String>> batches = Arrays.asList(
                 List.of(incident("OLD-1", "ICU-2", "mild", "fall"), incident("NEW-1", "ICU-2", "mild", "fall"),
                         incident("NEW-2", "ED-1", "mild", "fall")),
@@ -181,7 +182,7 @@ class DuplicateGraphTest {
         assertEquals(new LedgerEntry("W-3", HarmLevel.values()[17 % 6], EventCategory.values()[17 % 11],
                 ReportType.values()[17 % 3], 17, 1_001_000, Candidate.NO_TIME, false), e);
         org.apache.spark.serializer.KryoSerializer kryo = new org.apache.spark.serializer.KryoSerializer(
-                org.hospital.incidents.app.KryoClasses.configure(new org.apache.spark.SparkConf()
+                org.hospital.incidents.stream.app.KryoClasses.configure(new org.apache.spark.SparkConf()
                         .set("spark.kryo.registrationRequired", "true")));
         org.apache.spark.serializer.SerializerInstance instance = kryo.newInstance();
         LedgerShard copy = instance.deserialize(instance.serialize(shard, scala.reflect.ClassTag$.MODULE$
@@ -217,9 +218,11 @@ class DuplicateGraphTest {
                 1_000, 4_000, 2_000, true);
         try (Writer writer = new java.io.OutputStreamWriter(new GZIPOutputStream(
                 Files.newOutputStream(folder.resolve("part-00001.gz"))), StandardCharsets.UTF_8)) {
-            writer.write(LedgerUpdate.seedLine("X", x) + "\n" + LedgerUpdate.seedLine("Y", entry("ED-1", 5)) + "\n");
+            writer.write(LedgerSeedFolder.seedLine("X", x) + "\n" + LedgerSeedFolder.seedLine("Y", entry("ED-1", 5))
+                    + "\n");
         }
         Files.writeString(folder.resolve("_SUCCESS"), "");
-        assertEquals(Map.of("X", x, "Y", entry("ED-1", 5)), LedgerUpdate.read(folder.toString(), new Configuration()));
+        assertEquals(Map.of("X", x, "Y", entry("ED-1", 5)),
+                LedgerSeedFolder.read(folder.toString(), new Configuration()));
     }
 }

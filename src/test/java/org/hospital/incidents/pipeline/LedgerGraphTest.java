@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.hospital.incidents.io.JsonCodec;
+import org.hospital.incidents.stream.sink.JsonCodec;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.Amendment;
 import org.hospital.incidents.model.EventCategory;
@@ -191,7 +191,7 @@ class LedgerGraphTest {
                         report("A", "ICU-2", "severe", null, "2026-11-21T09:00:00Z"),
                         requalified("A", "ICU-2", "fall")));
         try (GraphHarness harness = GraphHarness.archived(SETTINGS, batches,
-                new org.hospital.incidents.io.CodecArchiveEncoder("gzip"))) {
+                new org.hospital.incidents.archive.CodecArchiveEncoder("gzip"))) {
             harness.runBatches(2);
             assertEquals(List.of("accepted", "rejected"), statuses(harness, 1000));
             assertEquals(List.of("amended", "rejected", "requalified"), statuses(harness, 2000),

@@ -26,7 +26,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.hospital.incidents.parse.Pseudonymizer;
-import org.hospital.incidents.tools.CorpusGenerator.Corpus;
+import org.hospital.incidents.devtools.CorpusGenerator.Corpus;
 
 /** Reads an archive (DESIGN.md "Archive") back through Hadoop and checks it against the corpora sent. */
 public final class ArchiveCheck {

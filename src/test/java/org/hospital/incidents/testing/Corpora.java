@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.hospital.incidents.tools.CorpusGenerator;
-import org.hospital.incidents.tools.CorpusGenerator.Corpus;
+import org.hospital.incidents.devtools.CorpusGenerator;
+import org.hospital.incidents.devtools.CorpusGenerator.Corpus;
 
 /** Fresh corpora for integration tests, and the checks that an output folder holds exactly their answer. */
 public final class Corpora {

@@ -1,8 +1,8 @@
 package org.hospital.incidents.testing;
 
 import org.apache.spark.SparkConf;
-import org.hospital.incidents.app.CommandLineOptions;
-import org.hospital.incidents.app.IncidentStreamingApp;
+import org.hospital.incidents.stream.config.CommandLineOptions;
+import org.hospital.incidents.stream.app.IncidentStreamingApp;
 
 /** Runs the application in the test JVM, as {@code main} would, on a {@code local[2]} master without a UI. */
 public final class InProcessJob {

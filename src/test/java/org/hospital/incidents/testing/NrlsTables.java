@@ -2,7 +2,7 @@ package org.hospital.incidents.testing;
 
 import java.util.HashMap;
 import java.util.Map;
-import org.hospital.incidents.tools.HistoryGenerator;
+import org.hospital.incidents.devtools.HistoryGenerator;
 
 /**
  * The sample NRLS mapping's tables written out by hand, for tests that compute the expected answer from a generated

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.hospital.incidents.tools.Report;
+import org.hospital.incidents.ops.Report;
 
 /**
  * Reads an output root (local or {@code hdfs://}) the way a user would: every {@code NAME/batch-*}/{@code part-*}

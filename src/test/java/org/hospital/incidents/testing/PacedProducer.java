@@ -3,7 +3,7 @@ package org.hospital.incidents.testing;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.hospital.incidents.tools.CorpusGenerator.Corpus;
+import org.hospital.incidents.devtools.CorpusGenerator.Corpus;
 
 /**
  * Produces corpora into a Kafka topic in chunks of {@code chunk} lines, one chunk per second, on its own thread:

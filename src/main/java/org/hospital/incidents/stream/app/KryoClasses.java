@@ -1,0 +1,285 @@
+package org.hospital.incidents.stream.app;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.time.Instant;
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.KryoRegistrator;
+import org.apache.spark.serializer.KryoSerializer;
+import org.hospital.incidents.archive.ArchivedReport;
+import org.hospital.incidents.analytics.IncidentRow;
+import org.hospital.incidents.analytics.Questions;
+import org.hospital.incidents.stream.sink.BatchLedger;
+import org.hospital.incidents.stream.sink.OutputRecord;
+import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.Amendment;
+import org.hospital.incidents.model.BatchSlice;
+import org.hospital.incidents.model.BucketLines;
+import org.hospital.incidents.model.Candidate;
+import org.hospital.incidents.model.EventBuckets;
+import org.hospital.incidents.model.EventCategory;
+import org.hospital.incidents.model.EventClock;
+import org.hospital.incidents.model.SurgeWindow;
+import org.hospital.incidents.model.WardLimits;
+import org.hospital.incidents.model.WardStatus;
+import org.hospital.incidents.model.HarmLevel;
+import org.hospital.incidents.model.Incident;
+import org.hospital.incidents.model.LedgerEntry;
+import org.hospital.incidents.model.LedgerShard;
+import org.hospital.incidents.model.ParseResult;
+import org.hospital.incidents.model.Rejection;
+import org.hospital.incidents.model.Requalification;
+import org.hospital.incidents.model.ReportType;
+import org.hospital.incidents.model.Settled;
+import org.hospital.incidents.model.SourcedLine;
+import org.hospital.incidents.model.Verdict;
+import org.hospital.incidents.model.WardChange;
+import org.hospital.incidents.model.WardState;
+import org.hospital.incidents.model.WardTotal;
+import org.hospital.incidents.model.WardWindow;
+import org.hospital.incidents.model.WindowCounts;
+
+/**
+ * Kryo for everything Spark serializes besides closures: shuffle records (ward counts), receiver blocks (socket
+ * lines), cached and checkpointed state, task results. Spark's Java serializer was most of the job's cost
+ * (issue 10 profile) and Kryo is Spark's recommended replacement (Spark tuning guide, "Data Serialization").
+ *
+ * <p>Every class is registered, so Kryo writes a small id instead of the class name; tests set
+ * {@code spark.kryo.registrationRequired=true}, so a class missing here fails a test rather than silently costing
+ * a class name per record. Java records get {@link RecordSerializer}: Kryo 4 (the version Spark 3.5 ships) cannot
+ * set a record's final fields.
+ */
+public final class KryoClasses implements KryoRegistrator {
+
+    /** Records shipped between JVMs or kept in serialized blocks. */
+    private static final Class<?>[] RECORDS = {SourcedLine.class, ParseResult.class, Incident.class, Rejection.class,
+        Candidate.class, Requalification.class, WardChange.class, Verdict.class, Amendment.class, Settled.class,
+        WardTotal.class, WardWindow.class, Alert.class, OutputRecord.class, WardStatus.class, SurgeWindow.class,
+        EventClock.class,
+        // The analytics batch job (bin/incident-analytics).
+        ArchivedReport.class, IncidentRow.class, Questions.Scope.class};
+
+    /** Ordinary classes, enums and arrays; Kryo's field or default serializers handle them. */
+    private static final Class<?>[] CLASSES = {BatchSlice.class, BatchSlice[].class, java.util.HashMap.class,
+        java.util.ArrayList.class, WardState.class, WindowCounts.class, HarmLevel.class,
+        EventCategory.class, ReportType.class, Alert.Type.class, BatchLedger.Output.class, Instant.class,
+        long[].class, String[].class, String[][].class, Object[].class, WardState[].class, WindowCounts[].class,
+        Requalification[].class, WardChange[].class, Verdict.Kind.class, Verdict[].class, Amendment[].class,
+        Settled[].class, LedgerEntry[].class, LedgerShard[].class, BucketLines[].class, byte[][].class,
+        Candidate[].class, SourcedLine[].class,
+        ParseResult[].class, Incident[].class, Rejection[].class, WardTotal[].class, WardWindow[].class,
+        Alert[].class, OutputRecord[].class, ArchivedReport[].class, IncidentRow[].class, java.time.LocalDate.class,
+        EventBuckets.class, WardLimits.class, WardStatus[].class, EventClock[].class, SurgeWindow[].class};
+
+    /** Classes of other packages that are not public, registered by name. */
+    private static final String[] PRIVATE_CLASSES = {
+        "org.hospital.incidents.stream.sink.BatchOutputWriter$TaskFiles",
+        "[Lorg.hospital.incidents.io.BatchOutputWriter$TaskFiles;",
+        // What Spark itself moves around in a streaming job but does not register (found with
+        // registrationRequired in the graph and integration tests).
+        "scala.collection.immutable.Nil$",
+        "scala.collection.mutable.ArrayBuffer",
+        "scala.reflect.ClassTag$GenericClassTag",
+        "scala.reflect.ManifestFactory$ObjectManifest",
+        "scala.reflect.ManifestFactory$LongManifest",
+        // The socket receiver travels to its executor inside an RDD of receivers (it gets Java serialization
+        // below: it holds the byte-to-line converter, a lambda that Kryo 4 cannot write).
+        "[Lorg.apache.spark.streaming.receiver.Receiver;",
+    };
+
+    /**
+     * Sets Kryo as Spark's serializer with this registrator, unless the configuration already names a serializer
+     * (spark-submit {@code --conf} wins, as for every other key).
+     *
+     * @param conf Spark configuration, modified in place
+     * @return {@code conf}
+     */
+    public static SparkConf configure(SparkConf conf) {
+        conf.setIfMissing("spark.serializer", KryoSerializer.class.getName());
+        conf.setIfMissing("spark.kryo.registrator", KryoClasses.class.getName());
+        // No object graph the job serializes has a cycle or shares objects that matter; with reference tracking on,
+        // Kryo remembered every object it wrote, and writing the incident ledger's state at each checkpoint spent
+        // most of its time there (issue 18 profile: IdentityObjectIntMap about 30 % of the samples).
+        conf.setIfMissing("spark.kryo.referenceTracking", "false");
+        // A checkpoint writes each ledger bucket as one record (about 68 bytes an entry): Spark's 64 MB default would
+        // stop a ledger of about 120 million entries; 512 MB takes one of a billion (docs/PERFORMANCE.md).
+        conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
+        return conf;
+    }
+
+    @Override
+    public void registerClasses(Kryo kryo) {
+        for (Class<?> record : RECORDS) {
+            kryo.register(record, new RecordSerializer<>(record));
+        }
+        for (Class<?> type : CLASSES) {
+            kryo.register(type);
+        }
+        kryo.register(LedgerEntry.class, new LedgerEntrySerializer());
+        kryo.register(LedgerShard.class, new LedgerShard.KryoForm());
+        kryo.register(BucketLines.class, new BucketLinesSerializer());
+        // Once per receiver start, not per record: Java serialization is fine and copes with the lambda inside.
+        kryo.register(SocketReceiverClass.TYPE, new JavaSerializer());
+        for (String name : PRIVATE_CLASSES) {
+            try {
+                kryo.register(Class.forName(name, false, KryoClasses.class.getClassLoader()));
+            } catch (ClassNotFoundException e) {
+                // A Spark or Scala class that this version does not have: nothing to register.
+            }
+        }
+    }
+
+    /**
+     * The incident ledger's entry, written field by field: the ward id, three enum ordinals in one byte each, three
+     * variable-length longs (times as deltas from {@code occurredAt}, which keeps them short) and the flag. About
+     * {@code 20 + wardId length} bytes per entry in the checkpoint, against about twice that with the record
+     * serializer (a class id per component).
+     */
+    static final class LedgerEntrySerializer extends Serializer<LedgerEntry> {
+
+        @Override
+        public void write(Kryo kryo, Output output, LedgerEntry entry) {
+            output.writeString(entry.wardId());
+            output.writeByte(entry.harmLevel().ordinal());
+            output.writeByte(entry.category().ordinal());
+            output.writeByte(entry.reportType().ordinal());
+            output.writeLong(entry.occurredAtMillis());
+            output.writeVarLong(entry.firstSeenBatchTime() - entry.occurredAtMillis(), false);
+            output.writeBoolean(entry.updatedAtMillis() != Candidate.NO_TIME);
+            if (entry.updatedAtMillis() != Candidate.NO_TIME) {
+                output.writeVarLong(entry.updatedAtMillis() - entry.occurredAtMillis(), false);
+            }
+            output.writeBoolean(entry.requalified());
+        }
+
+        @Override
+        public LedgerEntry read(Kryo kryo, Input input, Class<LedgerEntry> type) {
+            String ward = input.readString();
+            HarmLevel harm = HarmLevel.values()[input.readByte()];
+            EventCategory category = EventCategory.values()[input.readByte()];
+            ReportType reportType = ReportType.values()[input.readByte()];
+            long occurredAt = input.readLong();
+            long firstSeen = occurredAt + input.readVarLong(false);
+            long updatedAt = input.readBoolean() ? occurredAt + input.readVarLong(false) : Candidate.NO_TIME;
+            return new LedgerEntry(ward, harm, category, reportType, occurredAt, firstSeen, updatedAt,
+                    input.readBoolean());
+        }
+    }
+
+    /**
+     * What crosses the ledger's shuffle, written in one loop: the batch time, the count, then per candidate its
+     * strings, enum ordinals and times, without a class id per field (the record serializer's per-component class ids
+     * were a tenth of the job's samples, issue 18 profile).
+     */
+    static final class BucketLinesSerializer extends Serializer<BucketLines> {
+
+        @Override
+        public void write(Kryo kryo, Output output, BucketLines bucket) {
+            output.writeLong(bucket.batchTimeMillis());
+            output.writeInt(bucket.lines().size(), true);
+            for (Candidate c : bucket.lines()) {
+                output.writeString(c.eventId());
+                output.writeString(c.wardId());
+                output.writeByte(c.harmLevel().ordinal());
+                output.writeByte(c.category().ordinal());
+                output.writeByte(c.reportType().ordinal());
+                output.writeLong(c.occurredAtMillis());
+                output.writeLong(c.updatedAtMillis());
+                output.writeString(c.reviewedBy());
+                output.writeLong(c.reviewedAtMillis());
+                output.writeInt(c.partition(), true);
+                output.writeInt(c.position(), true);
+            }
+        }
+
+        @Override
+        public BucketLines read(Kryo kryo, Input input, Class<BucketLines> type) {
+            long batchTime = input.readLong();
+            int size = input.readInt(true);
+            java.util.ArrayList<Candidate> lines = new java.util.ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                lines.add(new Candidate(input.readString(), input.readString(), HarmLevel.values()[input.readByte()],
+                        EventCategory.values()[input.readByte()], ReportType.values()[input.readByte()],
+                        input.readLong(), input.readLong(), input.readString(), input.readLong(),
+                        input.readInt(true), input.readInt(true)));
+            }
+            return new BucketLines(batchTime, lines);
+        }
+    }
+
+    /** Spark's socket receiver class, not public. */
+    private static final class SocketReceiverClass {
+        static final Class<?> TYPE;
+
+        static {
+            try {
+                TYPE = Class.forName("org.apache.spark.streaming.dstream.SocketReceiver");
+            } catch (ClassNotFoundException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+    }
+
+    /**
+     * Serializes a Java record through its components and canonical constructor, so the record's own checks
+     * run again on reading. Components are written with their classes (they may be null or subclasses).
+     *
+     * @param <T> the record type
+     */
+    static final class RecordSerializer<T> extends Serializer<T> {
+
+        private final Method[] accessors;
+        private final Constructor<T> constructor;
+
+        RecordSerializer(Class<T> type) {
+            if (!type.isRecord()) {
+                throw new IllegalArgumentException(type + " is not a record");
+            }
+            RecordComponent[] components = type.getRecordComponents();
+            accessors = new Method[components.length];
+            Class<?>[] types = new Class<?>[components.length];
+            for (int i = 0; i < components.length; i++) {
+                accessors[i] = components[i].getAccessor();
+                accessors[i].setAccessible(true);
+                types[i] = components[i].getType();
+            }
+            try {
+                constructor = type.getDeclaredConstructor(types);
+                constructor.setAccessible(true);
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("record without canonical constructor: " + type, e);
+            }
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, T record) {
+            try {
+                for (Method accessor : accessors) {
+                    kryo.writeClassAndObject(output, accessor.invoke(record));
+                }
+            } catch (IllegalAccessException | InvocationTargetException e) {
+                throw new IllegalStateException("cannot read record " + record.getClass().getName(), e);
+            }
+        }
+
+        @Override
+        public T read(Kryo kryo, Input input, Class<T> type) {
+            Object[] values = new Object[accessors.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = kryo.readClassAndObject(input);
+            }
+            try {
+                return constructor.newInstance(values);
+            } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {
+                throw new IllegalStateException("cannot rebuild record " + type.getName(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package org.hospital.incidents.stream.restart;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.GzipCodec;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.hospital.incidents.model.EventCategory;
+import org.hospital.incidents.model.HarmLevel;
+import org.hospital.incidents.model.LedgerEntry;
+import org.hospital.incidents.model.WardState;
+import org.hospital.incidents.archive.ArchivedReport;
+import org.hospital.incidents.pipeline.LedgerRule;
+import scala.Tuple2;
+import org.hospital.incidents.stream.sink.BatchLedger;
+import org.hospital.incidents.stream.sink.BatchOutputWriter;
+import org.hospital.incidents.stream.sink.JsonCodec;
+
+/**
+ * Reads where a new checkpoint's state starts (DESIGN.md "Restarts and upgrades"): each ward's latest
+ * {@code ward-totals} line under {@code --output}, and the incident ledger from the archive's entries within the
+ * horizon.
+ * Both are read by small Spark batch jobs on the new context before its stream starts, so a long history is read in
+ * parallel, from local disk or HDFS alike.
+ */
+public final class StateSeeds {
+
+    private StateSeeds() {
+    }
+
+    /**
+     * Each ward's running totals from its {@code ward-totals} line with the largest {@code batchTime} (the README's
+     * rule for the latest view of a ward).
+     *
+     * @param sc the new context's Spark context
+     * @param output the {@code --output} root
+     * @return ward id to its totals (unchanged); empty when there is no {@code ward-totals} output yet
+     * @throws IOException when the output cannot be listed
+     * @throws IllegalStateException naming the file's batch when a line is not a ward-totals record
+     */
+    public static Map<String, WardState> latestWardTotals(JavaSparkContext sc, String output) throws IOException {
+        String glob = output + "/" + BatchLedger.Output.WARD_TOTALS.folder() + "/batch-*/"
+                + BatchLedger.Output.WARD_TOTALS.partPrefix() + "-*";
+        if (!matchesAny(glob, sc.hadoopConfiguration())) {
+            return Map.of();
+        }
+        // Each line is parsed once here, keyed by ward with its batch time; the reduce compares numbers.
+        List<Tuple2<String, Tuple2<Long, String>>> latest = sc.textFile(glob)
+                .filter(line -> !line.isBlank())
+                .mapToPair(line -> {
+                    JsonObject json = JsonParser.parseString(line).getAsJsonObject();
+                    return new Tuple2<>(json.get("wardId").getAsString(),
+                            new Tuple2<>(json.get("batchTime").getAsLong(), line));
+                })
+                .reduceByKey((a, b) -> a._1() >= b._1() ? a : b)
+                .collect();
+        Map<String, WardState> wards = new HashMap<>();
+        for (Tuple2<String, Tuple2<Long, String>> ward : latest) {
+            wards.put(ward._1(), wardState(ward._2()._2()));
+        }
+        return wards;
+    }
+
+    /**
+     * @param line a {@code ward-totals} line ({@link JsonCodec#wardTotal})
+     * @return its counts as a state, unchanged
+     */
+    static WardState wardState(String line) {
+        JsonObject json = JsonParser.parseString(line).getAsJsonObject();
+        long[] harm = new long[HarmLevel.values().length];
+        for (Map.Entry<String, JsonElement> entry : json.getAsJsonObject("byHarmLevel").entrySet()) {
+            HarmLevel level = HarmLevel.fromCode(entry.getKey()).orElseThrow(() -> new IllegalStateException(
+                    "ward-totals line of batch " + json.get("batchTime") + ": unknown harm level " + entry.getKey()));
+            harm[level.ordinal()] = entry.getValue().getAsLong();
+        }
+        long[] categories = new long[EventCategory.values().length];
+        for (Map.Entry<String, JsonElement> entry : json.getAsJsonObject("byCategory").entrySet()) {
+            categories[EventCategory.fromCode(entry.getKey()).ordinal()] += entry.getValue().getAsLong();
+        }
+        // Lines written before re-qualification existed have no "requalified": none then.
+        JsonElement requalified = json.get("requalified");
+        // Nor "amended" before the incident ledger.
+        JsonElement amended = json.get("amended");
+        // Nor "late" before event-time windows.
+        JsonElement late = json.get("late");
+        return WardState.restored(json.get("total").getAsLong(), harm, categories,
+                Instant.parse(json.get("lastOccurredAt").getAsString()).toEpochMilli(),
+                requalified == null ? 0 : requalified.getAsLong(), amended == null ? 0 : amended.getAsLong(),
+                late == null ? 0 : late.getAsLong());
+    }
+
+    /**
+     * Rebuilds the incident ledger from the archive (docs/DESIGN.md "The incident ledger"): every accepted, amended
+     * and requalified entry whose batch time lies within {@code horizonMillis} before {@code nowMillis}, replayed per
+     * eventId in arrival order through the ledger's own rule ({@link LedgerRule#replay}), so each eventId's entry is
+     * its latest version with the re-qualifications that applied. Written as gzip parts of
+     * {@link LedgerSeedFolder#seedLine} lines (what {@link LedgerSeedFolder} reads).
+     *
+     * <p>The archive's {@code date=} folders are the UTC dates of the batch times, so only the horizon's dates are
+     * read.
+     *
+     * @param sc the new context's Spark context
+     * @param archive the archive root
+     * @param folder where to write the seed (a new folder in the checkpoint directory; replaced when present)
+     * @param nowMillis start time, epoch millis
+     * @param horizonMillis the horizon, millis
+     * @return eventIds written
+     * @throws IOException when the archive cannot be listed or the seed written
+     */
+    public static long rebuildLedger(JavaSparkContext sc, String archive, String folder, long nowMillis,
+            long horizonMillis) throws IOException {
+        Configuration conf = sc.hadoopConfiguration();
+        long since = nowMillis - horizonMillis;
+        List<String> globs = new ArrayList<>();
+        LocalDate last = Instant.ofEpochMilli(nowMillis).atZone(ZoneOffset.UTC).toLocalDate();
+        for (LocalDate day = Instant.ofEpochMilli(since).atZone(ZoneOffset.UTC).toLocalDate(); !day.isAfter(last);
+                day = day.plusDays(1)) {
+            String glob = archive + "/date=" + day + "/*/part-*";
+            if (matchesAny(glob, conf)) {
+                globs.add(glob);
+            }
+        }
+        Path seed = new Path(folder);
+        seed.getFileSystem(conf).delete(seed, true);
+        if (globs.isEmpty()) {
+            BatchOutputWriter.mkdirs(BatchOutputWriter.fileSystem(seed, conf), seed);
+            return 0;
+        }
+        var entries = sc.textFile(String.join(",", globs))
+                .flatMapToPair(line -> {
+                    ArchivedReport report = ArchivedReport.parse(line);
+                    if (report == null || report.batchTime() < since) {
+                        return java.util.Collections.emptyIterator();
+                    }
+                    return List.of(new Tuple2<>(report.eventId(), report)).iterator();
+                })
+                .groupByKey()
+                .flatMapToPair(pair -> {
+                    List<ArchivedReport> history = new ArrayList<>();
+                    pair._2().forEach(history::add);
+                    history.sort(ArchivedReport.FIRST);
+                    List<LedgerRule.Timed> timed = new ArrayList<>(history.size());
+                    for (ArchivedReport report : history) {
+                        timed.add(new LedgerRule.Timed(report.batchTime(), report.candidate()));
+                    }
+                    LedgerEntry entry = LedgerRule.replay(timed, horizonMillis);
+                    return entry == null ? java.util.Collections.emptyIterator()
+                            : List.of(new Tuple2<>(pair._1(), entry)).iterator();
+                });
+        entries.cache();
+        long count = entries.count();
+        entries.map(entry -> LedgerSeedFolder.seedLine(entry._1(), entry._2())).saveAsTextFile(folder, GzipCodec.class);
+        entries.unpersist(false);
+        return count;
+    }
+
+    private static boolean matchesAny(String glob, Configuration conf) throws IOException {
+        Path path = new Path(glob);
+        FileSystem fs = path.getFileSystem(conf);
+        FileStatus[] matches = fs.globStatus(path);
+        return matches != null && matches.length > 0;
+    }
+}

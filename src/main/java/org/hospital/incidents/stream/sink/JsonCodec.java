@@ -1,0 +1,229 @@
+package org.hospital.incidents.stream.sink;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.time.Instant;
+import java.util.function.ToLongFunction;
+import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.Amendment;
+import org.hospital.incidents.model.Candidate;
+import org.hospital.incidents.model.LedgerEntry;
+import org.hospital.incidents.model.EventCategory;
+import org.hospital.incidents.model.HarmLevel;
+import org.hospital.incidents.model.Incident;
+import org.hospital.incidents.model.Rejection;
+import org.hospital.incidents.model.Requalification;
+import org.hospital.incidents.model.WardState;
+import org.hospital.incidents.model.WardTotal;
+import org.hospital.incidents.model.WardWindow;
+
+/**
+ * Renders output records as the one-line JSON objects of DESIGN.md "Outputs".
+ *
+ * <p>Times: {@code batchTime} is a JSON number of epoch millis; {@code windowStart}, {@code windowEnd} and
+ * {@code lastOccurredAt} are ISO-8601 UTC instants ending in {@code Z}. Count maps ({@code byHarmLevel},
+ * {@code byCategory}) list only non-zero counts, keyed by the wire codes. Nothing here ever writes
+ * {@code patientRef} or {@code description}.
+ */
+public final class JsonCodec {
+
+    // Gson instances are thread-safe; HTML escaping is off so '<' and '=' in messages stay readable.
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    // The review queue keeps absent optional fields as null, so every line has the same keys.
+    private static final Gson GSON_NULLS = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+
+    private JsonCodec() {
+    }
+
+    /**
+     * @param total a ward's running totals
+     * @return {@code {"wardId","total","byHarmLevel","byCategory","lastOccurredAt","requalified","amended","late",
+     *     "batchTime"}}
+     */
+    public static String wardTotal(WardTotal total) {
+        WardState state = total.state();
+        JsonObject json = new JsonObject();
+        json.addProperty("wardId", total.wardId());
+        json.addProperty("total", state.total());
+        json.add("byHarmLevel", harmCounts(state::count));
+        JsonObject categories = new JsonObject();
+        for (EventCategory category : EventCategory.values()) {
+            if (state.count(category) != 0) {
+                categories.addProperty(category.code(), state.count(category));
+            }
+        }
+        json.add("byCategory", categories);
+        json.addProperty("lastOccurredAt", Instant.ofEpochMilli(state.lastOccurredAtMillis()).toString());
+        json.addProperty("requalified", state.requalified());
+        json.addProperty("amended", state.amended());
+        json.addProperty("late", state.late());
+        json.addProperty("batchTime", total.batchTime());
+        return GSON.toJson(json);
+    }
+
+    /**
+     * @param window a ward's counts in one window
+     * @return {@code {"wardId","windowStart","windowEnd","count","byHarmLevel"}}
+     */
+    public static String wardWindow(WardWindow window) {
+        // Written straight to a JsonWriter, not through a JsonObject tree: a backlog writes about two of these lines
+        // per report (docs/PERFORMANCE.md "Event-time windows"), and the tree was a fifth of the job's time.
+        java.io.StringWriter text = new java.io.StringWriter(160);
+        try (com.google.gson.stream.JsonWriter json = new com.google.gson.stream.JsonWriter(text)) {
+            json.setHtmlSafe(false);
+            json.beginObject();
+            json.name("wardId").value(window.wardId());
+            json.name("windowStart").value(Instant.ofEpochMilli(window.windowStartMillis()).toString());
+            json.name("windowEnd").value(Instant.ofEpochMilli(window.windowEndMillis()).toString());
+            json.name("count").value(window.counts().count());
+            json.name("byHarmLevel").beginObject();
+            for (HarmLevel level : HarmLevel.values()) {
+                long n = window.counts().count(level);
+                if (n != 0) {
+                    json.name(level.code()).value(n);
+                }
+            }
+            json.endObject().endObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return text.toString();
+    }
+
+    /** {@code {level code: count}} for the non-zero harm-level counts, in harm-scale order. */
+    private static JsonObject harmCounts(ToLongFunction<HarmLevel> count) {
+        JsonObject harm = new JsonObject();
+        for (HarmLevel level : HarmLevel.values()) {
+            long n = count.applyAsLong(level);
+            if (n != 0) {
+                harm.addProperty(level.code(), n);
+            }
+        }
+        return harm;
+    }
+
+    /**
+     * @param alert a CRITICAL or SURGE alert
+     * @return {@code {"alertId","type","wardId","batchTime","message", "eventId","harmLevel"[,"amended"] |
+     *     "count","windowStart","windowEnd","limit","limitSource"}}
+     */
+    public static String alert(Alert alert) {
+        JsonObject json = new JsonObject();
+        json.addProperty("alertId", alert.alertId());
+        json.addProperty("type", alert.type().name());
+        json.addProperty("wardId", alert.wardId());
+        json.addProperty("batchTime", alert.batchTime());
+        json.addProperty("message", alert.message());
+        if (alert.type() == Alert.Type.CRITICAL) {
+            json.addProperty("eventId", alert.eventId());
+            json.addProperty("harmLevel", alert.harmLevel().code());
+            if (alert.amended()) {
+                json.addProperty("amended", true);
+            }
+        } else {
+            json.addProperty("count", alert.count());
+            json.addProperty("windowStart", Instant.ofEpochMilli(alert.windowStartMillis()).toString());
+            json.addProperty("windowEnd", Instant.ofEpochMilli(alert.windowEndMillis()).toString());
+            json.addProperty("limit", alert.limit());
+            json.addProperty("limitSource", alert.limitSource());
+        }
+        return GSON.toJson(json);
+    }
+
+    /**
+     * @param rejection a rejected line
+     * @return {@code {"reason","line","source","batchTime"}}; the line is escaped, so any content stays one line
+     */
+    public static String rejection(Rejection rejection) {
+        JsonObject json = new JsonObject();
+        json.addProperty("reason", rejection.reason());
+        json.addProperty("line", rejection.line());
+        json.addProperty("source", rejection.source());
+        json.addProperty("batchTime", rejection.batchTime());
+        return GSON.toJson(json);
+    }
+
+    /**
+     * One line of the review queue (DESIGN.md "Human re-qualification"): a counted report whose category is
+     * {@code unclassified}, with what a person needs to classify it. It carries {@code description} (the reviewer
+     * reads it) and the patient token, never a {@code patientRef}.
+     *
+     * @param report the report ({@link Incident#category()} is unclassified)
+     * @param batchTime batch time, epoch millis
+     * @return {@code {"eventId","wardId","occurredAt","harmLevel","reportType","hospitalId","reportedCategory",
+     *     "description","patientToken","batchTime"}}
+     */
+    public static String review(Incident report, long batchTime) {
+        JsonObject json = new JsonObject();
+        json.addProperty("eventId", report.eventId());
+        json.addProperty("wardId", report.wardId());
+        json.addProperty("occurredAt", report.occurredAt().toString());
+        json.addProperty("harmLevel", report.harmLevel().code());
+        json.addProperty("reportType", report.reportType().code());
+        json.addProperty("hospitalId", report.hospitalId());
+        json.addProperty("reportedCategory", report.reportedCategory());
+        json.addProperty("description", report.description());
+        json.addProperty("patientToken", report.patientToken());
+        json.addProperty("batchTime", batchTime);
+        return GSON_NULLS.toJson(json);
+    }
+
+    /**
+     * @param requalification an applied re-qualification
+     * @param batchTime batch time, epoch millis
+     * @return {@code {"eventId","wardId","fromCategory":"unclassified","toCategory","reviewedBy","reviewedAt",
+     *     "batchTime"}}
+     */
+    public static String requalification(Requalification requalification, long batchTime) {
+        JsonObject json = new JsonObject();
+        json.addProperty("eventId", requalification.eventId());
+        json.addProperty("wardId", requalification.wardId());
+        json.addProperty("fromCategory", requalification.fromCategory().code());
+        json.addProperty("toCategory", requalification.toCategory().code());
+        json.addProperty("reviewedBy", requalification.reviewedBy());
+        json.addProperty("reviewedAt", requalification.reviewedAt().toString());
+        json.addProperty("batchTime", batchTime);
+        return GSON.toJson(json);
+    }
+
+    /**
+     * One line of the {@code amendments} output (docs/DESIGN.md "The incident ledger").
+     *
+     * @param amendment an applied amendment
+     * @param batchTime batch time, epoch millis
+     * @return {@code {"eventId","wardId","fromWardId","changes":{field:[old,new]},"updatedAt","batchTime"}}, where
+     *     {@code changes} lists those of wardId, harmLevel, category, reportType and updatedAt that changed
+     */
+    public static String amendment(Amendment amendment, long batchTime) {
+        LedgerEntry before = amendment.before();
+        LedgerEntry after = amendment.after();
+        JsonObject changes = new JsonObject();
+        change(changes, "wardId", before.wardId(), after.wardId());
+        change(changes, "harmLevel", before.harmLevel().code(), after.harmLevel().code());
+        change(changes, "category", before.category().code(), after.category().code());
+        change(changes, "reportType", before.reportType().code(), after.reportType().code());
+        change(changes, "updatedAt", instant(before.updatedAtMillis()), instant(after.updatedAtMillis()));
+        JsonObject json = new JsonObject();
+        json.addProperty("eventId", amendment.eventId());
+        json.addProperty("wardId", after.wardId());
+        json.addProperty("fromWardId", before.wardId());
+        json.add("changes", changes);
+        json.addProperty("updatedAt", instant(after.updatedAtMillis()));
+        json.addProperty("batchTime", batchTime);
+        return GSON.toJson(json);
+    }
+
+    private static String instant(long millis) {
+        return millis == Candidate.NO_TIME ? null : Instant.ofEpochMilli(millis).toString();
+    }
+
+    private static void change(JsonObject changes, String field, String before, String after) {
+        if (!java.util.Objects.equals(before, after)) {
+            com.google.gson.JsonArray pair = new com.google.gson.JsonArray();
+            pair.add(before);
+            pair.add(after);
+            changes.add(field, pair);
+        }
+    }
+}

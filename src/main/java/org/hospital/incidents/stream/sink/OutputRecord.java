@@ -1,0 +1,60 @@
+package org.hospital.incidents.stream.sink;
+
+import java.io.Serializable;
+
+/**
+ * One item for {@link BatchOutputWriter}: a JSON line of one output, or a count of records that are only
+ * counted ({@link BatchLedger.Output#INCIDENTS}).
+ *
+ * <p>Lets one Spark job write every output of a batch: the sink unions the graph's output streams as
+ * {@code OutputRecord}s and the writer sorts them into their folders as it goes.
+ *
+ * @param output which output the item belongs to
+ * @param line the JSON line, or null for a pure count
+ * @param console what to print on the console for this line (alerts), or null
+ * @param count records this item stands for: 1 for a line, any number for a count
+ * @param bytes already encoded content written as it is (the compressed archive entries of a partition), or null
+ */
+public record OutputRecord(BatchLedger.Output output, String line, String console, long count, byte[] bytes)
+        implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param output a written output
+     * @param line its JSON line
+     * @return a line item
+     */
+    public static OutputRecord line(BatchLedger.Output output, String line) {
+        return new OutputRecord(output, line, null, 1, null);
+    }
+
+    /**
+     * @param output a written output
+     * @param line its JSON line
+     * @param console the text printed on the console after the batch's files are written
+     * @return a line item that is also shown on the console
+     */
+    public static OutputRecord shown(BatchLedger.Output output, String line, String console) {
+        return new OutputRecord(output, line, console, 1, null);
+    }
+
+    /**
+     * @param output a counted-only output
+     * @param count how many records
+     * @return a count item
+     */
+    public static OutputRecord count(BatchLedger.Output output, long count) {
+        return new OutputRecord(output, null, null, count, null);
+    }
+
+    /**
+     * @param output an output written as bytes
+     * @param bytes encoded content, appended to the task's file as it is
+     * @param count records the bytes hold
+     * @return a bytes item
+     */
+    public static OutputRecord bytes(BatchLedger.Output output, byte[] bytes, long count) {
+        return new OutputRecord(output, null, null, count, bytes);
+    }
+}

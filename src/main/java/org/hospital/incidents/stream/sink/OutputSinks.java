@@ -1,0 +1,211 @@
+package org.hospital.incidents.stream.sink;
+
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.streaming.Time;
+import org.apache.spark.streaming.api.java.JavaDStream;
+import org.hospital.incidents.pipeline.GraphOutputs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.hospital.incidents.support.ConsoleText;
+
+/**
+ * Attaches the DESIGN.md outputs to a graph: the batch-folder outputs under {@code --output}, alerts on the
+ * console, and a one-line summary per batch.
+ *
+ * <p>One Spark job per batch writes every output (rejected lines, ward totals, event-time ward windows, alerts, the
+ * review queue, re-qualifications, amendments, the archive, and the accepted and late counts): a
+ * {@link BatchOutputWriter} run over the union of the outputs' records.
+ *
+ * <p>Output operations run in the order they are registered; the summary comes last, so when it runs every
+ * output of the batch has been written (or has failed and been recorded in the {@link BatchLedger}).
+ */
+public final class OutputSinks {
+
+    /** Output folder names (DESIGN.md). */
+    public static final String WARD_TOTALS = BatchLedger.Output.WARD_TOTALS.folder();
+    /** Output folder of per-ward window counts. */
+    public static final String WARD_WINDOWS = BatchLedger.Output.WARD_WINDOWS.folder();
+    /** Output folder of alerts. */
+    public static final String ALERTS = BatchLedger.Output.CRITICAL_ALERTS.folder();
+    /** Output folder of rejected lines. */
+    public static final String REJECTED = BatchLedger.Output.REJECTED.folder();
+
+    /** Most alerts printed on the console per batch; every alert is in the {@code alerts} folder anyway. */
+    static final int MAX_CONSOLE_ALERTS = BatchOutputWriter.MAX_CONSOLE_LINES - 1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutputSinks.class);
+
+    private OutputSinks() {
+    }
+
+    /**
+     * Registers the output operations.
+     *
+     * @param outputs the graph's streams
+     * @param writer where batch folders go
+     */
+    public static void attach(GraphOutputs outputs, BatchOutputWriter writer) {
+        attach(outputs, writer, null);
+    }
+
+    /**
+     * Registers the output operations, alerts also to Kafka.
+     *
+     * @param outputs the graph's streams
+     * @param writer where batch folders go
+     * @param alerts publishes each batch's alerts after its files are written, or null (no {@code --alerts-topic})
+     */
+    public static void attach(GraphOutputs outputs, BatchOutputWriter writer, AlertPublisher alerts) {
+        JavaDStream<OutputRecord> everyBatch = outputs.rejected()
+                .map(r -> OutputRecord.line(BatchLedger.Output.REJECTED, JsonCodec.rejection(r)))
+                .union(outputs.wardTotals()
+                        .map(t -> OutputRecord.line(BatchLedger.Output.WARD_TOTALS, JsonCodec.wardTotal(t))))
+                .union(outputs.criticalAlerts().map(a -> OutputRecord.shown(BatchLedger.Output.CRITICAL_ALERTS,
+                        JsonCodec.alert(a), a.message())))
+                .union(outputs.acceptedCounts().map(n -> OutputRecord.count(BatchLedger.Output.INCIDENTS, n)))
+                .union(outputs.lateCounts().filter(n -> n > 0).map(n -> OutputRecord.count(BatchLedger.Output.LATE,
+                        n)))
+                .union(outputs.wardWindows()
+                        .map(w -> OutputRecord.line(BatchLedger.Output.WARD_WINDOWS, JsonCodec.wardWindow(w))))
+                .union(outputs.surgeAlerts().map(a -> OutputRecord.shown(BatchLedger.Output.SURGE_ALERTS,
+                        JsonCodec.alert(a), a.message())))
+                .union(outputs.review().transform((rdd, time) -> rdd.map(report -> OutputRecord.line(
+                        BatchLedger.Output.REVIEW, JsonCodec.review(report, time.milliseconds())))))
+                .union(outputs.requalifications().transform((rdd, time) -> rdd.map(r -> OutputRecord.line(
+                        BatchLedger.Output.REQUALIFICATIONS, JsonCodec.requalification(r, time.milliseconds())))))
+                .union(outputs.amendments().transform((rdd, time) -> rdd.map(a -> OutputRecord.line(
+                        BatchLedger.Output.AMENDMENTS, JsonCodec.amendment(a, time.milliseconds())))))
+                // The archive's entries, compressed by the tasks that hold the parsed lines; written by the same job,
+                // before the Kafka offsets of the batch are committed.
+                .union(outputs.archive().map(part -> OutputRecord.bytes(BatchLedger.Output.ARCHIVE, part._1(),
+                        part._2())));
+        writeEachBatch(everyBatch, writer, alerts);
+        // Every output of the batch that reads the parsed slices has run: free their blocks now rather than when
+        // the graph's remember duration expires.
+        outputs.slices().foreachRDD(rdd -> {
+            rdd.unpersist(false);
+        });
+    }
+
+    private static void writeEachBatch(JavaDStream<OutputRecord> records, BatchOutputWriter writer,
+            AlertPublisher alerts) {
+        records.foreachRDD((JavaRDD<OutputRecord> rdd, Time time) -> {
+            long batchTime = time.milliseconds();
+            BatchOutputWriter.Written written;
+            try {
+                written = writer.write(rdd, batchTime, rdd.context().hadoopConfiguration(),
+                        IncidentCounters.get(rdd.context()));
+                if (alerts != null && (written.count(BatchLedger.Output.CRITICAL_ALERTS) > 0
+                        || written.count(BatchLedger.Output.SURGE_ALERTS) > 0)) {
+                    // After the files, before the offsets are committed (a later output operation): at least once.
+                    alerts.publish(rdd);
+                }
+            } catch (Exception e) {
+                BatchLedger.get().fail(batchTime, "outputs: " + e);
+                // Failing the job stops the context: the batch is re-run from the checkpoint on restart,
+                // which is safer than carrying on with an output folder missing a batch.
+                throw e;
+            }
+            for (BatchLedger.Output output : BatchLedger.Output.values()) {
+                if (written.count(output) > 0) {
+                    BatchLedger.get().record(batchTime, output, written.count(output));
+                }
+                printAlerts(written.console(output));
+            }
+        });
+    }
+
+    /**
+     * @param message an alert's message, which carries ward and event ids as reported
+     * @return the console line: {@code ALERT <message>}, control characters escaped so one alert is one line
+     */
+    public static String alertLine(String message) {
+        return "ALERT " + ConsoleText.escape(message);
+    }
+
+    private static void printAlerts(List<String> shown) {
+        for (int i = 0; i < Math.min(shown.size(), MAX_CONSOLE_ALERTS); i++) {
+            System.out.println(alertLine(shown.get(i)));
+        }
+        if (shown.size() > MAX_CONSOLE_ALERTS) {
+            System.out.println("ALERT ... more alerts in this batch: see the alerts output folder");
+        }
+    }
+
+    /**
+     * Registers the per-batch summary; call after every other output operation, including Kafka's. A line is
+     * printed for a batch with input (accepted, rejected or re-qualified reports), alerts or a failed output, and
+     * otherwise at most once a minute as a heartbeat ({@link #worthPrinting}): an idle 1 s stream would print a line
+     * a second that hides the ones that matter (issue 11).
+     *
+     * @param anyBatchStream a stream with an RDD every batch interval (e.g. the accepted incidents)
+     */
+    public static void printSummaries(JavaDStream<?> anyBatchStream) {
+        anyBatchStream.foreachRDD((rdd, time) -> {
+            BatchLedger.Summary summary = BatchLedger.get().finish(time.milliseconds());
+            long now = System.currentTimeMillis();
+            if (!worthPrinting(summary, LAST_PRINTED.get(), now)) {
+                return;
+            }
+            LAST_PRINTED.set(now);
+            String line = summaryLine(summary) + (hasNews(summary) ? "" : " (heartbeat: idle)");
+            System.out.println(line);
+            // Already on stdout; the log keeps it at DEBUG so consoles do not show it twice.
+            LOG.debug(line);
+        });
+    }
+
+    /** When the driver last printed a summary line, epoch millis (driver-side only; 0 after a restart). */
+    private static final java.util.concurrent.atomic.AtomicLong LAST_PRINTED = new java.util.concurrent.atomic
+            .AtomicLong();
+
+    /** Longest silence between two summary lines on an idle stream. */
+    static final long HEARTBEAT_MILLIS = 60_000;
+
+    /**
+     * @param summary what a batch wrote
+     * @return true when the batch had input, alerts, re-qualifications or a failed output
+     */
+    static boolean hasNews(BatchLedger.Summary summary) {
+        return !summary.succeeded() || summary.count(BatchLedger.Output.INCIDENTS) > 0
+                || summary.count(BatchLedger.Output.REJECTED) > 0
+                || summary.count(BatchLedger.Output.REQUALIFICATIONS) > 0
+                || summary.count(BatchLedger.Output.AMENDMENTS) > 0
+                || summary.count(BatchLedger.Output.CRITICAL_ALERTS) > 0
+                || summary.count(BatchLedger.Output.SURGE_ALERTS) > 0;
+    }
+
+    /**
+     * @param summary what a batch wrote
+     * @param lastPrintedMillis when the last summary line was printed, epoch millis (0 = never)
+     * @param nowMillis now, epoch millis
+     * @return true to print the batch's line: it has news ({@link #hasNews}), or the last line is a minute old
+     */
+    static boolean worthPrinting(BatchLedger.Summary summary, long lastPrintedMillis, long nowMillis) {
+        return hasNews(summary) || nowMillis - lastPrintedMillis >= HEARTBEAT_MILLIS;
+    }
+
+    /**
+     * @param summary what a batch wrote
+     * @return e.g. {@code batch 2026-11-21T08:00:05Z: 240 accepted, 2 rejected, 8 ward totals, 0 ward windows,
+     *     alerts 1 CRITICAL 0 SURGE}
+     */
+    public static String summaryLine(BatchLedger.Summary summary) {
+        return "batch " + Instant.ofEpochMilli(summary.batchTimeMillis()) + ": "
+                + summary.count(BatchLedger.Output.INCIDENTS) + " accepted, "
+                + summary.count(BatchLedger.Output.REJECTED) + " rejected, "
+                + (summary.count(BatchLedger.Output.REQUALIFICATIONS) == 0 ? ""
+                        : summary.count(BatchLedger.Output.REQUALIFICATIONS) + " requalified, ")
+                + (summary.count(BatchLedger.Output.AMENDMENTS) == 0 ? ""
+                        : summary.count(BatchLedger.Output.AMENDMENTS) + " amended, ")
+                + (summary.count(BatchLedger.Output.LATE) == 0 ? ""
+                        : summary.count(BatchLedger.Output.LATE) + " late, ")
+                + summary.count(BatchLedger.Output.WARD_TOTALS) + " ward totals, "
+                + summary.count(BatchLedger.Output.WARD_WINDOWS) + " ward windows, alerts "
+                + summary.count(BatchLedger.Output.CRITICAL_ALERTS) + " CRITICAL "
+                + summary.count(BatchLedger.Output.SURGE_ALERTS) + " SURGE"
+                + (summary.succeeded() ? "" : " -- OUTPUT FAILED: " + summary.failure());
+    }
+}

@@ -1,0 +1,69 @@
+package org.hospital.incidents.stream.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.time.Instant;
+import org.hospital.incidents.model.EventCategory;
+import org.hospital.incidents.model.HarmLevel;
+import org.hospital.incidents.model.Incident;
+import org.hospital.incidents.model.Rejection;
+import org.hospital.incidents.model.ReportType;
+import org.hospital.incidents.model.WardState;
+import org.hospital.incidents.model.WardTotal;
+import org.hospital.incidents.model.WardWindow;
+import org.hospital.incidents.model.WindowCounts;
+import org.hospital.incidents.pipeline.AlertRules;
+import org.junit.jupiter.api.Test;
+
+class JsonCodecTest {
+
+    private static final Incident INCIDENT = new Incident("E-1", Instant.parse("2026-11-21T08:15:30.123Z"), "ICU-2",
+            HarmLevel.SEVERE, EventCategory.MEDICATION, ReportType.INCIDENT, "H1", "P-SECRET", "sensitive text");
+
+    @Test
+    void wardTotalHasDesignFieldsAndOnlyNonZeroCounts() {
+        WardState state = WardState.of(INCIDENT).plus(WardState.of(INCIDENT));
+        JsonObject json = JsonParser.parseString(JsonCodec.wardTotal(new WardTotal("ICU-2", state, 1000)))
+                .getAsJsonObject();
+        assertEquals("ICU-2", json.get("wardId").getAsString());
+        assertEquals(2, json.get("total").getAsLong());
+        assertEquals("{\"severe\":2}", json.get("byHarmLevel").toString());
+        assertEquals("{\"medication\":2}", json.get("byCategory").toString());
+        assertEquals("2026-11-21T08:15:30.123Z", json.get("lastOccurredAt").getAsString());
+        assertEquals(1000, json.get("batchTime").getAsLong());
+    }
+
+    @Test
+    void wardWindowUsesIsoInstants() {
+        long start = Instant.parse("2026-11-21T08:00:00Z").toEpochMilli();
+        long end = Instant.parse("2026-11-21T08:01:00Z").toEpochMilli();
+        JsonObject json = JsonParser.parseString(JsonCodec.wardWindow(
+                new WardWindow("W", start, end, WindowCounts.of(HarmLevel.NONE)))).getAsJsonObject();
+        assertEquals("2026-11-21T08:00:00Z", json.get("windowStart").getAsString());
+        assertEquals("2026-11-21T08:01:00Z", json.get("windowEnd").getAsString());
+        assertEquals(1, json.get("count").getAsLong());
+        assertEquals("{\"none\":1}", json.get("byHarmLevel").toString());
+    }
+
+    @Test
+    void criticalAlertCarriesEventAndHarmButNoPatientData() {
+        String line = JsonCodec.alert(AlertRules.critical(INCIDENT, 5000));
+        JsonObject json = JsonParser.parseString(line).getAsJsonObject();
+        assertEquals("CRITICAL:E-1", json.get("alertId").getAsString());
+        assertEquals("CRITICAL", json.get("type").getAsString());
+        assertEquals("E-1", json.get("eventId").getAsString());
+        assertEquals("severe", json.get("harmLevel").getAsString());
+        assertFalse(line.contains("P-SECRET"));
+        assertFalse(line.contains("sensitive"));
+    }
+
+    @Test
+    void rejectionStaysOneLineWhateverTheInput() {
+        String line = JsonCodec.rejection(new Rejection("bad", "a\nb\u0000c\u2028", "socket", 7));
+        assertFalse(line.contains("\n"));
+        assertEquals("a\nb\u0000c\u2028", JsonParser.parseString(line).getAsJsonObject().get("line").getAsString());
+    }
+}
