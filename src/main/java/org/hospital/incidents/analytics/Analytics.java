@@ -23,6 +23,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import org.hospital.incidents.support.ToolCommandLine;
+import org.hospital.incidents.archive.ArchiveLayout;
 
 /**
  * {@code bin/incident-analytics}: a Spark batch job over the archive that answers the safety committee's four
@@ -227,15 +228,14 @@ public final class Analytics implements Callable<Integer> {
                 throw new Refused("--archive: archive not found: " + fs.makeQualified(root));
             }
             List<String> globs = new java.util.ArrayList<>();
-            for (String folder : List.of("batch-*", "import-*")) {
-                Path glob = new Path(fs.makeQualified(root), "date=*/" + folder + "/part-*");
+            for (Path glob : ArchiveLayout.allParts(fs.makeQualified(root))) {
                 FileStatus[] parts = fs.globStatus(glob);
                 if (parts != null && parts.length > 0) {
                     globs.add(glob.toString());
                 }
             }
             if (globs.isEmpty()) {
-                throw new Refused("--archive: no archive parts (date=*/batch-*/part-*, date=*/import-*/part-*) under "
+                throw new Refused("--archive: no archive parts (" + ArchiveLayout.describeParts() + ") under "
                         + fs.makeQualified(root));
             }
             return globs;

@@ -3,15 +3,13 @@ package org.hospital.incidents.history;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.hospital.incidents.pipeline.ArchiveEncoder;
 import org.hospital.incidents.archive.CodecArchiveEncoder;
 import org.hospital.incidents.stream.sink.BatchOutputWriter;
+import org.hospital.incidents.archive.ArchiveLayout;
 
 /**
  * Writes imported records straight into the archive (DESIGN.md "History"):
@@ -27,7 +25,6 @@ import org.hospital.incidents.stream.sink.BatchOutputWriter;
  */
 public final class ArchiveImportSink implements HistoryImport.Sink {
 
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
     private final FileSystem fs;
     private final CodecArchiveEncoder encoder;
@@ -52,12 +49,12 @@ public final class ArchiveImportSink implements HistoryImport.Sink {
      */
     public ArchiveImportSink(String archiveRoot, String codecName, long importMillis, Configuration conf)
             throws IOException {
-        Path day = new Path(new Path(archiveRoot), "date=" + DAY.format(Instant.ofEpochMilli(importMillis)));
+        Path day = ArchiveLayout.dayFolder(archiveRoot, importMillis);
         this.fs = BatchOutputWriter.fileSystem(day, conf);
         this.encoder = new CodecArchiveEncoder(codecName);
         this.importMillis = importMillis;
-        this.pending = new Path(day, "_import-" + importMillis);
-        this.folder = new Path(day, "import-" + importMillis);
+        this.pending = new Path(day, "_" + ArchiveLayout.IMPORT_PREFIX + importMillis);
+        this.folder = ArchiveLayout.importFolder(archiveRoot, importMillis);
         BatchOutputWriter.mkdirs(fs, pending);
     }
 

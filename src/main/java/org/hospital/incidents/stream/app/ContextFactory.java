@@ -13,7 +13,9 @@ import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaInputDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
 import org.hospital.incidents.stream.sink.AlertPublisher;
+import org.hospital.incidents.stream.sink.BatchLedger;
 import org.hospital.incidents.stream.sink.BatchOutputWriter;
+import org.hospital.incidents.stream.sink.ConsoleSink;
 import org.hospital.incidents.archive.CodecArchiveEncoder;
 import org.hospital.incidents.support.HadoopConfs;
 import org.hospital.incidents.stream.source.KafkaSource;
@@ -89,9 +91,10 @@ public final class ContextFactory {
     /**
      * @param settings validated settings
      * @param conf Spark configuration after {@link #sparkConf}
+     * @param console the operator's console: alert lines and batch summaries
      * @return the new context, not started
      */
-    public static JavaStreamingContext create(Settings settings, SparkConf conf) {
+    public static JavaStreamingContext create(Settings settings, SparkConf conf, ConsoleSink console) {
         JavaStreamingContext ssc = new JavaStreamingContext(conf, Durations.seconds(settings.graph().batchSeconds()));
         ssc.checkpoint(settings.checkpoint());
         StateSeed seed;
@@ -127,14 +130,16 @@ public final class ContextFactory {
                         : SurgeLimitsFile.source(settings.surgeLimits()));
         AlertPublisher alerts = settings.alertsTopic() == null ? null
                 : new AlertPublisher(settings.kafkaBootstrap(), settings.alertsTopic(), settings.kafkaConsumerParams());
+        // One ledger of what each batch wrote, shared by the writer, the Kafka commit and the summary.
+        BatchLedger ledger = new BatchLedger();
         OutputSinks.attach(outputs, new BatchOutputWriter(settings.output(), settings.archive(),
-                archive == null ? null : archive.extension(), 1), alerts);
+                archive == null ? null : archive.extension(), 1), alerts, ledger, console);
         if (kafka != null) {
-            KafkaSource.commitAfterOutputs(kafka);
+            KafkaSource.commitAfterOutputs(kafka, ledger);
         }
         // The ledger's size for Prometheus, every 10 s (one small job: a count per ledger bucket).
         LedgerMetrics.watch(outputs.ledger(), 10_000L, settings.graph().batchSeconds() * 1000L);
-        OutputSinks.printSummaries(outputs.acceptedCounts());
+        OutputSinks.printSummaries(outputs.acceptedCounts(), ledger, console);
         return ssc;
     }
 

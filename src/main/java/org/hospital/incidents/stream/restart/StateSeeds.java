@@ -27,6 +27,7 @@ import scala.Tuple2;
 import org.hospital.incidents.stream.sink.BatchLedger;
 import org.hospital.incidents.stream.sink.BatchOutputWriter;
 import org.hospital.incidents.stream.sink.JsonCodec;
+import org.hospital.incidents.archive.ArchiveLayout;
 
 /**
  * Reads where a new checkpoint's state starts (DESIGN.md "Restarts and upgrades"): each ward's latest
@@ -127,7 +128,7 @@ public final class StateSeeds {
         LocalDate last = Instant.ofEpochMilli(nowMillis).atZone(ZoneOffset.UTC).toLocalDate();
         for (LocalDate day = Instant.ofEpochMilli(since).atZone(ZoneOffset.UTC).toLocalDate(); !day.isAfter(last);
                 day = day.plusDays(1)) {
-            String glob = archive + "/date=" + day + "/*/part-*";
+            String glob = ArchiveLayout.partsOfDay(archive, day);
             if (matchesAny(glob, conf)) {
                 globs.add(glob);
             }

@@ -8,12 +8,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * Driver-side record of what each batch wrote, so that the last output operation of a batch can print a
  * one-line summary and commit Kafka offsets only when every output of the batch was written.
  *
- * <p>A singleton, like Spark's lazily created accumulators (STYLE.md): it is not part of the checkpoint, and
- * after a driver restart it starts empty, which is right since re-run batches write their outputs again.
- * Output operations of one batch run one after another on the driver (one streaming job at a time), in the
- * order they were registered.
+ * <p>One instance per streaming context, given to every output operation that records or reads it (the writer,
+ * the Kafka commit, the summary). The output operations are written to the checkpoint with it, and Java
+ * serialization keeps them sharing one instance after a recovery; what it recorded is not kept (transient), so after
+ * a driver restart it starts empty, which is right since re-run batches write their outputs again. Output
+ * operations of one batch run one after another on the driver (one streaming job at a time), in the order they were
+ * registered.
  */
-public final class BatchLedger {
+public final class BatchLedger implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /**
      * What a batch produced, and where each output's lines go: {@code <output root>/<folder>/batch-<millis>/
@@ -63,17 +67,17 @@ public final class BatchLedger {
         }
     }
 
-    private static final BatchLedger INSTANCE = new BatchLedger();
+    private transient Map<Long, Map<Output, Long>> counts = new ConcurrentHashMap<>();
+    private transient Map<Long, String> failures = new ConcurrentHashMap<>();
 
-    private final Map<Long, Map<Output, Long>> counts = new ConcurrentHashMap<>();
-    private final Map<Long, String> failures = new ConcurrentHashMap<>();
-
-    private BatchLedger() {
+    /** An empty ledger, for one streaming context. */
+    public BatchLedger() {
     }
 
-    /** @return the driver's ledger */
-    public static BatchLedger get() {
-        return INSTANCE;
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        counts = new ConcurrentHashMap<>();
+        failures = new ConcurrentHashMap<>();
     }
 
     /**

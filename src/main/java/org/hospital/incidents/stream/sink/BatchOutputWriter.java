@@ -8,9 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -29,6 +26,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.hospital.incidents.support.HadoopConfs;
 import org.hospital.incidents.support.OwnerOnly;
+import org.hospital.incidents.archive.ArchiveLayout;
 
 /**
  * Writes every output of one batch in a single Spark job: {@code <root>/<folder>/batch-<batchTimeMillis>/
@@ -59,7 +57,6 @@ public final class BatchOutputWriter implements Serializable {
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
     private final String root;
     private final String archiveRoot;
@@ -355,8 +352,7 @@ public final class BatchOutputWriter implements Serializable {
      * @return {@code <archive>/date=<UTC date of the batch time>/batch-<batchTimeMillis>}
      */
     public Path archiveFolder(long batchTimeMillis) {
-        return new Path(new Path(archiveRoot, "date=" + DAY.format(Instant.ofEpochMilli(batchTimeMillis))),
-                "batch-" + batchTimeMillis);
+        return ArchiveLayout.batchFolder(archiveRoot.toString(), batchTimeMillis);
     }
 
     /**

@@ -20,6 +20,9 @@ import org.hospital.incidents.support.ConsoleText;
  *
  * <p>Output operations run in the order they are registered; the summary comes last, so when it runs every
  * output of the batch has been written (or has failed and been recorded in the {@link BatchLedger}).
+ *
+ * <p>The sinks are given, not reached: the writer, the alerts publisher, the batch ledger and the console are
+ * parameters, so a test runs the same operations with its own console and folders.
  */
 public final class OutputSinks {
 
@@ -45,19 +48,12 @@ public final class OutputSinks {
      *
      * @param outputs the graph's streams
      * @param writer where batch folders go
-     */
-    public static void attach(GraphOutputs outputs, BatchOutputWriter writer) {
-        attach(outputs, writer, null);
-    }
-
-    /**
-     * Registers the output operations, alerts also to Kafka.
-     *
-     * @param outputs the graph's streams
-     * @param writer where batch folders go
      * @param alerts publishes each batch's alerts after its files are written, or null (no {@code --alerts-topic})
+     * @param ledger records what each batch wrote (read by the Kafka commit and the summary)
+     * @param console where alert lines go
      */
-    public static void attach(GraphOutputs outputs, BatchOutputWriter writer, AlertPublisher alerts) {
+    public static void attach(GraphOutputs outputs, BatchOutputWriter writer, AlertPublisher alerts,
+            BatchLedger ledger, ConsoleSink console) {
         JavaDStream<OutputRecord> everyBatch = outputs.rejected()
                 .map(r -> OutputRecord.line(BatchLedger.Output.REJECTED, JsonCodec.rejection(r)))
                 .union(outputs.wardTotals()
@@ -81,7 +77,7 @@ public final class OutputSinks {
                 // before the Kafka offsets of the batch are committed.
                 .union(outputs.archive().map(part -> OutputRecord.bytes(BatchLedger.Output.ARCHIVE, part._1(),
                         part._2())));
-        writeEachBatch(everyBatch, writer, alerts);
+        writeEachBatch(everyBatch, writer, alerts, ledger, console);
         // Every output of the batch that reads the parsed slices has run: free their blocks now rather than when
         // the graph's remember duration expires.
         outputs.slices().foreachRDD(rdd -> {
@@ -90,7 +86,7 @@ public final class OutputSinks {
     }
 
     private static void writeEachBatch(JavaDStream<OutputRecord> records, BatchOutputWriter writer,
-            AlertPublisher alerts) {
+            AlertPublisher alerts, BatchLedger ledger, ConsoleSink console) {
         records.foreachRDD((JavaRDD<OutputRecord> rdd, Time time) -> {
             long batchTime = time.milliseconds();
             BatchOutputWriter.Written written;
@@ -103,16 +99,16 @@ public final class OutputSinks {
                     alerts.publish(rdd);
                 }
             } catch (Exception e) {
-                BatchLedger.get().fail(batchTime, "outputs: " + e);
+                ledger.fail(batchTime, "outputs: " + e);
                 // Failing the job stops the context: the batch is re-run from the checkpoint on restart,
                 // which is safer than carrying on with an output folder missing a batch.
                 throw e;
             }
             for (BatchLedger.Output output : BatchLedger.Output.values()) {
                 if (written.count(output) > 0) {
-                    BatchLedger.get().record(batchTime, output, written.count(output));
+                    ledger.record(batchTime, output, written.count(output));
                 }
-                printAlerts(written.console(output));
+                printAlerts(written.console(output), console);
             }
         });
     }
@@ -125,12 +121,12 @@ public final class OutputSinks {
         return "ALERT " + ConsoleText.escape(message);
     }
 
-    private static void printAlerts(List<String> shown) {
+    private static void printAlerts(List<String> shown, ConsoleSink console) {
         for (int i = 0; i < Math.min(shown.size(), MAX_CONSOLE_ALERTS); i++) {
-            System.out.println(alertLine(shown.get(i)));
+            console.println(alertLine(shown.get(i)));
         }
         if (shown.size() > MAX_CONSOLE_ALERTS) {
-            System.out.println("ALERT ... more alerts in this batch: see the alerts output folder");
+            console.println("ALERT ... more alerts in this batch: see the alerts output folder");
         }
     }
 
@@ -141,25 +137,26 @@ public final class OutputSinks {
      * a second that hides the ones that matter (issue 11).
      *
      * @param anyBatchStream a stream with an RDD every batch interval (e.g. the accepted incidents)
+     * @param ledger the ledger the other output operations recorded in
+     * @param console where summary lines go
      */
-    public static void printSummaries(JavaDStream<?> anyBatchStream) {
+    public static void printSummaries(JavaDStream<?> anyBatchStream, BatchLedger ledger, ConsoleSink console) {
+        // When the driver last printed a summary line, epoch millis; kept with the operation in the checkpoint, so
+        // a restarted driver prints its first line at once (the last one is older than a minute by then, or news).
+        java.util.concurrent.atomic.AtomicLong lastPrinted = new java.util.concurrent.atomic.AtomicLong();
         anyBatchStream.foreachRDD((rdd, time) -> {
-            BatchLedger.Summary summary = BatchLedger.get().finish(time.milliseconds());
+            BatchLedger.Summary summary = ledger.finish(time.milliseconds());
             long now = System.currentTimeMillis();
-            if (!worthPrinting(summary, LAST_PRINTED.get(), now)) {
+            if (!worthPrinting(summary, lastPrinted.get(), now)) {
                 return;
             }
-            LAST_PRINTED.set(now);
+            lastPrinted.set(now);
             String line = summaryLine(summary) + (hasNews(summary) ? "" : " (heartbeat: idle)");
-            System.out.println(line);
+            console.println(line);
             // Already on stdout; the log keeps it at DEBUG so consoles do not show it twice.
             LOG.debug(line);
         });
     }
-
-    /** When the driver last printed a summary line, epoch millis (driver-side only; 0 after a restart). */
-    private static final java.util.concurrent.atomic.AtomicLong LAST_PRINTED = new java.util.concurrent.atomic
-            .AtomicLong();
 
     /** Longest silence between two summary lines on an idle stream. */
     static final long HEARTBEAT_MILLIS = 60_000;

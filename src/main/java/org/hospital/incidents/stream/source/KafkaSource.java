@@ -193,11 +193,13 @@ public final class KafkaSource {
      * batch. Skips the commit when the {@link BatchLedger} says an output of the batch failed.
      *
      * @param stream the direct stream
+     * @param ledger the batch ledger the output operations record in
      */
-    public static void commitAfterOutputs(JavaInputDStream<ConsumerRecord<String, byte[]>> stream) {
+    public static void commitAfterOutputs(JavaInputDStream<ConsumerRecord<String, byte[]>> stream,
+            BatchLedger ledger) {
         stream.foreachRDD((rdd, time) -> {
             OffsetRange[] ranges = ((HasOffsetRanges) rdd.rdd()).offsetRanges();
-            if (BatchLedger.get().hasFailed(time.milliseconds())) {
+            if (ledger.hasFailed(time.milliseconds())) {
                 LOG.warn("Batch {}: an output failed, Kafka offsets not committed", time.milliseconds());
                 return;
             }

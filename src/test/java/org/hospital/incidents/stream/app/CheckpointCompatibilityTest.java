@@ -40,9 +40,9 @@ class CheckpointCompatibilityTest {
         Exception error = new IllegalStateException("Job aborted due to stage failure: Lost task 0.0: "
                 + "org.apache.kafka.clients.consumer.OffsetOutOfRangeException: Fetch position FetchPosition{"
                 + "offset=279, offsetEpoch=Optional[0]} is out of range for partition hospital-incidents-0");
-        String advice = IncidentStreamingApp.deletedOffsetsAdvice(new RuntimeException("wrapped", error));
+        String advice = FailureAdvice.deletedOffsets(new RuntimeException("wrapped", error));
         assertTrue(advice.startsWith("Kafka no longer holds offset 279 of partition hospital-incidents-0"), advice);
         assertTrue(advice.contains("new --checkpoint directory"), advice);
-        assertNull(IncidentStreamingApp.deletedOffsetsAdvice(new java.io.IOException("disk full")));
+        assertNull(FailureAdvice.deletedOffsets(new java.io.IOException("disk full")));
     }
 }
