@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import org.hospital.incidents.support.ToolCommandLine;
+import org.hospital.incidents.stream.config.SettingKeys;
+import org.hospital.incidents.stream.config.ConfigFile;
 
 /**
  * {@code bin/incident-import}: loads legacy incident exports (CSV) row by row into the stream's Kafka topic or
@@ -144,21 +146,21 @@ public final class Import implements Callable<Integer> {
         String codec;
         int maxLineBytes;
         try {
-            keyFile = Settings.configuredValue(Settings.PSEUDONYM_KEY_FILE, config);
-            codec = Settings.configuredValue(Settings.ARCHIVE_CODEC, config);
+            keyFile = ConfigFile.configuredValue(SettingKeys.PSEUDONYM_KEY_FILE, config);
+            codec = ConfigFile.configuredValue(SettingKeys.ARCHIVE_CODEC, config);
             kafkaClient = kafka == null ? Map.of() : Settings.kafkaClient(config);
-            String maxLine = Settings.configuredValue(Settings.MAX_LINE_BYTES, config);
+            String maxLine = ConfigFile.configuredValue(SettingKeys.MAX_LINE_BYTES, config);
             try {
                 maxLineBytes = Integer.parseInt(maxLine);
             } catch (NumberFormatException e) {
-                throw new Refused(Settings.MAX_LINE_BYTES + ": expected a whole number of bytes, got '" + maxLine
+                throw new Refused(SettingKeys.MAX_LINE_BYTES + ": expected a whole number of bytes, got '" + maxLine
                         + "'");
             }
         } catch (SettingsException e) {
             throw new Refused(e.getMessage());
         }
         if (!CodecArchiveEncoder.CODECS.contains(codec)) {
-            throw new Refused(Settings.ARCHIVE_CODEC + ": expected one of " + CodecArchiveEncoder.CODECS + ", got '"
+            throw new Refused(SettingKeys.ARCHIVE_CODEC + ": expected one of " + CodecArchiveEncoder.CODECS + ", got '"
                     + codec + "'");
         }
         long importMillis = System.currentTimeMillis();

@@ -85,10 +85,12 @@ public final class Review implements Callable<Integer> {
             description = "Output root of the job (default data/out).")
     String output = "data/out";
 
-    @Option(names = "--kafka", paramLabel = "BOOTSTRAP", description = "Send decisions to this Kafka.")
+    @Option(names = "--kafka", paramLabel = "BOOTSTRAP", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Send decisions to this Kafka.")
     String kafka;
 
-    @Option(names = "--topic", paramLabel = "T", description = "Topic (default hospital-incidents).")
+    @Option(names = "--topic", paramLabel = "T", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Topic (default hospital-incidents).")
     String topic = "hospital-incidents";
 
     @Option(names = "--config", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
@@ -96,10 +98,12 @@ public final class Review implements Callable<Integer> {
                     + "-Dincident.config, else none.")
     String config;
 
-    @Option(names = "--print", description = "Print each decision as one JSON line instead of sending it.")
+    @Option(names = "--print", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Print each decision as one JSON line instead of sending it.")
     boolean print;
 
-    @Option(names = "--reviewer", paramLabel = "NAME", description = "Who decides (reviewedBy).")
+    @Option(names = "--reviewer", paramLabel = "NAME", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Who decides (reviewedBy).")
     String reviewer;
 
     Clock clock = Clock.systemUTC();
@@ -329,25 +333,10 @@ public final class Review implements Callable<Integer> {
         @Option(names = "--decisions", paramLabel = "FILE.csv", description = "Many decisions (eventId,category).")
         java.nio.file.Path decisions;
 
-        @Option(names = "--reviewer", paramLabel = "NAME", description = "Who decides (reviewedBy).")
-        String reviewer;
-
-        @Option(names = "--kafka", paramLabel = "BOOTSTRAP", description = "Send decisions to this Kafka.")
-        String kafka;
-
-        @Option(names = "--topic", paramLabel = "T", description = "Topic (default hospital-incidents).")
-        String topic;
-
-        @Option(names = "--print", description = "Print each decision as one JSON line instead of sending it.")
-        boolean print;
-
         @Override
         public Integer call() throws Exception {
-            // The options may come before or after the sub-command.
-            review.reviewer = reviewer != null ? reviewer : review.reviewer;
-            review.kafka = kafka != null ? kafka : review.kafka;
-            review.topic = topic != null ? topic : review.topic;
-            review.print = print || review.print;
+            // The parent's options are inherited (picocli ScopeType.INHERIT): given before or after the sub-command,
+            // their values land in the parent's fields.
             PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
             try {
                 if ((decisions == null) == (decision.size() != 2)) {

@@ -99,7 +99,7 @@ public final class ContextFactory {
         ssc.checkpoint(settings.checkpoint());
         StateSeed seed;
         try {
-            CheckpointSettings.write(settings.checkpoint(), settings.frozenByCheckpoint(),
+            CheckpointSettings.write(settings.checkpoint(), CheckpointSettings.frozen(settings),
                     ssc.sparkContext().hadoopConfiguration());
             seed = seed(settings, ssc.sparkContext(), System.currentTimeMillis());
         } catch (IOException e) {

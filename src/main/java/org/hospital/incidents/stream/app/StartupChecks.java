@@ -16,6 +16,7 @@ import org.hospital.incidents.stream.restart.StartupWait;
 import org.hospital.incidents.stream.sink.BatchOutputWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.hospital.incidents.stream.config.SettingKeys;
 
 /**
  * Everything checked before the streaming context is created or recovered, in this order: the pseudonymisation
@@ -76,10 +77,10 @@ final class StartupChecks {
                         keyFile.toAbsolutePath(), Pseudonymizer.GENERATED_KEY_BYTES);
             }
         } catch (IOException e) {
-            throw new Failed(2, Settings.PSEUDONYM_KEY_FILE + ": " + e.getMessage());
+            throw new Failed(2, SettingKeys.PSEUDONYM_KEY_FILE + ": " + e.getMessage());
         }
         LOG.info("Configuration: {}", settings.configFile() == null
-                ? "built-in defaults (no --config, no -D" + Settings.CONFIG_PROPERTY + ")"
+                ? "built-in defaults (no --config, no -D" + SettingKeys.CONFIG_PROPERTY + ")"
                 : "built-in defaults, then " + Path.of(settings.configFile()).toAbsolutePath() + ", then the flags");
         SparkConf sparkConf = ContextFactory.sparkConf(settings, conf);
         // One Hadoop configuration for the start-up checks and the checkpoint read (Hadoop caches the first
@@ -175,7 +176,7 @@ final class StartupChecks {
                         + "cannot be compared with this run's", settings.checkpoint(), CheckpointSettings.FILE_NAME);
                 return null;
             }
-            List<String> differences = CheckpointSettings.differences(stored, settings.frozenByCheckpoint());
+            List<String> differences = CheckpointSettings.differences(stored, CheckpointSettings.frozen(settings));
             if (!differences.isEmpty()) {
                 return CheckpointSettings.refusal(settings.checkpoint(), differences);
             }

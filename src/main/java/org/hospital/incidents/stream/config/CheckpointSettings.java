@@ -1,5 +1,30 @@
 package org.hospital.incidents.stream.config;
 
+import static org.hospital.incidents.stream.config.SettingKeys.ALERTS_TOPIC;
+import static org.hospital.incidents.stream.config.SettingKeys.ALLOWED_LATENESS_SECONDS;
+import static org.hospital.incidents.stream.config.SettingKeys.ARCHIVE;
+import static org.hospital.incidents.stream.config.SettingKeys.ARCHIVE_CODEC;
+import static org.hospital.incidents.stream.config.SettingKeys.BATCH_SECONDS;
+import static org.hospital.incidents.stream.config.SettingKeys.DEDUP_HORIZON_HOURS;
+import static org.hospital.incidents.stream.config.SettingKeys.GROUP_ID;
+import static org.hospital.incidents.stream.config.SettingKeys.KAFKA;
+import static org.hospital.incidents.stream.config.SettingKeys.KAFKA_AUTO_OFFSET_RESET;
+import static org.hospital.incidents.stream.config.SettingKeys.KAFKA_CLIENT_PREFIX;
+import static org.hospital.incidents.stream.config.SettingKeys.KAFKA_CONSUMER_PREFIX;
+import static org.hospital.incidents.stream.config.SettingKeys.MAX_FUTURE_SECONDS;
+import static org.hospital.incidents.stream.config.SettingKeys.MAX_LINE_BYTES;
+import static org.hospital.incidents.stream.config.SettingKeys.OUTPUT;
+import static org.hospital.incidents.stream.config.SettingKeys.PARTITIONS;
+import static org.hospital.incidents.stream.config.SettingKeys.PSEUDONYM_KEY_FILE;
+import static org.hospital.incidents.stream.config.SettingKeys.SLIDE_SECONDS;
+import static org.hospital.incidents.stream.config.SettingKeys.SOCKET;
+import static org.hospital.incidents.stream.config.SettingKeys.SOCKET_STORAGE_LEVEL;
+import static org.hospital.incidents.stream.config.SettingKeys.STATE_CHECKPOINT_SECONDS;
+import static org.hospital.incidents.stream.config.SettingKeys.SURGE_LIMITS;
+import static org.hospital.incidents.stream.config.SettingKeys.SURGE_THRESHOLD;
+import static org.hospital.incidents.stream.config.SettingKeys.TOPICS;
+import static org.hospital.incidents.stream.config.SettingKeys.WINDOW_SECONDS;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,7 +50,7 @@ import org.apache.hadoop.fs.Path;
  * the factory again, so after a restart every new flag value that shapes the graph (window, output, sources...)
  * would have no effect while the start-up log printed it (issue 12; DESIGN.md "Restarts and upgrades").
  *
- * <p>The file is a Java properties file of {@link Settings#frozenByCheckpoint()}, written when a fresh context
+ * <p>The file is a Java properties file of {@link #frozen}, written when a fresh context
  * is created. A checkpoint directory is taken to hold a checkpoint when it has Spark's {@code checkpoint-<time>}
  * files (Spark 3.5 {@code Checkpoint.getCheckpointFiles}).
  */
@@ -63,7 +88,7 @@ public final class CheckpointSettings {
      * Writes the settings file, replacing an older one (a fresh context in a directory without Spark files).
      *
      * @param checkpoint checkpoint directory URI (created when missing)
-     * @param frozen {@link Settings#frozenByCheckpoint()}
+     * @param frozen {@link #frozen}
      * @param conf Hadoop configuration
      * @throws IOException when it cannot be written
      */
@@ -116,7 +141,7 @@ public final class CheckpointSettings {
             String before = stored.get(key);
             String now = given.get(key);
             if (before == null ? now != null : !before.equals(now)) {
-                differences.add(Settings.describeKey(key) + ": " + shown(before) + " in the checkpoint, "
+                differences.add(describeKey(key) + ": " + shown(before) + " in the checkpoint, "
                         + shown(now) + " now");
             }
         }
@@ -137,5 +162,93 @@ public final class CheckpointSettings {
                 + String.join("; ", differences) + ". Either start again with the checkpoint's values, or start "
                 + "with a new --checkpoint directory (running totals carry on from the ward-totals under --output, "
                 + "and repeats of reports already archived are rejected as duplicates).";
+    }
+
+    /**
+     * The settings a checkpoint freezes: every value the graph, its sources and sinks, or the checkpointed Spark
+     * configuration holds, resolved (defaults filled in). On recovery Spark rebuilds all of that from the
+     * checkpoint, so a different value given now would be silently ignored; {@link #differences} compares
+     * these maps instead. Left out: {@code --run-seconds}, {@code --config} and the restart flags (they act on
+     * this run only), and the Spark keys that Spark itself reloads from the new run on recovery
+     * ({@link #RELOADED_SPARK_KEYS}). Secret-looking Kafka and Spark values (passwords, JAAS configs, keys) appear
+     * as a SHA-256 prefix, never in clear.
+     *
+     * @param settings this run's settings
+     * @return key (config-file name) to value, in a stable order
+     */
+    public static Map<String, String> frozen(Settings settings) {
+        Map<String, String> frozen = new LinkedHashMap<>();
+        frozen.put(SOCKET, settings.socketHost() == null ? "" : settings.socketHost() + ":" + settings.socketPort());
+        frozen.put(KAFKA, settings.kafkaBootstrap() == null ? "" : settings.kafkaBootstrap());
+        frozen.put(TOPICS, String.join(",", settings.topics()));
+        frozen.put(GROUP_ID, settings.groupId());
+        frozen.put(OUTPUT, settings.output());
+        frozen.put(ARCHIVE, settings.archive() == null ? "none" : settings.archive());
+        frozen.put(ARCHIVE_CODEC, settings.archiveCodec());
+        frozen.put(BATCH_SECONDS, Integer.toString(settings.graph().batchSeconds()));
+        frozen.put(WINDOW_SECONDS, Integer.toString(settings.graph().windowSeconds()));
+        frozen.put(SLIDE_SECONDS, Integer.toString(settings.graph().slideSeconds()));
+        frozen.put(SURGE_THRESHOLD, Long.toString(settings.graph().surgeThreshold()));
+        frozen.put(PARTITIONS, Integer.toString(settings.graph().partitions()));
+        frozen.put(STATE_CHECKPOINT_SECONDS, Integer.toString(settings.graph().stateCheckpointSeconds()));
+        frozen.put(ALLOWED_LATENESS_SECONDS, Integer.toString(settings.graph().allowedLatenessSeconds()));
+        frozen.put(MAX_FUTURE_SECONDS, Integer.toString(settings.graph().maxFutureSeconds()));
+        frozen.put(SURGE_LIMITS, settings.surgeLimits() == null ? "" : settings.surgeLimits());
+        frozen.put(MAX_LINE_BYTES, Integer.toString(settings.maxLineBytes()));
+        frozen.put(KAFKA_AUTO_OFFSET_RESET, settings.kafkaAutoOffsetReset());
+        frozen.put(SOCKET_STORAGE_LEVEL, settings.socketStorageLevel());
+        frozen.put(PSEUDONYM_KEY_FILE, settings.pseudonymKeyFile());
+        frozen.put(DEDUP_HORIZON_HOURS, Integer.toString(settings.dedupHorizonHours()));
+        // Captured by the settings.output() operations the checkpoint keeps: a new value would silently not apply.
+        frozen.put(ALERTS_TOPIC, settings.alertsTopic() == null ? "" : settings.alertsTopic());
+        for (Map.Entry<String, String> entry : settings.sparkConf().entrySet()) {
+            if (!RELOADED_SPARK_KEYS.contains(entry.getKey())) {
+                frozen.put(entry.getKey(), hideSecret(entry.getKey(), entry.getValue()));
+            }
+        }
+        // As set: the provider keys added for references follow from the secrets, which are compared themselves.
+        for (Map.Entry<String, String> entry : settings.kafkaClientAsSet().entrySet()) {
+            String key = KAFKA_CLIENT_PREFIX + entry.getKey();
+            frozen.put(key, hideSecret(key, entry.getValue()));
+        }
+        for (Map.Entry<String, String> entry : settings.kafkaConsumer().entrySet()) {
+            String key = KAFKA_CONSUMER_PREFIX + entry.getKey();
+            frozen.put(key, hideSecret(key, entry.getValue()));
+        }
+        return frozen;
+    }
+
+    /**
+     * Spark keys that a recovered context takes from the new run, not from the checkpoint (Spark 3.5
+     * {@code Checkpoint.createSparkConf}'s {@code propertiesToReload}), so they may change between restarts.
+     */
+    public static final List<String> RELOADED_SPARK_KEYS = List.of("spark.yarn.app.id", "spark.yarn.app.attemptId",
+            "spark.driver.host", "spark.driver.bindAddress", "spark.driver.port", "spark.master",
+            "spark.ui.port", "spark.blockManager.port", "spark.kubernetes.driver.pod.name",
+            "spark.kubernetes.executor.podNamePrefix", "spark.yarn.jars", "spark.yarn.keytab", "spark.yarn.principal",
+            "spark.kerberos.keytab", "spark.kerberos.principal", "spark.ui.filters", "spark.mesos.driver.frameworkId");
+
+    private static String hideSecret(String key, String value) {
+        String lower = key.toLowerCase(java.util.Locale.ROOT);
+        if (!(lower.contains("password") || lower.contains("secret") || lower.contains("jaas")
+                || lower.endsWith(".key") || lower.contains("token") || lower.contains("credential"))) {
+            return value;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "sha256:" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /**
+     * @param key a key of {@link #frozen}
+     * @return how a user sets it: {@code --window-seconds} for a flag, else {@code config key partitions}
+     */
+    public static String describeKey(String key) {
+        return List.of(SOCKET, KAFKA, TOPICS, GROUP_ID, OUTPUT, ARCHIVE, ALERTS_TOPIC, BATCH_SECONDS, WINDOW_SECONDS,
+                SLIDE_SECONDS, SURGE_THRESHOLD).contains(key) ? "--" + key : "config key " + key;
     }
 }

@@ -112,20 +112,20 @@ public final class CommandLineOptions {
 
     private Map<String, String> flags() {
         Map<String, String> flags = new HashMap<>();
-        put(flags, Settings.SOCKET, socket);
-        put(flags, Settings.KAFKA, kafka);
-        put(flags, Settings.TOPICS, topics);
-        put(flags, Settings.GROUP_ID, groupId);
-        put(flags, Settings.CHECKPOINT, checkpoint);
-        put(flags, Settings.OUTPUT, output);
-        put(flags, Settings.ARCHIVE, archive);
-        put(flags, Settings.ALERTS_TOPIC, alertsTopic);
-        put(flags, Settings.BATCH_SECONDS, batchSeconds);
-        put(flags, Settings.WINDOW_SECONDS, windowSeconds);
-        put(flags, Settings.SLIDE_SECONDS, slideSeconds);
-        put(flags, Settings.SURGE_THRESHOLD, surgeThreshold);
-        put(flags, Settings.SURGE_LIMITS, surgeLimits);
-        put(flags, Settings.RUN_SECONDS, runSeconds);
+        put(flags, SettingKeys.SOCKET, socket);
+        put(flags, SettingKeys.KAFKA, kafka);
+        put(flags, SettingKeys.TOPICS, topics);
+        put(flags, SettingKeys.GROUP_ID, groupId);
+        put(flags, SettingKeys.CHECKPOINT, checkpoint);
+        put(flags, SettingKeys.OUTPUT, output);
+        put(flags, SettingKeys.ARCHIVE, archive);
+        put(flags, SettingKeys.ALERTS_TOPIC, alertsTopic);
+        put(flags, SettingKeys.BATCH_SECONDS, batchSeconds);
+        put(flags, SettingKeys.WINDOW_SECONDS, windowSeconds);
+        put(flags, SettingKeys.SLIDE_SECONDS, slideSeconds);
+        put(flags, SettingKeys.SURGE_THRESHOLD, surgeThreshold);
+        put(flags, SettingKeys.SURGE_LIMITS, surgeLimits);
+        put(flags, SettingKeys.RUN_SECONDS, runSeconds);
         return flags;
     }
 

@@ -65,7 +65,7 @@ final class KafkaClientKeys {
         }
         if (!KafkaClients.commonNames().contains(name)) {
             String hint = ConsumerConfig.configNames().contains(name) ? " (a consumer-only setting: use "
-                    + Settings.KAFKA_CONSUMER_PREFIX + name + ")"
+                    + SettingKeys.KAFKA_CONSUMER_PREFIX + name + ")"
                     : KnownKeys.suggestionOf(name, KafkaClients.commonNames());
             return "not a setting every Kafka client takes" + hint;
         }

@@ -1,19 +1,43 @@
 package org.hospital.incidents.stream.config;
 
-import java.io.IOException;
-import java.io.InputStream;
+import static org.hospital.incidents.stream.config.SettingKeys.ALERTS_TOPIC;
+import static org.hospital.incidents.stream.config.SettingKeys.ALLOWED_LATENESS_SECONDS;
+import static org.hospital.incidents.stream.config.SettingKeys.ARCHIVE;
+import static org.hospital.incidents.stream.config.SettingKeys.ARCHIVE_CODEC;
+import static org.hospital.incidents.stream.config.SettingKeys.BASE_DIR_PROPERTY;
+import static org.hospital.incidents.stream.config.SettingKeys.BATCH_SECONDS;
+import static org.hospital.incidents.stream.config.SettingKeys.CHECKPOINT;
+import static org.hospital.incidents.stream.config.SettingKeys.DEDUP_HORIZON_HOURS;
+import static org.hospital.incidents.stream.config.SettingKeys.DEFAULTS;
+import static org.hospital.incidents.stream.config.SettingKeys.GROUP_ID;
+import static org.hospital.incidents.stream.config.SettingKeys.KAFKA;
+import static org.hospital.incidents.stream.config.SettingKeys.KAFKA_AUTO_OFFSET_RESET;
+import static org.hospital.incidents.stream.config.SettingKeys.KAFKA_CLIENT_PREFIX;
+import static org.hospital.incidents.stream.config.SettingKeys.KAFKA_CONSUMER_PREFIX;
+import static org.hospital.incidents.stream.config.SettingKeys.MAX_FUTURE_SECONDS;
+import static org.hospital.incidents.stream.config.SettingKeys.MAX_LINE_BYTES;
+import static org.hospital.incidents.stream.config.SettingKeys.OUTPUT;
+import static org.hospital.incidents.stream.config.SettingKeys.PARTITIONS;
+import static org.hospital.incidents.stream.config.SettingKeys.PSEUDONYM_KEY_FILE;
+import static org.hospital.incidents.stream.config.SettingKeys.RUN_SECONDS;
+import static org.hospital.incidents.stream.config.SettingKeys.SLIDE_SECONDS;
+import static org.hospital.incidents.stream.config.SettingKeys.SOCKET;
+import static org.hospital.incidents.stream.config.SettingKeys.SOCKET_STORAGE_LEVEL;
+import static org.hospital.incidents.stream.config.SettingKeys.SPARK_PREFIX;
+import static org.hospital.incidents.stream.config.SettingKeys.STARTUP_TIMEOUT_SECONDS;
+import static org.hospital.incidents.stream.config.SettingKeys.STATE_CHECKPOINT_SECONDS;
+import static org.hospital.incidents.stream.config.SettingKeys.SURGE_LIMITS;
+import static org.hospital.incidents.stream.config.SettingKeys.SURGE_THRESHOLD;
+import static org.hospital.incidents.stream.config.SettingKeys.TOPICS;
+import static org.hospital.incidents.stream.config.SettingKeys.WINDOW_SECONDS;
+
 import java.io.Serializable;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.storage.StorageLevel;
 import org.hospital.incidents.archive.CodecArchiveEncoder;
@@ -21,16 +45,12 @@ import org.hospital.incidents.pipeline.GraphSettings;
 
 /**
  * The application's one typed configuration: built-in defaults, overridden by the properties file
- * ({@code --config}, default {@code config/application.properties}), overridden by command-line flags.
- *
- * <p>Each flag of DESIGN.md "Command line" has a properties key of the same name without the dashes
- * ({@code --window-seconds} / {@code window-seconds}). Keys that have no flag: {@link #PARTITIONS},
- * {@link #STATE_CHECKPOINT_SECONDS}, {@link #WINDOW_CHECKPOINT_SECONDS}, {@link #KAFKA_AUTO_OFFSET_RESET},
- * {@link #SOCKET_STORAGE_LEVEL}; keys starting {@code spark.} go to the SparkConf (unless spark-submit already
- * set them), keys starting {@code kafka.consumer.} go to the job's Kafka consumer (e.g.
- * {@code kafka.consumer.max.poll.records}) and keys starting {@code kafka.client.} to every Kafka client the project
- * makes (security settings; secrets passed as references to this file, see {@link KafkaClientKeys}). Any other key
- * is an error, so a typo never passes silently.
+ * ({@code --config}, default {@code config/application.properties}), overridden by command-line flags; this class
+ * resolves and validates the values. The keys and defaults are {@link SettingKeys}' (keys without a flag, e.g.
+ * {@code partitions}, {@code kafka.auto-offset-reset}; keys starting {@code spark.} go to the SparkConf unless
+ * spark-submit already set them, {@code kafka.consumer.} to the job's Kafka consumer, {@code kafka.client.} to every
+ * Kafka client the project makes, see {@link KafkaClientKeys}); reading the file is {@link ConfigFile}'s, and what a
+ * checkpoint keeps {@link CheckpointSettings}'.
  *
  * <p>Every validation error is a {@link SettingsException} naming the flag (or the file and key).
  */
@@ -38,164 +58,6 @@ public final class Settings implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** Key of {@code --socket}. */
-    public static final String SOCKET = "socket";
-    /** Key of {@code --kafka}. */
-    public static final String KAFKA = "kafka";
-    /** Key of {@code --topics}. */
-    public static final String TOPICS = "topics";
-    /** Key of {@code --group-id}. */
-    public static final String GROUP_ID = "group-id";
-    /** Key of {@code --checkpoint}. */
-    public static final String CHECKPOINT = "checkpoint";
-    /** Key of {@code --output}. */
-    public static final String OUTPUT = "output";
-    /** Key of {@code --batch-seconds}. */
-    public static final String BATCH_SECONDS = "batch-seconds";
-    /** Key of {@code --window-seconds}. */
-    public static final String WINDOW_SECONDS = "window-seconds";
-    /** Key of {@code --slide-seconds}. */
-    public static final String SLIDE_SECONDS = "slide-seconds";
-    /** Key of {@code --surge-threshold}. */
-    public static final String SURGE_THRESHOLD = "surge-threshold";
-    /** Key of {@code --run-seconds}. */
-    public static final String RUN_SECONDS = "run-seconds";
-    /** Partitions of the per-ward state and window shuffles. */
-    public static final String PARTITIONS = "partitions";
-    /** Checkpoint interval of the running-state stream, seconds (Spark guide: 5-10 x its slide interval). */
-    public static final String STATE_CHECKPOINT_SECONDS = "state-checkpoint-seconds";
-    /**
-     * Key of the processing-time window's checkpoint interval, which event-time windows made meaningless: still
-     * accepted in a config file (earlier shipped files have it) and ignored.
-     */
-    public static final String WINDOW_CHECKPOINT_SECONDS = "window-checkpoint-seconds";
-    /** How far behind the largest {@code occurredAt} a report still counts in its windows, seconds. */
-    public static final String ALLOWED_LATENESS_SECONDS = "allowed-lateness-seconds";
-    /** How far after the batch time an {@code occurredAt} may be before the report is rejected, seconds. */
-    public static final String MAX_FUTURE_SECONDS = "max-future-seconds";
-    /** Key of {@code --surge-limits}: the per-ward limits file of {@code bin/incident-analytics}; empty = none. */
-    public static final String SURGE_LIMITS = "surge-limits";
-    /** The longest input line read as a report, bytes (socket lines, Kafka records, imported rows). */
-    public static final String MAX_LINE_BYTES = "max-line-bytes";
-    /** Keys of earlier builds that a config file may still hold: accepted and ignored. */
-    public static final Set<String> OBSOLETE_KEYS = Set.of(WINDOW_CHECKPOINT_SECONDS);
-    /** Kafka {@code auto.offset.reset} for a group with no committed offset. */
-    public static final String KAFKA_AUTO_OFFSET_RESET = "kafka.auto-offset-reset";
-    /** Spark storage level of socket receiver blocks. */
-    public static final String SOCKET_STORAGE_LEVEL = "socket.storage-level";
-
-    /** Key of {@code --archive}: root of the archive of every line received, or {@code none}. */
-    public static final String ARCHIVE = "archive";
-    /** Key of {@code --alerts-topic}: Kafka topic every alert is also published to, or empty (off). */
-    public static final String ALERTS_TOPIC = "alerts-topic";
-    /** Hadoop codec of the archive's part files. */
-    public static final String ARCHIVE_CODEC = "archive.codec";
-
-    /** File whose bytes are the key of patientRef tokens (DESIGN.md "Pseudonymisation"); created when missing. */
-    public static final String PSEUDONYM_KEY_FILE = "pseudonym-key-file";
-
-    /** Prefix of keys passed to the SparkConf. */
-    public static final String SPARK_PREFIX = "spark.";
-    /** Prefix of keys passed to the Kafka consumer. */
-    public static final String KAFKA_CONSUMER_PREFIX = "kafka.consumer.";
-    /** Prefix of keys passed to every Kafka client the project makes (security settings). */
-    public static final String KAFKA_CLIENT_PREFIX = KafkaClientKeys.PREFIX;
-
-    /** How long an eventId is remembered to reject a repeat (DESIGN.md "Restarts and upgrades"), hours. */
-    public static final String DEDUP_HORIZON_HOURS = "dedup-horizon-hours";
-    /**
-     * Most seconds the start waits for Kafka (the driver lease) and for the checkpoint's and archive's file systems
-     * before it gives up with one line and exit status 1: a typo in {@code --kafka} or an HDFS URI without a NameNode
-     * would otherwise wait on the clients' retry policies (minutes, or for ever) with nothing said.
-     */
-    public static final String STARTUP_TIMEOUT_SECONDS = "startup-timeout-seconds";
-
-    /**
-     * The shipped properties file, relative to the installation. The {@code bin/} scripts pass its absolute path
-     * in the {@link #CONFIG_PROPERTY} system property; a plain {@code spark-submit} passes {@code --config}.
-     */
-    public static final String DEFAULT_CONFIG_FILE = "config/application.properties";
-
-    /**
-     * Java system property naming the default properties file when {@code --config} is absent. Without either,
-     * no file is read and the built-in {@link #DEFAULTS} (which repeat the shipped file) apply: the working
-     * directory is never searched, so a run from another directory, or a driver on a cluster worker, behaves the
-     * same.
-     */
-    public static final String CONFIG_PROPERTY = "incident.config";
-
-    /**
-     * System property: the folder that relative local paths ({@code --checkpoint}, {@code --output},
-     * {@code --archive}, {@code pseudonym-key-file}, {@code --surge-limits}, {@code --config}) are relative to.
-     * {@code bin/incident-stream} sets it to the folder it was run from when it submits in cluster deploy mode, where
-     * the driver runs in a worker's folder: the README's cluster command then finds the same key and state as a local
-     * run from that folder (a path that must exist on the driver's machine: a shared mount, or a one-machine
-     * cluster). Unset: the working directory.
-     */
-    public static final String BASE_DIR_PROPERTY = "incident.base-dir";
-
-    /**
-     * Built-in defaults: the values DESIGN.md fixes, and the shipped file's Spark and Kafka keys (backpressure and
-     * rate caps, the graceful-stop timeout, the HDFS client retry policy, Kafka fetch sizes), so a run without any
-     * config file is as safe as one with it. {@code config/application.properties} repeats every one of them
-     * (checked by a test).
-     */
-    public static final Map<String, String> DEFAULTS;
-
-    static {
-        Map<String, String> defaults = new LinkedHashMap<>();
-        defaults.put(SOCKET, "");
-        defaults.put(KAFKA, "");
-        defaults.put(TOPICS, "hospital-incidents");
-        defaults.put(GROUP_ID, "hospital-incident-streaming");
-        defaults.put(CHECKPOINT, "data/checkpoint");
-        defaults.put(OUTPUT, "data/out");
-        defaults.put(BATCH_SECONDS, "1");
-        defaults.put(WINDOW_SECONDS, "60");
-        defaults.put(SLIDE_SECONDS, "5");
-        defaults.put(SURGE_THRESHOLD, "10");
-        defaults.put(RUN_SECONDS, "");
-        defaults.put(PARTITIONS, "2");
-        defaults.put(STATE_CHECKPOINT_SECONDS, "10");
-        defaults.put(ALLOWED_LATENESS_SECONDS, "3600");
-        defaults.put(MAX_FUTURE_SECONDS, "300");
-        defaults.put(SURGE_LIMITS, "");
-        defaults.put(MAX_LINE_BYTES, Integer.toString(org.hospital.incidents.model.SourcedLine.DEFAULT_MAX_LINE_BYTES));
-        defaults.put(KAFKA_AUTO_OFFSET_RESET, "earliest");
-        defaults.put(SOCKET_STORAGE_LEVEL, "MEMORY_AND_DISK_SER");
-        defaults.put(PSEUDONYM_KEY_FILE, "data/pseudonym.key");
-        defaults.put(ARCHIVE, "data/archive");
-        defaults.put(ARCHIVE_CODEC, "gzip");
-        defaults.put(DEDUP_HORIZON_HOURS, "168");
-        defaults.put(ALERTS_TOPIC, "");
-        defaults.put(STARTUP_TIMEOUT_SECONDS, "60");
-        defaults.put("spark.streaming.stopGracefullyOnShutdown", "true");
-        defaults.put("spark.streaming.gracefulStopTimeout", "60s");
-        defaults.put("spark.streaming.backpressure.enabled", "true");
-        defaults.put("spark.streaming.backpressure.initialRate", "2000");
-        defaults.put("spark.streaming.kafka.maxRatePerPartition", "2000");
-        defaults.put("spark.streaming.receiver.maxRate", "5000");
-        defaults.put("spark.streaming.receiver.writeAheadLog.enable", "false");
-        defaults.put("spark.hadoop.dfs.client.retry.policy.enabled", "true");
-        defaults.put("spark.hadoop.dfs.client.retry.policy.spec", "2000,45");
-        defaults.put("spark.ui.showConsoleProgress", "false");
-        // Owner-only files and folders on HDFS and through Hadoop's file systems (docs/DESIGN.md "Privacy").
-        defaults.put("spark.hadoop." + org.hospital.incidents.support.HadoopConfs.UMASK_KEY,
-                org.hospital.incidents.support.HadoopConfs.OWNER_ONLY_UMASK);
-        // Spark's own Prometheus endpoint on the driver's UI (DESIGN.md "metrics"), the streaming source included.
-        defaults.put("spark.metrics.conf.*.sink.prometheusServlet.class",
-                "org.apache.spark.metrics.sink.PrometheusServlet");
-        defaults.put("spark.metrics.conf.*.sink.prometheusServlet.path", "/metrics/prometheus");
-        defaults.put("spark.metrics.namespace", "hospital_incidents");
-        defaults.put("spark.ui.prometheus.enabled", "true");
-        // Nobody who reaches the operator console may kill a stage or job of the stream from it.
-        defaults.put("spark.ui.killEnabled", "false");
-        defaults.put("kafka.consumer.receive.buffer.bytes", "1048576");
-        defaults.put("kafka.consumer.max.partition.fetch.bytes", "8388608");
-        defaults.put("kafka.consumer.fetch.max.bytes", "67108864");
-        defaults.put("kafka.consumer.max.poll.records", "5000");
-        DEFAULTS = Collections.unmodifiableMap(defaults);
-    }
 
     private final String socketHost;
     private final int socketPort;
@@ -253,8 +115,8 @@ public final class Settings implements Serializable {
         }
         groupId = r.required(GROUP_ID);
         String baseDir = System.getProperty(BASE_DIR_PROPERTY);
-        checkpoint = local(r.required(CHECKPOINT), baseDir);
-        output = local(r.required(OUTPUT), baseDir);
+        checkpoint = ConfigFile.local(r.required(CHECKPOINT), baseDir);
+        output = ConfigFile.local(r.required(OUTPUT), baseDir);
         int batch = r.positiveInt(BATCH_SECONDS);
         int window = r.positiveInt(WINDOW_SECONDS);
         int slide = r.positiveInt(SLIDE_SECONDS);
@@ -278,7 +140,7 @@ public final class Settings implements Serializable {
         int lateness = r.nonNegativeInt(ALLOWED_LATENESS_SECONDS);
         int maxFuture = r.nonNegativeInt(MAX_FUTURE_SECONDS);
         graph = new GraphSettings(batch, window, slide, threshold, partitions, stateCheckpoint, lateness, maxFuture);
-        surgeLimits = r.text(SURGE_LIMITS).isEmpty() ? null : local(r.text(SURGE_LIMITS), baseDir);
+        surgeLimits = r.text(SURGE_LIMITS).isEmpty() ? null : ConfigFile.local(r.text(SURGE_LIMITS), baseDir);
         // At least a real report's size; at most what one Java array can hold.
         maxLineBytes = r.parseInt(MAX_LINE_BYTES, r.text(MAX_LINE_BYTES), 1024, Integer.MAX_VALUE - 16,
                 "a whole number of bytes from 1024");
@@ -293,9 +155,9 @@ public final class Settings implements Serializable {
         } catch (IllegalArgumentException e) {
             throw r.error(SOCKET_STORAGE_LEVEL, "unknown Spark storage level '" + socketStorageLevel + "'");
         }
-        pseudonymKeyFile = local(r.required(PSEUDONYM_KEY_FILE), baseDir);
+        pseudonymKeyFile = ConfigFile.local(r.required(PSEUDONYM_KEY_FILE), baseDir);
         String archiveRoot = r.required(ARCHIVE);
-        archive = "none".equals(archiveRoot) ? null : local(archiveRoot, baseDir);
+        archive = "none".equals(archiveRoot) ? null : ConfigFile.local(archiveRoot, baseDir);
         archiveCodec = r.text(ARCHIVE_CODEC);
         if (!CodecArchiveEncoder.CODECS.contains(archiveCodec)) {
             throw r.error(ARCHIVE_CODEC, "expected one of " + CodecArchiveEncoder.CODECS + ", got '" + archiveCodec
@@ -356,7 +218,8 @@ public final class Settings implements Serializable {
                     + "kafka.*: " + badValue);
         }
         Path file = r.fileName() == null ? null
-                : Path.of(local(r.fileName(), System.getProperty(BASE_DIR_PROPERTY))).toAbsolutePath().normalize();
+                : Path.of(ConfigFile.local(r.fileName(), System.getProperty(BASE_DIR_PROPERTY))).toAbsolutePath()
+                        .normalize();
         List<String> literal = new ArrayList<>();
         client = KafkaClientKeys.referenced(KAFKA_CLIENT_PREFIX, client, file, literal);
         consumer = KafkaClientKeys.referenced(KAFKA_CONSUMER_PREFIX, consumer, file, literal);
@@ -373,12 +236,12 @@ public final class Settings implements Serializable {
      * {@code bin/incident-import}, {@code bin/feed-incidents}): read and checked as {@link #resolve} does, literal
      * secrets turned into references to the file (see {@link #kafkaClient()}).
      *
-     * @param configFile the {@code --config} value, or null (then {@link #CONFIG_PROPERTY}, or none)
+     * @param configFile the {@code --config} value, or null (then {@link SettingKeys#CONFIG_PROPERTY}, or none)
      * @return client settings without prefix; empty when none are configured
      * @throws SettingsException naming the file or key at fault
      */
     public static Map<String, String> kafkaClient(String configFile) throws SettingsException {
-        Resolver r = new Resolver(Map.of(), readConfigFile(configFile), configFileName(configFile));
+        Resolver r = new Resolver(Map.of(), ConfigFile.read(configFile), ConfigFile.name(configFile));
         return Collections.unmodifiableMap(kafkaKeys(r).client());
     }
 
@@ -386,64 +249,19 @@ public final class Settings implements Serializable {
      * Resolves settings from the defaults, a properties file and flags.
      *
      * @param flags flag values given on the command line, keyed without dashes (absent = not given)
-     * @param configFile the {@code --config} value, or null: then the file named by the {@link #CONFIG_PROPERTY}
+     * @param configFile the {@code --config} value, or null: then the file named by the
+     *     {@link SettingKeys#CONFIG_PROPERTY}
      *     system property, or none (built-in defaults only)
      * @return validated settings
      * @throws SettingsException naming the flag, key or file at fault; a named file that does not exist is an
      *     error
      */
     public static Settings resolve(Map<String, String> flags, String configFile) throws SettingsException {
-        String fileName = configFileName(configFile);
-        Map<String, String> fileValues = readConfigFile(configFile);
+        String fileName = ConfigFile.name(configFile);
+        Map<String, String> fileValues = ConfigFile.read(configFile);
         return new Settings(new Resolver(flags, fileValues, fileName));
     }
 
-    /**
-     * One key's value for a tool that is not the stream (e.g. {@code bin/incident-import} needs
-     * {@code pseudonym-key-file} and {@code archive.codec}, the same as the job's so tokens and parts match): the
-     * config file's value, else the built-in default; the file is read and checked as {@link #resolve} does.
-     *
-     * @param key a key of {@link #DEFAULTS}
-     * @param configFile the {@code --config} value, or null (then {@link #CONFIG_PROPERTY}, or none)
-     * @return the value, trimmed; never null
-     * @throws SettingsException naming the file when it is missing, unreadable or has an unknown key
-     */
-    public static String configuredValue(String key, String configFile) throws SettingsException {
-        String value = readConfigFile(configFile).get(key);
-        return value != null ? value : DEFAULTS.getOrDefault(key, "");
-    }
-
-    private static String configFileName(String configFile) {
-        return configFile != null ? configFile : System.getProperty(CONFIG_PROPERTY);
-    }
-
-    private static Map<String, String> readConfigFile(String configFile) throws SettingsException {
-        Map<String, String> fileValues = new TreeMap<>();
-        String fileName = configFileName(configFile);
-        String flag = configFile != null ? "--config" : "-D" + CONFIG_PROPERTY;
-        if (fileName != null) {
-            Path path = Path.of(local(fileName, System.getProperty(BASE_DIR_PROPERTY)));
-            try (InputStream in = Files.newInputStream(path)) {
-                Properties properties = new Properties();
-                properties.load(in);
-                for (String key : properties.stringPropertyNames()) {
-                    fileValues.put(key, properties.getProperty(key).trim());
-                }
-            } catch (NoSuchFileException e) {
-                throw new SettingsException(flag + ": file not found: " + path.toAbsolutePath());
-            } catch (IOException | IllegalArgumentException e) {
-                throw new SettingsException(flag + ": cannot read " + path.toAbsolutePath() + ": " + e.getMessage());
-            }
-        }
-        for (String key : fileValues.keySet()) {
-            if (!DEFAULTS.containsKey(key) && !key.startsWith(SPARK_PREFIX) && !key.startsWith(KAFKA_CONSUMER_PREFIX)
-                    && !key.startsWith(KAFKA_CLIENT_PREFIX)
-                    && !OBSOLETE_KEYS.contains(key)) {
-                throw new SettingsException(fileName + ": unknown key '" + key + "'");
-            }
-        }
-        return fileValues;
-    }
 
     /**
      * Sets the two restart flags, which have no config-file key: they say what to do this one time.
@@ -474,92 +292,6 @@ public final class Settings implements Serializable {
         return configFile;
     }
 
-    /**
-     * The settings a checkpoint freezes: every value the graph, its sources and sinks, or the checkpointed Spark
-     * configuration holds, resolved (defaults filled in). On recovery Spark rebuilds all of that from the
-     * checkpoint, so a different value given now would be silently ignored; {@link CheckpointSettings} compares
-     * these maps instead. Left out: {@code --run-seconds}, {@code --config} and the restart flags (they act on
-     * this run only), and the Spark keys that Spark itself reloads from the new run on recovery
-     * ({@link #RELOADED_SPARK_KEYS}). Secret-looking Kafka and Spark values (passwords, JAAS configs, keys) appear
-     * as a SHA-256 prefix, never in clear.
-     *
-     * @return key (config-file name) to value, in a stable order
-     */
-    public Map<String, String> frozenByCheckpoint() {
-        Map<String, String> frozen = new LinkedHashMap<>();
-        frozen.put(SOCKET, socketHost == null ? "" : socketHost + ":" + socketPort);
-        frozen.put(KAFKA, kafkaBootstrap == null ? "" : kafkaBootstrap);
-        frozen.put(TOPICS, String.join(",", topics));
-        frozen.put(GROUP_ID, groupId);
-        frozen.put(OUTPUT, output);
-        frozen.put(ARCHIVE, archive == null ? "none" : archive);
-        frozen.put(ARCHIVE_CODEC, archiveCodec);
-        frozen.put(BATCH_SECONDS, Integer.toString(graph.batchSeconds()));
-        frozen.put(WINDOW_SECONDS, Integer.toString(graph.windowSeconds()));
-        frozen.put(SLIDE_SECONDS, Integer.toString(graph.slideSeconds()));
-        frozen.put(SURGE_THRESHOLD, Long.toString(graph.surgeThreshold()));
-        frozen.put(PARTITIONS, Integer.toString(graph.partitions()));
-        frozen.put(STATE_CHECKPOINT_SECONDS, Integer.toString(graph.stateCheckpointSeconds()));
-        frozen.put(ALLOWED_LATENESS_SECONDS, Integer.toString(graph.allowedLatenessSeconds()));
-        frozen.put(MAX_FUTURE_SECONDS, Integer.toString(graph.maxFutureSeconds()));
-        frozen.put(SURGE_LIMITS, surgeLimits == null ? "" : surgeLimits);
-        frozen.put(MAX_LINE_BYTES, Integer.toString(maxLineBytes));
-        frozen.put(KAFKA_AUTO_OFFSET_RESET, kafkaAutoOffsetReset);
-        frozen.put(SOCKET_STORAGE_LEVEL, socketStorageLevel);
-        frozen.put(PSEUDONYM_KEY_FILE, pseudonymKeyFile);
-        frozen.put(DEDUP_HORIZON_HOURS, Integer.toString(dedupHorizonHours));
-        // Captured by the output operations the checkpoint keeps: a new value would silently not apply.
-        frozen.put(ALERTS_TOPIC, alertsTopic == null ? "" : alertsTopic);
-        for (Map.Entry<String, String> entry : sparkConf.entrySet()) {
-            if (!RELOADED_SPARK_KEYS.contains(entry.getKey())) {
-                frozen.put(entry.getKey(), hideSecret(entry.getKey(), entry.getValue()));
-            }
-        }
-        // As set: the provider keys added for references follow from the secrets, which are compared themselves.
-        for (Map.Entry<String, String> entry : kafkaClientAsSet.entrySet()) {
-            String key = KAFKA_CLIENT_PREFIX + entry.getKey();
-            frozen.put(key, hideSecret(key, entry.getValue()));
-        }
-        for (Map.Entry<String, String> entry : kafkaConsumer.entrySet()) {
-            String key = KAFKA_CONSUMER_PREFIX + entry.getKey();
-            frozen.put(key, hideSecret(key, entry.getValue()));
-        }
-        return frozen;
-    }
-
-    /**
-     * Spark keys that a recovered context takes from the new run, not from the checkpoint (Spark 3.5
-     * {@code Checkpoint.createSparkConf}'s {@code propertiesToReload}), so they may change between restarts.
-     */
-    public static final List<String> RELOADED_SPARK_KEYS = List.of("spark.yarn.app.id", "spark.yarn.app.attemptId",
-            "spark.driver.host", "spark.driver.bindAddress", "spark.driver.port", "spark.master",
-            "spark.ui.port", "spark.blockManager.port", "spark.kubernetes.driver.pod.name",
-            "spark.kubernetes.executor.podNamePrefix", "spark.yarn.jars", "spark.yarn.keytab", "spark.yarn.principal",
-            "spark.kerberos.keytab", "spark.kerberos.principal", "spark.ui.filters", "spark.mesos.driver.frameworkId");
-
-    private static String hideSecret(String key, String value) {
-        String lower = key.toLowerCase(java.util.Locale.ROOT);
-        if (!(lower.contains("password") || lower.contains("secret") || lower.contains("jaas")
-                || lower.endsWith(".key") || lower.contains("token") || lower.contains("credential"))) {
-            return value;
-        }
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return "sha256:" + java.util.HexFormat.of().formatHex(digest, 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
-
-    /**
-     * @param key a key of {@link #frozenByCheckpoint()}
-     * @return how a user sets it: {@code --window-seconds} for a flag, else {@code config key partitions}
-     */
-    public static String describeKey(String key) {
-        return List.of(SOCKET, KAFKA, TOPICS, GROUP_ID, OUTPUT, ARCHIVE, ALERTS_TOPIC, BATCH_SECONDS, WINDOW_SECONDS,
-                SLIDE_SECONDS, SURGE_THRESHOLD).contains(key) ? "--" + key : "config key " + key;
-    }
 
     /**
      * @return how long an eventId is remembered against repeats, hours (config {@code dedup-horizon-hours}); 0 turns
@@ -685,6 +417,11 @@ public final class Settings implements Serializable {
         return Collections.unmodifiableMap(kafkaClient);
     }
 
+    /** @return {@code kafka.client.*} settings as the file gave them (secrets as references, no provider keys) */
+    Map<String, String> kafkaClientAsSet() {
+        return Collections.unmodifiableMap(kafkaClientAsSet);
+    }
+
     /**
      * @return the job's consumer settings: {@link #kafkaClient()} and {@link #kafkaConsumer()} together (a key is
      *     in one of them only); producers and admin clients take the part their Kafka class defines
@@ -696,17 +433,6 @@ public final class Settings implements Serializable {
         return Collections.unmodifiableMap(all);
     }
 
-    /**
-     * @param uri a path or URI as configured
-     * @param baseDir {@link #BASE_DIR_PROPERTY}, or null
-     * @return a relative local path resolved against {@code baseDir}; anything else as it is
-     */
-    static String local(String uri, String baseDir) {
-        if (baseDir == null || uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || Path.of(uri).isAbsolute()) {
-            return uri;
-        }
-        return Path.of(baseDir).resolve(uri).normalize().toString();
-    }
 
     /** Looks values up flag first, then file, then default, and words errors after where the value came from. */
     private static final class Resolver {

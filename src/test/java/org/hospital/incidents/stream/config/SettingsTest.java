@@ -34,7 +34,7 @@ class SettingsTest {
                 error("--socket", "localhost:9999", "--alerts-topic", "alerts"));
         Settings settings = parse("--kafka", "k:9092", "--alerts-topic", "alerts");
         assertEquals("alerts", settings.alertsTopic());
-        assertEquals("alerts", settings.frozenByCheckpoint().get(Settings.ALERTS_TOPIC));
+        assertEquals("alerts", CheckpointSettings.frozen(settings).get(SettingKeys.ALERTS_TOPIC));
         assertNull(parse("--kafka", "k:9092").alertsTopic(), "off by default");
         assertEquals(60, settings.startupTimeoutSeconds());
         java.nio.file.Path file = java.nio.file.Files.writeString(temp.resolve("t.properties"),
@@ -70,10 +70,10 @@ class SettingsTest {
         try (InputStream in = Files.newInputStream(Path.of("config/application.properties"))) {
             file.load(in);
         }
-        for (Map.Entry<String, String> entry : Settings.DEFAULTS.entrySet()) {
+        for (Map.Entry<String, String> entry : SettingKeys.DEFAULTS.entrySet()) {
             assertEquals(entry.getValue(), file.getProperty(entry.getKey()), "key " + entry.getKey());
         }
-        assertEquals("false", Settings.DEFAULTS.get("spark.ui.killEnabled"), "the UI cannot kill the stream's jobs");
+        assertEquals("false", SettingKeys.DEFAULTS.get("spark.ui.killEnabled"), "the UI cannot kill the stream's jobs");
     }
 
     @Test
@@ -165,7 +165,7 @@ class SettingsTest {
 
     @Test
     void withoutAnyConfigFileTheShippedSafetyKeysStillApply() throws Exception {
-        String before = System.clearProperty(Settings.CONFIG_PROPERTY);
+        String before = System.clearProperty(SettingKeys.CONFIG_PROPERTY);
         try {
             Settings settings = parse("--socket", "h:1");
             assertNull(settings.configFile());
@@ -177,7 +177,7 @@ class SettingsTest {
             assertEquals(168, settings.dedupHorizonHours());
         } finally {
             if (before != null) {
-                System.setProperty(Settings.CONFIG_PROPERTY, before);
+                System.setProperty(SettingKeys.CONFIG_PROPERTY, before);
             }
         }
     }
@@ -186,7 +186,7 @@ class SettingsTest {
     void theInstallationsConfigFileComesFromTheSystemPropertyAndTheFlagWins() throws Exception {
         Path installed = temp.resolve("installed.properties");
         Files.writeString(installed, "window-seconds=30\nspark.streaming.backpressure.initialRate=50\n");
-        String before = System.setProperty(Settings.CONFIG_PROPERTY, installed.toString());
+        String before = System.setProperty(SettingKeys.CONFIG_PROPERTY, installed.toString());
         try {
             Settings settings = parse("--socket", "h:1");
             assertEquals(installed.toString(), settings.configFile());
@@ -197,14 +197,14 @@ class SettingsTest {
             Path other = temp.resolve("other.properties");
             Files.writeString(other, "window-seconds=20\n");
             assertEquals(20, parse("--socket", "h:1", "--config", other.toString()).graph().windowSeconds());
-            System.setProperty(Settings.CONFIG_PROPERTY, temp.resolve("gone.properties").toString());
-            assertEquals("-D" + Settings.CONFIG_PROPERTY + ": file not found: " + temp.resolve("gone.properties"),
+            System.setProperty(SettingKeys.CONFIG_PROPERTY, temp.resolve("gone.properties").toString());
+            assertEquals("-D" + SettingKeys.CONFIG_PROPERTY + ": file not found: " + temp.resolve("gone.properties"),
                     error("--socket", "h:1"));
         } finally {
             if (before == null) {
-                System.clearProperty(Settings.CONFIG_PROPERTY);
+                System.clearProperty(SettingKeys.CONFIG_PROPERTY);
             } else {
-                System.setProperty(Settings.CONFIG_PROPERTY, before);
+                System.setProperty(SettingKeys.CONFIG_PROPERTY, before);
             }
         }
     }
@@ -230,20 +230,21 @@ class SettingsTest {
         assertTrue(!CheckpointSettings.hasCheckpoint(checkpoint.toString(), conf));
         Settings first = parse("--kafka", "b:9092", "--window-seconds", "60", "--config", TestFiles.configWith(
                 temp.resolve("s.properties"), "kafka.consumer.ssl.key.password=hunter2\n").toString());
-        CheckpointSettings.write(checkpoint.toString(), first.frozenByCheckpoint(), conf);
+        CheckpointSettings.write(checkpoint.toString(), CheckpointSettings.frozen(first), conf);
         assertTrue(!CheckpointSettings.hasCheckpoint(checkpoint.toString(), conf), "settings alone: no checkpoint");
         Files.write(checkpoint.resolve("checkpoint-1763712000000"), new byte[] {1});
         assertTrue(CheckpointSettings.hasCheckpoint(checkpoint.toString(), conf));
         assertTrue(!Files.readString(checkpoint.resolve(CheckpointSettings.FILE_NAME)).contains("hunter2"),
                 "a secret is stored as a hash");
         Map<String, String> stored = CheckpointSettings.read(checkpoint.toString(), conf);
-        assertEquals(List.of(), CheckpointSettings.differences(stored, first.frozenByCheckpoint()));
-        assertEquals(List.of(), CheckpointSettings.differences(stored, parse("--kafka", "b:9092", "--run-seconds",
-                "5", "--reset-state", "--config", temp.resolve("s.properties").toString()).frozenByCheckpoint()),
+        assertEquals(List.of(), CheckpointSettings.differences(stored, CheckpointSettings.frozen(first)));
+        Settings oneRun = parse("--kafka", "b:9092", "--run-seconds", "5", "--reset-state", "--config",
+                temp.resolve("s.properties").toString());
+        assertEquals(List.of(), CheckpointSettings.differences(stored, CheckpointSettings.frozen(oneRun)),
                 "--run-seconds and the restart flags act on one run only");
         Settings changed = parse("--kafka", "b:9092", "--window-seconds", "30", "--output", "elsewhere",
                 "--config", TestFiles.configWith(temp.resolve("t.properties"), "partitions=4\n").toString());
-        List<String> differences = CheckpointSettings.differences(stored, changed.frozenByCheckpoint());
+        List<String> differences = CheckpointSettings.differences(stored, CheckpointSettings.frozen(changed));
         assertEquals(List.of("--output: 'data/out' in the checkpoint, 'elsewhere' now",
                 "--window-seconds: '60' in the checkpoint, '30' now",
                 "config key partitions: '2' in the checkpoint, '4' now",
@@ -256,13 +257,13 @@ class SettingsTest {
 
     @Test
     void inClusterModeRelativeLocalPathsAreRelativeToTheSubmittingFolder() {
-        assertEquals("/home/ops/hospital/data/pseudonym.key", Settings.local("data/pseudonym.key",
+        assertEquals("/home/ops/hospital/data/pseudonym.key", ConfigFile.local("data/pseudonym.key",
                 "/home/ops/hospital"));
-        assertEquals("/home/ops/hospital/data/checkpoint", Settings.local("./data/checkpoint", "/home/ops/hospital"));
-        assertEquals("/var/keys/k", Settings.local("/var/keys/k", "/home/ops/hospital"));
-        assertEquals("hdfs://nn:8020/hospital/out", Settings.local("hdfs://nn:8020/hospital/out",
+        assertEquals("/home/ops/hospital/data/checkpoint", ConfigFile.local("./data/checkpoint", "/home/ops/hospital"));
+        assertEquals("/var/keys/k", ConfigFile.local("/var/keys/k", "/home/ops/hospital"));
+        assertEquals("hdfs://nn:8020/hospital/out", ConfigFile.local("hdfs://nn:8020/hospital/out",
                 "/home/ops/hospital"));
-        assertEquals("file:/tmp/x", Settings.local("file:/tmp/x", "/home/ops/hospital"));
-        assertEquals("data/out", Settings.local("data/out", null), "no base folder: the working directory");
+        assertEquals("file:/tmp/x", ConfigFile.local("file:/tmp/x", "/home/ops/hospital"));
+        assertEquals("data/out", ConfigFile.local("data/out", null), "no base folder: the working directory");
     }
 }
