@@ -91,7 +91,8 @@ public final class Analytics implements Callable<Integer> {
         // map after each record was the next 20 % (Kryo.reset in the profile).
         SparkConf conf = KryoClasses.configure(new SparkConf().setAppName("hospital-incident-analytics")
                 .setIfMissing("spark.master", "local[2]").setIfMissing("spark.kryo.referenceTracking", "false")
-                .setIfMissing("spark.hadoop." + HadoopConfs.UMASK_KEY, HadoopConfs.OWNER_ONLY_UMASK));
+                .setIfMissing("spark.hadoop." + HadoopConfs.UMASK_KEY, HadoopConfs.OWNER_ONLY_UMASK),
+                AnalyticsKryo.class);
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             return run(sc, scope, inputs);
         }

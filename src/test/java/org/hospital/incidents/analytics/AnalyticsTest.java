@@ -79,7 +79,8 @@ class AnalyticsTest {
     @BeforeAll
     void importHistoryAndStreamEntries() throws Exception {
         sc = new JavaSparkContext(org.hospital.incidents.stream.app.KryoClasses.configure(new SparkConf()
-                .setMaster("local[2]").setAppName("AnalyticsTest").set("spark.ui.enabled", "false")));
+                .setMaster("local[2]").setAppName("AnalyticsTest").set("spark.ui.enabled", "false"),
+                AnalyticsKryo.class));
         archive = temp.resolve("archive");
         StringWriter csv = new StringWriter();
         HistoryGenerator.write(csv, 77, 4000, 2025, 0);

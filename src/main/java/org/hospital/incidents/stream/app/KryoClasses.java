@@ -14,8 +14,6 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.apache.spark.serializer.KryoSerializer;
 import org.hospital.incidents.archive.ArchivedReport;
-import org.hospital.incidents.analytics.IncidentRow;
-import org.hospital.incidents.analytics.Questions;
 import org.hospital.incidents.stream.sink.BatchLedger;
 import org.hospital.incidents.stream.sink.OutputRecord;
 import org.hospital.incidents.model.Alert;
@@ -63,8 +61,8 @@ public final class KryoClasses implements KryoRegistrator {
         Candidate.class, Requalification.class, WardChange.class, Verdict.class, Amendment.class, Settled.class,
         WardTotal.class, WardWindow.class, Alert.class, OutputRecord.class, WardStatus.class, SurgeWindow.class,
         EventClock.class,
-        // The analytics batch job (bin/incident-analytics).
-        ArchivedReport.class, IncidentRow.class, Questions.Scope.class};
+        // Archive entries as read back (a new checkpoint's ledger seed; the analytics job adds its own classes).
+        ArchivedReport.class};
 
     /** Ordinary classes, enums and arrays; Kryo's field or default serializers handle them. */
     private static final Class<?>[] CLASSES = {BatchSlice.class, BatchSlice[].class, java.util.HashMap.class,
@@ -75,13 +73,13 @@ public final class KryoClasses implements KryoRegistrator {
         Settled[].class, LedgerEntry[].class, LedgerShard[].class, BucketLines[].class, byte[][].class,
         Candidate[].class, SourcedLine[].class,
         ParseResult[].class, Incident[].class, Rejection[].class, WardTotal[].class, WardWindow[].class,
-        Alert[].class, OutputRecord[].class, ArchivedReport[].class, IncidentRow[].class, java.time.LocalDate.class,
+        Alert[].class, OutputRecord[].class, ArchivedReport[].class, java.time.LocalDate.class,
         EventBuckets.class, WardLimits.class, WardStatus[].class, EventClock[].class, SurgeWindow[].class};
 
     /** Classes of other packages that are not public, registered by name. */
     private static final String[] PRIVATE_CLASSES = {
         "org.hospital.incidents.stream.sink.BatchOutputWriter$TaskFiles",
-        "[Lorg.hospital.incidents.io.BatchOutputWriter$TaskFiles;",
+        "[Lorg.hospital.incidents.stream.sink.BatchOutputWriter$TaskFiles;",
         // What Spark itself moves around in a streaming job but does not register (found with
         // registrationRequired in the graph and integration tests).
         "scala.collection.immutable.Nil$",
@@ -102,8 +100,21 @@ public final class KryoClasses implements KryoRegistrator {
      * @return {@code conf}
      */
     public static SparkConf configure(SparkConf conf) {
+        return configure(conf, null);
+    }
+
+    /**
+     * As {@link #configure(SparkConf)}, with a second registrator for a job's own classes (the analytics job's
+     * rows): Spark applies every class named in {@code spark.kryo.registrator}.
+     *
+     * @param conf Spark configuration, modified in place
+     * @param more the job's own registrator, or null
+     * @return {@code conf}
+     */
+    public static SparkConf configure(SparkConf conf, Class<? extends KryoRegistrator> more) {
         conf.setIfMissing("spark.serializer", KryoSerializer.class.getName());
-        conf.setIfMissing("spark.kryo.registrator", KryoClasses.class.getName());
+        conf.setIfMissing("spark.kryo.registrator", KryoClasses.class.getName()
+                + (more == null ? "" : "," + more.getName()));
         // No object graph the job serializes has a cycle or shares objects that matter; with reference tracking on,
         // Kryo remembered every object it wrote, and writing the incident ledger's state at each checkpoint spent
         // most of its time there (issue 18 profile: IdentityObjectIntMap about 30 % of the samples).
@@ -233,12 +244,16 @@ public final class KryoClasses implements KryoRegistrator {
      *
      * @param <T> the record type
      */
-    static final class RecordSerializer<T> extends Serializer<T> {
+    public static final class RecordSerializer<T> extends Serializer<T> {
 
         private final Method[] accessors;
         private final Constructor<T> constructor;
 
-        RecordSerializer(Class<T> type) {
+        /**
+         * @param type a record class
+         * @throws IllegalArgumentException when it is not a record
+         */
+        public RecordSerializer(Class<T> type) {
             if (!type.isRecord()) {
                 throw new IllegalArgumentException(type + " is not a record");
             }
