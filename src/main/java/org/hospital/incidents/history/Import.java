@@ -149,13 +149,7 @@ public final class Import implements Callable<Integer> {
             keyFile = ConfigFile.configuredValue(SettingKeys.PSEUDONYM_KEY_FILE, config);
             codec = ConfigFile.configuredValue(SettingKeys.ARCHIVE_CODEC, config);
             kafkaClient = kafka == null ? Map.of() : Settings.kafkaClient(config);
-            String maxLine = ConfigFile.configuredValue(SettingKeys.MAX_LINE_BYTES, config);
-            try {
-                maxLineBytes = Integer.parseInt(maxLine);
-            } catch (NumberFormatException e) {
-                throw new Refused(SettingKeys.MAX_LINE_BYTES + ": expected a whole number of bytes, got '" + maxLine
-                        + "'");
-            }
+            maxLineBytes = Settings.maxLineBytes(config);
         } catch (SettingsException e) {
             throw new Refused(e.getMessage());
         }

@@ -21,9 +21,12 @@ class ImportTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
+    /** Lines added to the config file of the next runs. */
+    private String extraConfig = "";
+
     private int run(String... args) throws Exception {
         Path config = Files.writeString(temp.resolve("app.properties"), "pseudonym-key-file="
-                + temp.resolve("pseudonym.key") + "\n");
+                + temp.resolve("pseudonym.key") + "\n" + extraConfig);
         Import command = new Import();
         command.out = new PrintStream(out, true, StandardCharsets.UTF_8);
         command.err = new PrintStream(err, true, StandardCharsets.UTF_8);
@@ -68,6 +71,15 @@ class ImportTest {
         }
         assertEquals(2, run("--archive", temp.resolve("a").toString(), "--bogus", csv.toString()));
         assertTrue(stderr().contains("incident-import: Unknown option: '--bogus'"), stderr());
+    }
+
+    @Test
+    void maxLineBytesIsCheckedAsTheStreamChecksIt() throws Exception {
+        Path csv = Files.writeString(temp.resolve("h.csv"), "eventId,occurredAt,wardId,harmLevel\n");
+        extraConfig = "max-line-bytes=10\n";
+        assertEquals(2, run("--archive", temp.resolve("a").toString(), csv.toString()));
+        assertTrue(stderr().contains("incident-import: " + temp.resolve("app.properties") + ": max-line-bytes: "
+                + "expected a whole number of bytes from 1024, got '10'"), stderr());
     }
 
     @Test

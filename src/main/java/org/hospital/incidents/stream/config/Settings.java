@@ -141,9 +141,7 @@ public final class Settings implements Serializable {
         int maxFuture = r.nonNegativeInt(MAX_FUTURE_SECONDS);
         graph = new GraphSettings(batch, window, slide, threshold, partitions, stateCheckpoint, lateness, maxFuture);
         surgeLimits = r.text(SURGE_LIMITS).isEmpty() ? null : ConfigFile.local(r.text(SURGE_LIMITS), baseDir);
-        // At least a real report's size; at most what one Java array can hold.
-        maxLineBytes = r.parseInt(MAX_LINE_BYTES, r.text(MAX_LINE_BYTES), 1024, Integer.MAX_VALUE - 16,
-                "a whole number of bytes from 1024");
+        maxLineBytes = maxLineBytes(r);
         kafkaAutoOffsetReset = r.text(KAFKA_AUTO_OFFSET_RESET);
         if (!List.of("earliest", "latest", "none").contains(kafkaAutoOffsetReset)) {
             throw r.error(KAFKA_AUTO_OFFSET_RESET, "expected earliest, latest or none, got '"
@@ -229,6 +227,24 @@ public final class Settings implements Serializable {
             client = KafkaClientKeys.withProvider(client);
         }
         return new KafkaKeys(client, consumer, asSet);
+    }
+
+    private static int maxLineBytes(Resolver r) throws SettingsException {
+        // At least a real report's size; at most what one Java array can hold.
+        return r.parseInt(MAX_LINE_BYTES, r.text(MAX_LINE_BYTES), 1024, Integer.MAX_VALUE - 16,
+                "a whole number of bytes from 1024");
+    }
+
+    /**
+     * {@code max-line-bytes} for a tool that reads reports itself ({@code bin/incident-import}'s rows), read and
+     * checked as {@link #resolve} does, so the importer and the stream accept the same values.
+     *
+     * @param configFile the {@code --config} value, or null (then {@link SettingKeys#CONFIG_PROPERTY}, or none)
+     * @return the longest line read as a report, bytes
+     * @throws SettingsException naming the file and key when the value is out of range or not a number
+     */
+    public static int maxLineBytes(String configFile) throws SettingsException {
+        return maxLineBytes(new Resolver(Map.of(), ConfigFile.read(configFile), ConfigFile.name(configFile)));
     }
 
     /**
