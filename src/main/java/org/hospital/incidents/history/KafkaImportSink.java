@@ -39,16 +39,6 @@ public final class KafkaImportSink implements HistoryImport.Sink {
 
     /**
      * @param bootstrap Kafka bootstrap servers
-     * @param topic the stream's input topic
-     * @param rate most records per second (positive)
-     * @param rejectedReport where the rejected-rows report goes (local file)
-     */
-    public KafkaImportSink(String bootstrap, String topic, double rate, Path rejectedReport) {
-        this(bootstrap, java.util.Map.of(), topic, rate, rejectedReport);
-    }
-
-    /**
-     * @param bootstrap Kafka bootstrap servers
      * @param clientSettings the job's {@code kafka.client.*} settings (security; secrets as references)
      * @param topic the stream's input topic
      * @param rate most records per second (positive)
@@ -64,10 +54,6 @@ public final class KafkaImportSink implements HistoryImport.Sink {
         this.topic = topic;
         this.rate = rate;
         this.rejectedReport = rejectedReport;
-    }
-
-    static Properties producerProperties(String bootstrap) {
-        return producerProperties(bootstrap, java.util.Map.of());
     }
 
     static Properties producerProperties(String bootstrap, java.util.Map<String, String> clientSettings) {

@@ -128,9 +128,14 @@ public final class Review implements Callable<Integer> {
             return interactive(console.reader(), console.writer());
         } catch (ExecutionException | TimeoutException e) {
             console.writer().flush();
-            System.err.println("incident-review: --kafka " + kafka + ": not sent: " + KafkaClients.describe(e));
+            System.err.println(notSent(e));
             return 1;
         }
+    }
+
+    /** @return the one line for a decision Kafka did not take */
+    String notSent(Exception e) {
+        return "incident-review: --kafka " + kafka + ": not sent: " + KafkaClients.describe(e);
     }
 
     /** A pending report: its review line. */
@@ -367,8 +372,7 @@ public final class Review implements Callable<Integer> {
                 System.err.println("incident-review: " + e.getMessage());
                 return 2;
             } catch (ExecutionException | TimeoutException e) {
-                System.err.println("incident-review: --kafka " + review.kafka + ": not sent: "
-                        + KafkaClients.describe(e));
+                System.err.println(review.notSent(e));
                 return 1;
             }
         }

@@ -12,18 +12,10 @@ public final class KafkaProducers {
 
     /**
      * @param bootstrap Kafka bootstrap servers
-     * @return String keys and values, {@code acks=all}, idempotent: a retried send is never written twice and an
-     *     acknowledged record is on every in-sync replica; callers add their own timeouts and batching
-     */
-    public static Properties idempotentStrings(String bootstrap) {
-        return idempotentStrings(bootstrap, java.util.Map.of());
-    }
-
-    /**
-     * @param bootstrap Kafka bootstrap servers
      * @param clientSettings the {@code kafka.client.*} settings (security, config providers), prefix stripped; the
      *     ones a producer defines are applied first, so they cannot undo the settings below
-     * @return as {@link #idempotentStrings(String)}, with the client settings
+     * @return String keys and values, {@code acks=all}, idempotent: a retried send is never written twice and an
+     *     acknowledged record is on every in-sync replica; callers add their own timeouts and batching
      */
     public static Properties idempotentStrings(String bootstrap, java.util.Map<String, String> clientSettings) {
         Properties props = new Properties();

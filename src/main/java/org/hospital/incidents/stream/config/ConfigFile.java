@@ -51,7 +51,7 @@ public final class ConfigFile {
         String fileName = name(configFile);
         String flag = configFile != null ? "--config" : "-D" + CONFIG_PROPERTY;
         if (fileName != null) {
-            Path path = Path.of(local(fileName, System.getProperty(BASE_DIR_PROPERTY)));
+            Path path = path(fileName);
             try (InputStream in = Files.newInputStream(path)) {
                 Properties properties = new Properties();
                 properties.load(in);
@@ -72,6 +72,14 @@ public final class ConfigFile {
             }
         }
         return fileValues;
+    }
+
+    /**
+     * @param fileName the config file's name as given ({@link #name})
+     * @return where it is: relative to {@code incident.base-dir} when that is set, else to the working directory
+     */
+    static Path path(String fileName) {
+        return Path.of(local(fileName, System.getProperty(BASE_DIR_PROPERTY)));
     }
 
     /**

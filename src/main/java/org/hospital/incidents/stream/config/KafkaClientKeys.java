@@ -48,6 +48,8 @@ final class KafkaClientKeys {
             AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "use --kafka",
             AdminClientConfig.CLIENT_ID_CONFIG, "each client names itself");
 
+    private static final Set<String> SECRETS = secrets();
+
     private KafkaClientKeys() {
     }
 
@@ -77,14 +79,21 @@ final class KafkaClientKeys {
      * @return true when Kafka types it as a password (hidden in Kafka's own logs): a secret
      */
     static boolean isSecret(String name) {
+        return SECRETS.contains(name);
+    }
+
+    /** The password-typed settings of Kafka's consumer, producer and admin client (each configDef() is a copy). */
+    private static Set<String> secrets() {
+        Set<String> names = new java.util.TreeSet<>();
         for (ConfigDef def : new ConfigDef[] {ConsumerConfig.configDef(), ProducerConfig.configDef(),
             AdminClientConfig.configDef()}) {
-            ConfigDef.ConfigKey key = def.configKeys().get(name);
-            if (key != null && key.type == ConfigDef.Type.PASSWORD) {
-                return true;
-            }
+            def.configKeys().forEach((name, key) -> {
+                if (key.type == ConfigDef.Type.PASSWORD) {
+                    names.add(name);
+                }
+            });
         }
-        return false;
+        return java.util.Collections.unmodifiableSet(names);
     }
 
     /**

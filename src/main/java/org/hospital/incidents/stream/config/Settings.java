@@ -215,9 +215,7 @@ public final class Settings implements Serializable {
             throw new SettingsException((r.fileName() == null ? "built-in defaults" : r.fileName()) + ": "
                     + "kafka.*: " + badValue);
         }
-        Path file = r.fileName() == null ? null
-                : Path.of(ConfigFile.local(r.fileName(), System.getProperty(BASE_DIR_PROPERTY))).toAbsolutePath()
-                        .normalize();
+        Path file = r.fileName() == null ? null : ConfigFile.path(r.fileName()).toAbsolutePath().normalize();
         List<String> literal = new ArrayList<>();
         client = KafkaClientKeys.referenced(KAFKA_CLIENT_PREFIX, client, file, literal);
         consumer = KafkaClientKeys.referenced(KAFKA_CONSUMER_PREFIX, consumer, file, literal);
@@ -244,7 +242,7 @@ public final class Settings implements Serializable {
      * @throws SettingsException naming the file and key when the value is out of range or not a number
      */
     public static int maxLineBytes(String configFile) throws SettingsException {
-        return maxLineBytes(new Resolver(Map.of(), ConfigFile.read(configFile), ConfigFile.name(configFile)));
+        return maxLineBytes(Resolver.of(Map.of(), configFile));
     }
 
     /**
@@ -257,8 +255,7 @@ public final class Settings implements Serializable {
      * @throws SettingsException naming the file or key at fault
      */
     public static Map<String, String> kafkaClient(String configFile) throws SettingsException {
-        Resolver r = new Resolver(Map.of(), ConfigFile.read(configFile), ConfigFile.name(configFile));
-        return Collections.unmodifiableMap(kafkaKeys(r).client());
+        return Collections.unmodifiableMap(kafkaKeys(Resolver.of(Map.of(), configFile)).client());
     }
 
     /**
@@ -273,9 +270,7 @@ public final class Settings implements Serializable {
      *     error
      */
     public static Settings resolve(Map<String, String> flags, String configFile) throws SettingsException {
-        String fileName = ConfigFile.name(configFile);
-        Map<String, String> fileValues = ConfigFile.read(configFile);
-        return new Settings(new Resolver(flags, fileValues, fileName));
+        return new Settings(Resolver.of(flags, configFile));
     }
 
 
@@ -455,6 +450,11 @@ public final class Settings implements Serializable {
         private final Map<String, String> flags;
         private final Map<String, String> file;
         private final String fileName;
+
+        /** Reads the config file ({@link ConfigFile#read}) under the flags. */
+        static Resolver of(Map<String, String> flags, String configFile) throws SettingsException {
+            return new Resolver(flags, ConfigFile.read(configFile), ConfigFile.name(configFile));
+        }
 
         Resolver(Map<String, String> flags, Map<String, String> file, String fileName) {
             this.flags = flags;

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -91,10 +90,8 @@ public final class AlertPublisher implements Serializable {
 
     private Producer<String, String> producer() {
         return PRODUCERS.computeIfAbsent(bootstrap + "|" + clientProps, k -> {
-            Properties props = new Properties();
-            props.putAll(clientProps);
-            props.putAll(KafkaProducers.idempotentStrings(bootstrap));
-            KafkaProducer<String, String> producer = new KafkaProducer<>(props);
+            KafkaProducer<String, String> producer = new KafkaProducer<>(
+                    KafkaProducers.idempotentStrings(bootstrap, clientProps));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> producer.close(Duration.ofSeconds(5)),
                     "alerts-producer-close"));
             return producer;
