@@ -32,6 +32,8 @@ import org.hospital.incidents.model.WardWindow;
 import org.hospital.incidents.parse.IncidentParser;
 import org.hospital.incidents.parse.Pseudonymizer;
 import scala.Tuple2;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
  * Builds the incident DStream graph: a pure function of its input stream, creating no context, source or sink.
@@ -47,7 +49,7 @@ import scala.Tuple2;
  *                                        └─ duplicate, refused, to review, amended ─ back to their slices ─┬► rejected
  *                                                                          (zipPartitions, no line moves)  ├► review
  *                                                                                                          └► archive
- *   counted occurredAt ─ updateStateByKey (one key) ─► event-time clock ─► watermark
+ *   counted occurredAt ─ updateStateByKey (one key) ─► event-time clock ─ the previous batch's ─► watermark
  *   verdicts × watermark ─ per ward: counts, late, on-time reports by bucket, limits ─ updateStateByKey ─┬► wardTotals
  *                                                      (EventTimeRule: windows, SURGE once per burst)    ├► wardWindows
  *                                                                                                        └► surgeAlerts
@@ -350,7 +352,10 @@ public final class IncidentGraph {
         JavaDStream<WardWindow> wardWindows = states.flatMap(ward -> ward._2().windows().iterator());
         JavaDStream<Alert> surgeAlerts = states.flatMap(ward -> ward._2().surges().iterator())
                 .transform((rdd, time) -> rdd.map(surge -> AlertRules.surge(surge, time.milliseconds())));
-        JavaDStream<Long> lateCounts = states.map(ward -> ward._2().lateInBatch());
+        // The late counts also carry the clock's partition (no value): the job that writes a batch computes the
+        // clock the next batch is judged by, beside the ward changes instead of before them (PreviousBatchDStream).
+        JavaDStream<Long> lateCounts = states.map(ward -> ward._2().lateInBatch())
+                .union(clock.flatMap(c -> Collections.emptyIterator()));
         return new GraphOutputs(slices, acceptedCounts, rejected, wardTotals, wardWindows, criticalAlerts,
                 surgeAlerts, review, requalifications, amendments, archived, ledger, lateCounts);
     }
@@ -368,7 +373,8 @@ public final class IncidentGraph {
     /**
      * Each batch's changes per ward, judged against the batch's watermark, with the wards' limits attached.
      *
-     * @param clock the event-time clock (one element per batch)
+     * @param clock the event-time clock after each batch (one element per batch); a batch is judged by the
+     *     previous batch's
      * @param items what moves the wards: verdicts, or slices without the ledger
      * @param feed adds one item to a partition's collector
      * @param limits the wards' SURGE limits, asked on the driver at each batch
@@ -379,15 +385,26 @@ public final class IncidentGraph {
      */
     private static <T> JavaPairDStream<String, WardChange> wardChanges(JavaPairDStream<String, EventClock> clock,
             JavaDStream<T> items, Feed<T> feed, SurgeLimitsSource limits, long latenessMillis, long bucketMillis) {
-        // The clock RDD holds one element: cartesian with it first streams each partition of the items once.
-        return clock.transformWithToPair(items, (clockRdd, itemRdd, time) -> {
+        // Judged by the clock after the batch before (the clock as it stands before this one), which that batch's
+        // job computed: the ward changes are then made in the task that makes the items, not in a stage after
+        // this batch's clock. The clock RDD holds one element: cartesian with it first streams each partition of
+        // the items once.
+        @SuppressWarnings("unchecked")
+        ClassTag<Tuple2<String, EventClock>> tag = (ClassTag<Tuple2<String, EventClock>>) (ClassTag<?>)
+                ClassTag$.MODULE$.apply(Tuple2.class);
+        JavaPairDStream<String, EventClock> before = JavaPairDStream.fromPairDStream(new PreviousBatchDStream<>(
+                clock.dstream(), new Tuple2<>(EventClockUpdate.KEY, EventClock.START), tag),
+                ClassTag$.MODULE$.apply(String.class), ClassTag$.MODULE$.apply(EventClock.class));
+        return before.transformWithToPair(items, (clockRdd, itemRdd, time) -> {
             SurgeLimits wardLimits = limits.limits();
             return clockRdd.values().cartesian(itemRdd).mapPartitionsToPair(pairs -> {
                 WardChanges.Collector collector = null;
                 while (pairs.hasNext()) {
                     Tuple2<EventClock, T> pair = pairs.next();
                     if (collector == null) {
-                        collector = new WardChanges.Collector(pair._1().watermark(latenessMillis), bucketMillis);
+                        // The previous batch's clock advanced by nothing: its "after" becomes this batch's "before".
+                        collector = new WardChanges.Collector(pair._1().advance(Long.MIN_VALUE)
+                                .watermark(latenessMillis), bucketMillis);
                     }
                     feed.into(collector, pair._2());
                 }

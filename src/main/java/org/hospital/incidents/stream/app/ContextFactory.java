@@ -132,8 +132,9 @@ public final class ContextFactory {
                 : new AlertPublisher(settings.kafkaBootstrap(), settings.alertsTopic(), settings.kafkaConsumerParams());
         // One ledger of what each batch wrote, shared by the writer, the Kafka commit and the summary.
         BatchLedger ledger = new BatchLedger();
+        // A batch is written by one task, or by one per state partition after a large batch (a backlog).
         OutputSinks.attach(outputs, new BatchOutputWriter(settings.output(), settings.archive(),
-                archive == null ? null : archive.extension(), 1), alerts, ledger, console);
+                archive == null ? null : archive.extension(), settings.graph().partitions()), alerts, ledger, console);
         if (kafka != null) {
             KafkaSource.commitAfterOutputs(kafka, ledger);
         }

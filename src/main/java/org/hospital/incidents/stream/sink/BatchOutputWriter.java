@@ -27,6 +27,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.hospital.incidents.support.HadoopConfs;
 import org.hospital.incidents.support.OwnerOnly;
 import org.hospital.incidents.archive.ArchiveLayout;
+import scala.Option;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
  * Writes every output of one batch in a single Spark job: {@code <root>/<folder>/batch-<batchTimeMillis>/
@@ -58,17 +61,29 @@ public final class BatchOutputWriter implements Serializable {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
 
+    /**
+     * Records (lines and counted reports, every output together) in a batch from which the next batch is written by
+     * {@code writeTasks} tasks instead of one: about where one task's share of the JSON and the last stage's work
+     * starts to cost more than a second task's scheduling (docs/PERFORMANCE.md, "The last stage").
+     */
+    static final long PARALLEL_WRITE_RECORDS = 10_000;
+
+    private static final ClassTag<OutputRecord> OUTPUT_RECORD = ClassTag$.MODULE$.apply(OutputRecord.class);
+
     private final String root;
     private final String archiveRoot;
     private final String archiveExtension;
     private final int writeTasks;
+    /** Records of the last batch written, read on the driver only; 0 after a recovery (one task, then as usual). */
+    private transient volatile long lastBatchRecords;
 
     /**
      * @param root output root, local path or Hadoop URI (the {@code --output} option)
      * @param archiveRoot archive root ({@code --archive}), or null when the archive is off
      * @param archiveExtension file extension of the archive's codec, e.g. {@code .gz} (null without archive)
-     * @param writeTasks tasks (and so at most files per output and batch) that write a batch; 1 keeps one file
-     *     per output and batch, which suits the small outputs (HDFS dislikes thousands of tiny files)
+     * @param writeTasks most tasks (and so files per output and batch) that write a batch: used after a batch of
+     *     {@link #PARALLEL_WRITE_RECORDS} records or more; a smaller batch is followed by one task, one file per
+     *     output, which suits the small outputs of a live feed (HDFS dislikes thousands of tiny files)
      */
     public BatchOutputWriter(String root, String archiveRoot, String archiveExtension, int writeTasks) {
         if (writeTasks < 1) {
@@ -119,7 +134,12 @@ public final class BatchOutputWriter implements Serializable {
         }
         String jobDirName = jobDir.toString();
         String archiveJobDirName = archiveJobDir == null ? null : archiveJobDir.toString();
-        JavaRDD<OutputRecord> input = records.getNumPartitions() > writeTasks ? records.coalesce(writeTasks) : records;
+        // One task (one file per output) for the small batches of a live feed, which HDFS would otherwise fill with
+        // tiny files; every task when the batch before was large (a backlog), so the write uses every core.
+        int taskCount = lastBatchRecords >= PARALLEL_WRITE_RECORDS ? writeTasks : 1;
+        JavaRDD<OutputRecord> input = records.getNumPartitions() <= taskCount ? records
+                : JavaRDD.fromRDD(records.rdd().coalesce(taskCount, false,
+                        Option.apply(new RoundRobinCoalescer()), null), OUTPUT_RECORD);
         List<TaskFiles> tasks = input.mapPartitionsWithIndex((index, it) -> {
             TaskFiles files = writePartition(index, it, jobDirName, archiveJobDirName);
             if (counters != null) {
@@ -153,6 +173,7 @@ public final class BatchOutputWriter implements Serializable {
         if (archiveJobDir != null) {
             archiveFs.delete(archiveJobDir, true);
         }
+        lastBatchRecords = Arrays.stream(counts).sum();
         return new Written(counts, console);
     }
 

@@ -17,6 +17,7 @@ import org.hospital.incidents.model.Requalification;
 import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.model.WardWindow;
+import org.hospital.incidents.support.IsoInstants;
 
 /**
  * Renders output records as the one-line JSON objects of DESIGN.md "Outputs".
@@ -67,28 +68,54 @@ public final class JsonCodec {
      * @return {@code {"wardId","windowStart","windowEnd","count","byHarmLevel"}}
      */
     public static String wardWindow(WardWindow window) {
-        // Written straight to a JsonWriter, not through a JsonObject tree: a backlog writes about two of these lines
-        // per report (docs/PERFORMANCE.md "Event-time windows"), and the tree was a fifth of the job's time.
-        java.io.StringWriter text = new java.io.StringWriter(160);
-        try (com.google.gson.stream.JsonWriter json = new com.google.gson.stream.JsonWriter(text)) {
-            json.setHtmlSafe(false);
-            json.beginObject();
-            json.name("wardId").value(window.wardId());
-            json.name("windowStart").value(Instant.ofEpochMilli(window.windowStartMillis()).toString());
-            json.name("windowEnd").value(Instant.ofEpochMilli(window.windowEndMillis()).toString());
-            json.name("count").value(window.counts().count());
-            json.name("byHarmLevel").beginObject();
-            for (HarmLevel level : HarmLevel.values()) {
-                long n = window.counts().count(level);
-                if (n != 0) {
-                    json.name(level.code()).value(n);
-                }
+        // Built in one StringBuilder, not through a JsonObject tree or a JsonWriter over a StringWriter: a backlog
+        // writes about two of these lines per report, and in a JFR recording at 200,000 reports a batch the tree was
+        // a fifth of the job's time, the JsonWriter and Instant.toString then 39 % of the executors' samples
+        // (docs/PERFORMANCE.md "The last stage"). The only text from outside, the ward id, is escaped by Gson.
+        StringBuilder line = new StringBuilder(160).append("{\"wardId\":").append(quoted(window.wardId()))
+                .append(",\"windowStart\":\"");
+        IsoInstants.appendTo(line, window.windowStartMillis()).append("\",\"windowEnd\":\"");
+        IsoInstants.appendTo(line, window.windowEndMillis()).append("\",\"count\":")
+                .append(window.counts().count()).append(",\"byHarmLevel\":{");
+        boolean first = true;
+        for (HarmLevel level : HARM_LEVELS) {
+            long n = window.counts().count(level);
+            if (n != 0) {
+                line.append(first ? "" : ",").append(HARM_NAMES[level.ordinal()]).append(n);
+                first = false;
             }
-            json.endObject().endObject();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
-        return text.toString();
+        return line.append("}}").toString();
+    }
+
+    private static final HarmLevel[] HARM_LEVELS = HarmLevel.values();
+    /** {@code "code":} of each harm level, by ordinal. */
+    private static final String[] HARM_NAMES = new String[HARM_LEVELS.length];
+
+    static {
+        for (HarmLevel level : HARM_LEVELS) {
+            HARM_NAMES[level.ordinal()] = GSON.toJson(level.code()) + ":";
+        }
+    }
+
+    /** Ward ids seen, JSON-quoted: a hospital has tens or hundreds; bounded, since the ids come from the input. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> QUOTED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_QUOTED = 10_000;
+
+    /**
+     * @param value any string
+     * @return it as a JSON string literal, quotes included, escaped by Gson
+     */
+    static String quoted(String value) {
+        String quoted = QUOTED.get(value);
+        if (quoted == null) {
+            quoted = GSON.toJson(value);
+            if (QUOTED.size() < MAX_QUOTED) {
+                QUOTED.put(value, quoted);
+            }
+        }
+        return quoted;
     }
 
     /** {@code {level code: count}} for the non-zero harm-level counts, in harm-scale order. */

@@ -47,12 +47,16 @@ class BatchOutputWriterTest {
     }
 
     private JavaRDD<OutputRecord> records(String prefix, int n) {
+        return records(prefix, n, 2);
+    }
+
+    private JavaRDD<OutputRecord> records(String prefix, int n, int partitions) {
         List<OutputRecord> records = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             records.add(OutputRecord.line(BatchLedger.Output.REJECTED, "{\"r\":\"" + prefix + i + "\"}"));
             records.add(OutputRecord.line(BatchLedger.Output.WARD_TOTALS, "{\"w\":\"" + prefix + i + "\"}"));
         }
-        return sc.parallelize(records, 2);
+        return sc.parallelize(records, partitions);
     }
 
     private static List<String> lines(Path folder) throws Exception {
@@ -82,6 +86,57 @@ class BatchOutputWriterTest {
         try (Stream<Path> tmp = Files.list(root.resolve("_tmp"))) {
             assertEquals(0, tmp.count(), "no job folder left behind");
         }
+    }
+
+    private static List<String> fileNames(Path folder) throws Exception {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aLiveFeedsBatchIsOneFilePerOutputAndABatchAfterALargeOneUsesEveryWriteTask() throws Exception {
+        Path root = temp.resolve("tasks");
+        BatchOutputWriter writer = new BatchOutputWriter(root.toString(), null, null, 2);
+        int large = (int) BatchOutputWriter.PARALLEL_WRITE_RECORDS / 2;
+        // Four partitions, as a batch's union of outputs has many: a small batch first, then a large one, both after
+        // small batches: one task, one file per output.
+        writer.write(records("a", 3, 4), 1000, sc.hadoopConfiguration(), null);
+        writer.write(records("b", large, 4), 2000, sc.hadoopConfiguration(), null);
+        assertEquals(List.of("part-00000"), fileNames(root.resolve("rejected/batch-1000")));
+        assertEquals(List.of("part-00000"), fileNames(root.resolve("rejected/batch-2000")));
+        // After the large batch (a backlog): two tasks, each dealt two of the four partitions, every line once.
+        BatchOutputWriter.Written next = writer.write(records("c", large, 4), 3000,
+                sc.hadoopConfiguration(), null);
+        assertEquals(large, next.count(BatchLedger.Output.REJECTED));
+        assertEquals(List.of("part-00000", "part-00001"), fileNames(root.resolve("rejected/batch-3000")));
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < large; i++) {
+            expected.add("{\"r\":\"c" + i + "\"}");
+        }
+        expected.sort(String::compareTo);
+        assertEquals(expected, lines(root.resolve("rejected/batch-3000")), "each line once");
+        for (String file : fileNames(root.resolve("rejected/batch-3000"))) {
+            long lines = Files.readAllLines(root.resolve("rejected/batch-3000").resolve(file)).size();
+            assertTrue(lines > large / 4, file + " holds a fair share of the lines: " + lines);
+        }
+        // A small batch again: the one after it is one file.
+        writer.write(records("d", 3), 4000, sc.hadoopConfiguration(), null);
+        writer.write(records("e", 3, 4), 5000, sc.hadoopConfiguration(), null);
+        assertEquals(List.of("part-00000"), fileNames(root.resolve("rejected/batch-5000")));
+    }
+
+    @Test
+    void theCoalescerDealsEachOutputsPartitionsOverTheTasks() {
+        // A union laid out output by output, like a batch's: ward state partitions 0-1, then slices 2-5.
+        JavaRDD<Integer> union = sc.parallelize(List.of(0, 1), 2).union(sc.parallelize(List.of(2, 3, 4, 5), 4));
+        org.apache.spark.rdd.PartitionGroup[] groups = new RoundRobinCoalescer().coalesce(2, union.rdd());
+        assertEquals(2, groups.length);
+        List<Integer> first = new ArrayList<>();
+        scala.jdk.javaapi.CollectionConverters.asJava(groups[0].partitions()).forEach(p -> first.add(p.index()));
+        assertEquals(List.of(0, 2, 4), first, "one of the first output's two partitions, two of the second's four");
+        assertEquals(1, new RoundRobinCoalescer().coalesce(4, sc.parallelize(List.of(1), 1).rdd()).length,
+                "never more tasks than partitions");
     }
 
     @Test

@@ -48,6 +48,44 @@ class JsonCodecTest {
         assertEquals("{\"none\":1}", json.get("byHarmLevel").toString());
     }
 
+    /** The ward-windows line as Gson's JsonWriter wrote it before the line was built by hand. */
+    private static String byJsonWriter(WardWindow window) throws java.io.IOException {
+        java.io.StringWriter text = new java.io.StringWriter();
+        try (com.google.gson.stream.JsonWriter json = new com.google.gson.stream.JsonWriter(text)) {
+            json.setHtmlSafe(false);
+            json.beginObject().name("wardId").value(window.wardId())
+                    .name("windowStart").value(Instant.ofEpochMilli(window.windowStartMillis()).toString())
+                    .name("windowEnd").value(Instant.ofEpochMilli(window.windowEndMillis()).toString())
+                    .name("count").value(window.counts().count()).name("byHarmLevel").beginObject();
+            for (HarmLevel level : HarmLevel.values()) {
+                if (window.counts().count(level) != 0) {
+                    json.name(level.code()).value(window.counts().count(level));
+                }
+            }
+            json.endObject().endObject();
+        }
+        return text.toString();
+    }
+
+    @Test
+    void wardWindowLineIsByteForByteWhatGsonsWriterWritesWhateverTheWardId() throws Exception {
+        String[] wards = {"ICU-2", "W\"quoted\"", "back\\slash", "line\nbreak\u001b[31m", "<b>&='", "\u2028\u2029",
+            "Station 3 – Süd", "\ud83c\udfe5", ""};
+        long start = Instant.parse("2026-11-21T08:00:05Z").toEpochMilli();
+        long[] harm = new long[HarmLevel.values().length];
+        harm[HarmLevel.NONE.ordinal()] = 3;
+        harm[HarmLevel.DEATH.ordinal()] = 1;
+        for (String ward : wards) {
+            for (WindowCounts counts : new WindowCounts[] {WindowCounts.of(4, harm), WindowCounts.of(HarmLevel.MILD),
+                WindowCounts.of(0, new long[HarmLevel.values().length])}) {
+                WardWindow window = new WardWindow(ward, start, start + 60_000, counts);
+                assertEquals(byJsonWriter(window), JsonCodec.wardWindow(window), "ward " + ward);
+                assertEquals(ward, JsonParser.parseString(JsonCodec.wardWindow(window)).getAsJsonObject()
+                        .get("wardId").getAsString());
+            }
+        }
+    }
+
     @Test
     void criticalAlertCarriesEventAndHarmButNoPatientData() {
         String line = JsonCodec.alert(AlertRules.critical(INCIDENT, 5000));
