@@ -140,14 +140,6 @@ public final class BatchSlice implements Serializable, KnownSizeEstimation {
         }
     }
 
-    /** @return without the ledger: the largest {@code occurredAt} counted, epoch millis, or Long.MIN_VALUE */
-    public long maxOccurredAtMillis() {
-        long max = Long.MIN_VALUE;
-        for (int i = 0; i < arrivals; i++) {
-            max = Math.max(max, arrivedAt[i]);
-        }
-        return max;
-    }
 
     /** @return the partition index the slice was made from */
     public int partition() {

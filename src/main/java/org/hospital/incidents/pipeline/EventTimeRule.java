@@ -49,6 +49,22 @@ public final class EventTimeRule implements Serializable {
         this.slideMillis = slideMillis;
     }
 
+    /**
+     * The watermark a batch is judged by (docs/DESIGN.md "Surges in event time"): the largest {@code occurredAt}
+     * counted before the batch minus the allowed lateness; a report older than it is late. Judged against the clock
+     * as it stood before the batch, as Structured Streaming does with its watermark: a recomputed batch decides
+     * alike, and a backlog that arrives in one batch is windowed in full, not declared late against its own newest
+     * report.
+     *
+     * @param clockMillis the largest {@code occurredAt} counted in earlier batches, epoch millis, or
+     *     {@link Long#MIN_VALUE} before any report
+     * @param latenessMillis {@code allowed-lateness-seconds} in millis
+     * @return the watermark, epoch millis; {@link Long#MIN_VALUE} (nothing is late) before any report
+     */
+    public static long watermark(long clockMillis, long latenessMillis) {
+        return clockMillis == Long.MIN_VALUE ? Long.MIN_VALUE : clockMillis - latenessMillis;
+    }
+
     /** @return the bucket size: the greatest common divisor of window length and slide, millis */
     public long bucketMillis() {
         long a = windowMillis;
@@ -101,7 +117,8 @@ public final class EventTimeRule implements Serializable {
             alerted = alertedFrom(alerted, firstOpen - windowMillis + 1);
         }
         return new WardStatus(previous.totals().withChanged(false).plus(change.delta()), buckets, alerted,
-                windows, surges, change.delta().late());
+                windows, surges, change.delta().late(),
+                Math.max(previous.maxCountedMillis(), change.maxCountedMillis()));
     }
 
     /** @return true when a window at {@code start} overlaps a run of windows at or above the limit */

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Durations;
 import org.apache.spark.streaming.api.java.JavaDStream;
@@ -15,7 +16,6 @@ import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.Amendment;
 import org.hospital.incidents.model.BatchSlice;
 import org.hospital.incidents.model.Candidate;
-import org.hospital.incidents.model.EventClock;
 import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.LedgerShard;
 import org.hospital.incidents.model.ParseResult;
@@ -49,7 +49,7 @@ import scala.reflect.ClassTag$;
  *                                        └─ duplicate, refused, to review, amended ─ back to their slices ─┬► rejected
  *                                                                          (zipPartitions, no line moves)  ├► review
  *                                                                                                          └► archive
- *   counted occurredAt ─ updateStateByKey (one key) ─► event-time clock ─ the previous batch's ─► watermark
+ *   the wards' state before the batch (the previous batch's, cached) ─ largest occurredAt counted ─► watermark
  *   verdicts × watermark ─ per ward: counts, late, on-time reports by bucket, limits ─ updateStateByKey ─┬► wardTotals
  *                                                      (EventTimeRule: windows, SURGE once per burst)    ├► wardWindows
  *                                                                                                        └► surgeAlerts
@@ -196,23 +196,6 @@ public final class IncidentGraph {
     }
 
     /**
-     * The largest {@code occurredAt} a partition of verdicts counted for the first time.
-     *
-     * @param verdicts a partition of verdicts
-     * @return one value: the largest {@code occurredAt}, epoch millis, or {@link Long#MIN_VALUE}
-     */
-    static Iterator<Long> maxCounted(Iterator<Verdict> verdicts) {
-        long max = Long.MIN_VALUE;
-        while (verdicts.hasNext()) {
-            Verdict verdict = verdicts.next();
-            if (verdict.kind() == Verdict.Kind.COUNTED) {
-                max = Math.max(max, verdict.after().occurredAtMillis());
-            }
-        }
-        return List.of(max).iterator();
-    }
-
-    /**
      * Wires the graph for a first start: no seed, the default horizon, every ward's limit the threshold.
      *
      * @param lines raw input lines of every source, already unioned
@@ -283,8 +266,15 @@ public final class IncidentGraph {
         JavaDStream<Requalification> requalifications;
         JavaDStream<Amendment> amendments;
         JavaDStream<Tuple2<byte[], Long>> archived;
-        JavaDStream<Long> batchMaxOccurred;
-        JavaPairDStream<String, EventClock> clock;
+        // The wards' state as it stood before each batch: the event-time clock a batch is judged by is the largest
+        // occurredAt counted over them (PreviousBatchDStream). It follows the ward state, made further down.
+        @SuppressWarnings("unchecked")
+        ClassTag<Tuple2<String, WardStatus>> stateTag = (ClassTag<Tuple2<String, WardStatus>>) (ClassTag<?>)
+                ClassTag$.MODULE$.apply(Tuple2.class);
+        PreviousBatchDStream<Tuple2<String, WardStatus>> before = new PreviousBatchDStream<>(lines.context(),
+                Durations.seconds(settings.batchSeconds()), stateTag);
+        JavaPairDStream<String, WardStatus> statesBefore = JavaPairDStream.fromPairDStream(before,
+                ClassTag$.MODULE$.apply(String.class), ClassTag$.MODULE$.apply(WardStatus.class));
         JavaPairDStream<String, WardChange> batchChanges;
         JavaDStream<Long> ledger = null;
         if (ledgerOn) {
@@ -323,8 +313,7 @@ public final class IncidentGraph {
             });
             amendments = verdicts.filter(v -> v.kind() == Verdict.Kind.AMENDED).map(Amendment::of);
             requalifications = verdicts.filter(v -> v.kind() == Verdict.Kind.REQUALIFIED).map(Requalification::of);
-            clock = eventClock(verdicts.mapPartitions(IncidentGraph::maxCounted), settings);
-            batchChanges = wardChanges(clock, verdicts, WardChanges.Collector::add, limits, latenessMillis,
+            batchChanges = wardChanges(statesBefore, verdicts, WardChanges.Collector::add, limits, latenessMillis,
                     bucketMillis);
         } else {
             // dedup-horizon-hours=0: no ledger, every report counted in the parsing pass (issue 10's fast path).
@@ -335,8 +324,7 @@ public final class IncidentGraph {
             amendments = slices.flatMap(slice -> Collections.emptyIterator());
             requalifications = slices.flatMap(slice -> Collections.emptyIterator());
             archived = slices.filter(s -> s.archive() != null).map(s -> new Tuple2<>(s.archive(), s.archived()));
-            clock = eventClock(slices.map(BatchSlice::maxOccurredAtMillis), settings);
-            batchChanges = wardChanges(clock, slices, WardChanges.Collector::addSlice, limits, latenessMillis,
+            batchChanges = wardChanges(statesBefore, slices, WardChanges.Collector::addSlice, limits, latenessMillis,
                     bucketMillis);
         }
         // One state per ward: running counts, event-time windows and SURGEs (docs/DESIGN.md "Surges in event time").
@@ -345,6 +333,7 @@ public final class IncidentGraph {
                 .updateStateByKey(new WardStateUpdate(seed.wards(), rule), partitioner);
         states.checkpoint(Durations.seconds(settings.stateCheckpointSeconds()));
         states.persist(StorageLevel.MEMORY_ONLY());
+        before.follow(states.dstream());
         JavaDStream<WardTotal> wardTotals = states
                 .filter(ward -> ward._2().totals().changedInBatch())
                 .transform((rdd, time) -> rdd.map(ward -> new WardTotal(ward._1(), ward._2().totals(),
@@ -352,10 +341,7 @@ public final class IncidentGraph {
         JavaDStream<WardWindow> wardWindows = states.flatMap(ward -> ward._2().windows().iterator());
         JavaDStream<Alert> surgeAlerts = states.flatMap(ward -> ward._2().surges().iterator())
                 .transform((rdd, time) -> rdd.map(surge -> AlertRules.surge(surge, time.milliseconds())));
-        // The late counts also carry the clock's partition (no value): the job that writes a batch computes the
-        // clock the next batch is judged by, beside the ward changes instead of before them (PreviousBatchDStream).
-        JavaDStream<Long> lateCounts = states.map(ward -> ward._2().lateInBatch())
-                .union(clock.flatMap(c -> Collections.emptyIterator()));
+        JavaDStream<Long> lateCounts = states.map(ward -> ward._2().lateInBatch());
         return new GraphOutputs(slices, acceptedCounts, rejected, wardTotals, wardWindows, criticalAlerts,
                 surgeAlerts, review, requalifications, amendments, archived, ledger, lateCounts);
     }
@@ -373,8 +359,8 @@ public final class IncidentGraph {
     /**
      * Each batch's changes per ward, judged against the batch's watermark, with the wards' limits attached.
      *
-     * @param clock the event-time clock after each batch (one element per batch); a batch is judged by the
-     *     previous batch's
+     * @param statesBefore the wards' state as it stood before each batch ({@link PreviousBatchDStream}): the
+     *     largest {@code occurredAt} counted over it is the clock the batch is judged by
      * @param items what moves the wards: verdicts, or slices without the ledger
      * @param feed adds one item to a partition's collector
      * @param limits the wards' SURGE limits, asked on the driver at each batch
@@ -383,28 +369,26 @@ public final class IncidentGraph {
      * @param <T> the items' type
      * @return (wardId, change) pairs, one per ward and partition
      */
-    private static <T> JavaPairDStream<String, WardChange> wardChanges(JavaPairDStream<String, EventClock> clock,
-            JavaDStream<T> items, Feed<T> feed, SurgeLimitsSource limits, long latenessMillis, long bucketMillis) {
-        // Judged by the clock after the batch before (the clock as it stands before this one), which that batch's
-        // job computed: the ward changes are then made in the task that makes the items, not in a stage after
-        // this batch's clock. The clock RDD holds one element: cartesian with it first streams each partition of
-        // the items once.
-        @SuppressWarnings("unchecked")
-        ClassTag<Tuple2<String, EventClock>> tag = (ClassTag<Tuple2<String, EventClock>>) (ClassTag<?>)
-                ClassTag$.MODULE$.apply(Tuple2.class);
-        JavaPairDStream<String, EventClock> before = JavaPairDStream.fromPairDStream(new PreviousBatchDStream<>(
-                clock.dstream(), new Tuple2<>(EventClockUpdate.KEY, EventClock.START), tag),
-                ClassTag$.MODULE$.apply(String.class), ClassTag$.MODULE$.apply(EventClock.class));
-        return before.transformWithToPair(items, (clockRdd, itemRdd, time) -> {
+    private static <T> JavaPairDStream<String, WardChange> wardChanges(
+            JavaPairDStream<String, WardStatus> statesBefore, JavaDStream<T> items, Feed<T> feed,
+            SurgeLimitsSource limits, long latenessMillis, long bucketMillis) {
+        return statesBefore.transformWithToPair(items, (stateRdd, itemRdd, time) -> {
             SurgeLimits wardLimits = limits.limits();
-            return clockRdd.values().cartesian(itemRdd).mapPartitionsToPair(pairs -> {
+            // The clock before this batch, as one value: the largest occurredAt counted over the wards' state after
+            // the batch before (read from that batch's cache, no stage of its own; the one-element RDD makes the
+            // first batch, which has no state, a clock with no report). Cartesian with it first streams each
+            // partition of the items once, so the ward changes are made in the task that makes the items.
+            JavaRDD<Long> clockRdd = stateRdd.values().map(WardStatus::maxCountedMillis)
+                    .union(JavaSparkContext.fromSparkContext(itemRdd.context())
+                            .parallelize(List.of(Long.MIN_VALUE), 1))
+                    .coalesce(1).mapPartitions(IncidentGraph::largest);
+            return clockRdd.cartesian(itemRdd).mapPartitionsToPair(pairs -> {
                 WardChanges.Collector collector = null;
                 while (pairs.hasNext()) {
-                    Tuple2<EventClock, T> pair = pairs.next();
+                    Tuple2<Long, T> pair = pairs.next();
                     if (collector == null) {
-                        // The previous batch's clock advanced by nothing: its "after" becomes this batch's "before".
-                        collector = new WardChanges.Collector(pair._1().advance(Long.MIN_VALUE)
-                                .watermark(latenessMillis), bucketMillis);
+                        collector = new WardChanges.Collector(EventTimeRule.watermark(pair._1(), latenessMillis),
+                                bucketMillis);
                     }
                     feed.into(collector, pair._2());
                 }
@@ -414,15 +398,14 @@ public final class IncidentGraph {
     }
 
     /**
-     * @param batchMax each batch's largest {@code occurredAt} counted, one value per partition
-     * @param settings the graph's settings
-     * @return the event-time clock after each batch, under one key, checkpointed with the other state
+     * @param values a partition of epoch millis
+     * @return one value: the largest, or {@link Long#MIN_VALUE} for none
      */
-    private static JavaPairDStream<String, EventClock> eventClock(JavaDStream<Long> batchMax, GraphSettings settings) {
-        JavaPairDStream<String, EventClock> clock = batchMax
-                .mapToPair(max -> new Tuple2<>(EventClockUpdate.KEY, max))
-                .updateStateByKey(new EventClockUpdate(), new HashPartitioner(1));
-        clock.checkpoint(Durations.seconds(settings.stateCheckpointSeconds()));
-        return clock;
+    static Iterator<Long> largest(Iterator<Long> values) {
+        long max = Long.MIN_VALUE;
+        while (values.hasNext()) {
+            max = Math.max(max, values.next());
+        }
+        return List.of(max).iterator();
     }
 }

@@ -1,24 +1,29 @@
 package org.hospital.incidents.pipeline;
 
-import java.util.List;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.streaming.Duration;
+import org.apache.spark.streaming.StreamingContext;
 import org.apache.spark.streaming.Time;
 import org.apache.spark.streaming.dstream.DStream;
 import scala.Option;
 import scala.reflect.ClassTag;
 
 /**
- * A stream whose RDD at batch time {@code t} is its parent's RDD at {@code t - slide}: the state a batch starts
- * from, as Spark's own {@code StateDStream} reads it (its previous state is {@code getOrCompute(t - slide)}).
+ * A stream whose RDD at batch time {@code t} is another stream's RDD at {@code t - slide}: the state a batch starts
+ * from, read the way Spark's own {@code StateDStream} reads its previous state ({@code getOrCompute(t - slide)}).
  *
- * <p>Why: the event-time clock a batch is judged by is the clock after the batch before
- * ({@link org.hospital.incidents.model.EventClock#before()}). Read from the clock of this batch, the ward changes had
- * to wait for this batch's clock, itself computed from this batch's verdicts: one more stage in every batch's chain.
- * Read from the previous batch's clock, which that batch's job computed and cached, they are computed in the same
- * task as the verdicts (docs/PERFORMANCE.md "One stage less"). The values are the same.
+ * <p>Why: a batch is judged by the event-time clock as it stood before it (docs/DESIGN.md "Surges in event time"),
+ * the largest {@code occurredAt} counted in earlier batches, which is the largest over the wards' state after the
+ * batch before ({@link org.hospital.incidents.model.WardStatus#maxCountedMillis()}). That state was computed and
+ * cached by the previous batch's job, so the ward changes of this batch are made in the task that makes the verdicts
+ * (without the ledger: in the parsing task), with no stage and no state of its own for the clock
+ * (docs/PERFORMANCE.md "The batch's critical path").
  *
- * <p>The first batch has no previous one: its RDD is the given start value. After a recovery the parent
+ * <p>The stream it follows is set after construction ({@link #follow}), because it is the ward state, which this
+ * stream's own RDDs help compute; for the same reason it is not declared as a dependency (the graph would have a
+ * cycle, which Spark's traversals do not expect: a state stream does not declare its own previous RDD either). The
+ * followed stream keeps each RDD for at least one slide: a state stream is checkpointed, and keeps its RDDs for two
+ * checkpoint intervals. The first batch has no previous one: its RDD is empty. After a recovery the followed stream
  * recomputes its RDD at {@code t - slide} from its checkpoint, as a state stream does.
  *
  * @param <T> element type
@@ -27,45 +32,49 @@ public final class PreviousBatchDStream<T> extends DStream<T> {
 
     private static final long serialVersionUID = 1L;
 
-    private final DStream<T> parent;
-    private final T start;
+    private final Duration slide;
     private final ClassTag<T> tag;
+    private DStream<T> followed;
 
     /**
-     * @param parent the stream to read one batch behind (a state stream: an RDD every batch)
-     * @param start the one element of the first batch's RDD
+     * @param ssc the streaming context
+     * @param slide the batch interval (the followed stream's slide)
      * @param tag the element type's tag
      */
-    public PreviousBatchDStream(DStream<T> parent, T start, ClassTag<T> tag) {
-        super(parent.ssc(), tag);
-        this.parent = parent;
-        this.start = start;
+    public PreviousBatchDStream(StreamingContext ssc, Duration slide, ClassTag<T> tag) {
+        super(ssc, tag);
+        this.slide = slide;
         this.tag = tag;
+    }
+
+    /**
+     * @param stream the stream to read one batch behind; set once, before the context starts
+     * @throws IllegalStateException when a stream is already set
+     */
+    public void follow(DStream<T> stream) {
+        if (followed != null) {
+            throw new IllegalStateException("already follows a stream");
+        }
+        followed = stream;
     }
 
     @Override
     public Duration slideDuration() {
-        return parent.slideDuration();
+        return slide;
     }
 
     @Override
     public scala.collection.immutable.List<DStream<?>> dependencies() {
-        return scala.jdk.javaapi.CollectionConverters.asScala(List.<DStream<?>>of(parent)).toList();
-    }
-
-    /** The parent must keep its RDDs one slide longer than this stream keeps its own. */
-    @Override
-    public Duration parentRememberDuration() {
-        return rememberDuration().$plus(slideDuration());
+        return scala.collection.immutable.List$.MODULE$.empty();
     }
 
     @Override
     public Option<RDD<T>> compute(Time validTime) {
-        Time previous = validTime.$minus(slideDuration());
-        if (previous.$greater(zeroTime())) {
-            return parent.getOrCompute(previous);
+        if (followed == null) {
+            throw new IllegalStateException("PreviousBatchDStream follows no stream");
         }
-        return Option.apply(ssc().sparkContext().parallelize(
-                scala.jdk.javaapi.CollectionConverters.asScala(List.of(start)).toSeq(), 1, tag));
+        Time previous = validTime.$minus(slide);
+        Option<RDD<T>> rdd = previous.$greater(zeroTime()) ? followed.getOrCompute(previous) : Option.empty();
+        return rdd.isDefined() ? rdd : Option.apply(ssc().sparkContext().emptyRDD(tag));
     }
 }

@@ -64,6 +64,7 @@ public final class WardChanges {
         private final long bucketMillis;
         private final Map<String, WardState> deltas = new HashMap<>();
         private final Map<String, EventBuckets.Builder> arrivals = new HashMap<>();
+        private final Map<String, Long> maxCounted = new HashMap<>();
 
         /**
          * @param watermarkMillis the batch's watermark, epoch millis ({@link Long#MIN_VALUE}: nothing is late)
@@ -106,6 +107,7 @@ public final class WardChanges {
          * @param level its harm level
          */
         public void arrived(String wardId, long occurredAtMillis, HarmLevel level) {
+            maxCounted.merge(wardId, occurredAtMillis, Math::max);
             if (occurredAtMillis < watermarkMillis) {
                 delta(wardId, WardState.late(1));
             } else {
@@ -124,7 +126,7 @@ public final class WardChanges {
                 EventBuckets.Builder arrived = arrivals.get(ward);
                 pairs.add(new Tuple2<>(ward, new WardChange(ward, delta,
                         arrived == null ? EventBuckets.empty() : arrived.build(), watermarkMillis,
-                        limits.forWard(ward))));
+                        limits.forWard(ward), maxCounted.getOrDefault(ward, Long.MIN_VALUE))));
             });
             return pairs.iterator();
         }

@@ -186,6 +186,35 @@ class EventTimeGraphTest {
     }
 
     @Test
+    void theWatermarkIsTheNewestOverEveryWardAndSurvivesADriverRestart() throws Exception {
+        Instant newest = T0.plusSeconds(7200);
+        // ICU-2 sets the clock; ED-1's own reports are older. The watermark is the stream's (newest - 3600 s), not
+        // ED-1's: after the restart its report at newest - 3601 s is late, the one at newest - 3599 s on time.
+        List<List<String>> batches = Arrays.asList(
+                List.of(incidentAt("N", "ICU-2", "mild", newest.toString())),
+                List.of(incidentAt("OLD", "ED-1", "mild", T0.toString())),
+                null, null,
+                List.of(incidentAt("OUT", "ED-1", "mild", newest.minusSeconds(3601).toString()),
+                        incidentAt("IN", "ED-1", "mild", newest.minusSeconds(3599).toString())),
+                null);
+        try (GraphHarness harness = new GraphHarness(SETTINGS, batches)) {
+            harness.runBatches(4);
+            // The manual clock restarts at the last checkpoint (4 s): batch 4 again, then 5 and 6.
+            harness.restartFromCheckpoint();
+            harness.runBatches(batches.size() - 4);
+            WardTotal ed = GraphHarness.byWard(harness.output("ward-totals", 5000)).get("ED-1");
+            assertTrue(ed != null, "ward totals: " + harness.all("ward-totals"));
+            assertEquals(3, ed.state().total());
+            assertEquals(2, ed.state().late(), "OLD and OUT are behind the watermark kept across the restart");
+            assertEquals(1L, harness.<Long>output("late-counts", 5000).stream().mapToLong(Long::longValue).sum());
+            long in = newest.minusSeconds(3599).toEpochMilli();
+            List<WardWindow> windows = harness.output("ward-windows", 5000);
+            assertTrue(windows.stream().allMatch(w -> w.wardId().equals("ED-1") && w.counts().count() == 1
+                    && w.windowStartMillis() <= in && in < w.windowEndMillis()), "only IN is windowed: " + windows);
+        }
+    }
+
+    @Test
     void windowsAndSurgesAreExactAfterADriverRestartMidWindow() throws Exception {
         List<String> reports = burst();
         List<List<String>> batches = Arrays.asList(reports.subList(0, 5), reports.subList(5, 8), null, null,

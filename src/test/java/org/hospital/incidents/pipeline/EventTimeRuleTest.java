@@ -32,7 +32,7 @@ class EventTimeRuleTest {
         for (long at : occurredAt) {
             buckets.add(at, HarmLevel.MILD);
         }
-        return new WardChange("ICU-2", delta, buckets.build(), watermark, limits);
+        return new WardChange("ICU-2", delta, buckets.build(), watermark, limits, Long.MIN_VALUE);
     }
 
     /** One report every 10 s of event time for an hour: 6 per 60 s window, below the threshold of 10. */
@@ -170,7 +170,7 @@ class EventTimeRuleTest {
         EventTimeRule rule = new EventTimeRule(60_000, 25_000);
         assertEquals(5_000, rule.bucketMillis());
         WardChange one = new WardChange("W", WardState.empty(), new EventBuckets.Builder(5_000)
-                .add(T0 + 7_000, HarmLevel.NONE).build(), Long.MIN_VALUE, TEN);
+                .add(T0 + 7_000, HarmLevel.NONE).build(), Long.MIN_VALUE, TEN, T0 + 7_000);
         List<Long> starts = rule.apply(WardStatus.of(WardState.empty()), one).windows().stream()
                 .map(WardWindow::windowStartMillis).toList();
         // Windows [s, s + 60 s) with s a multiple of 25 s that hold T0 + 7 s (T0 is a multiple of 25 s).

@@ -37,7 +37,7 @@ class RulesTest {
     private static WardChange ward(Incident incident) {
         return new WardChange(incident.wardId(), WardState.of(incident), new EventBuckets.Builder(5_000)
                 .add(incident.occurredAt().toEpochMilli(), incident.harmLevel()).build(), Long.MIN_VALUE,
-                WardLimits.threshold(10));
+                WardLimits.threshold(10), incident.occurredAt().toEpochMilli());
     }
 
     private static WardState call(WardStateUpdate function, List<WardChange> changes, WardState previous) {
