@@ -1,10 +1,12 @@
 package org.hospital.incidents.pipeline;
 
 import org.apache.spark.streaming.api.java.JavaDStream;
+import org.apache.spark.streaming.api.java.JavaPairDStream;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.Amendment;
 import org.hospital.incidents.model.BatchSlice;
 import org.hospital.incidents.model.Incident;
+import org.hospital.incidents.model.LedgerShard;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.Requalification;
 import org.hospital.incidents.model.WardTotal;
@@ -30,11 +32,14 @@ import scala.Tuple2;
  * @param ledger the incident ledger's entries after each batch, one count per ledger bucket; null when the ledger
  *     is off
  * @param lateCounts reports counted behind the watermark (in the totals, in no window), per ward of each batch
+ * @param ledgerState the incident ledger after each batch, by ledger bucket, persisted by the graph; null when the
+ *     ledger is off. Spark keeps a state stream's RDDs cached for two checkpoint intervals; whoever runs the graph
+ *     may free each version once the next one is computed (a lost block is then recomputed from the checkpoint)
  */
 public record GraphOutputs(JavaDStream<BatchSlice> slices, JavaDStream<Long> acceptedCounts,
         JavaDStream<Rejection> rejected,
         JavaDStream<WardTotal> wardTotals, JavaDStream<WardWindow> wardWindows, JavaDStream<Alert> criticalAlerts,
         JavaDStream<Alert> surgeAlerts, JavaDStream<Incident> review, JavaDStream<Requalification> requalifications,
         JavaDStream<Amendment> amendments, JavaDStream<Tuple2<byte[], Long>> archive,
-        JavaDStream<Long> ledger, JavaDStream<Long> lateCounts) {
+        JavaDStream<Long> ledger, JavaDStream<Long> lateCounts, JavaPairDStream<Integer, LedgerShard> ledgerState) {
 }

@@ -277,6 +277,7 @@ public final class IncidentGraph {
                 ClassTag$.MODULE$.apply(String.class), ClassTag$.MODULE$.apply(WardStatus.class));
         JavaPairDStream<String, WardChange> batchChanges;
         JavaDStream<Long> ledger = null;
+        JavaPairDStream<Integer, LedgerShard> ledgerState = null;
         if (ledgerOn) {
             // The incident ledger (docs/DESIGN.md): the one shuffle of every accepted line carries compact candidates,
             // grouped per ledger bucket, to the partition that holds the bucket (updateStateByKey's cogroup with the
@@ -289,6 +290,7 @@ public final class IncidentGraph {
                     .updateStateByKey(new LedgerUpdate(seed), partitioner);
             decided.checkpoint(Durations.seconds(settings.stateCheckpointSeconds()));
             decided.persist(StorageLevel.MEMORY_ONLY());
+            ledgerState = decided;
             ledger = decided.map(bucket -> (long) bucket._2().size());
             JavaDStream<Verdict> verdicts = decided.flatMap(bucket -> bucket._2().verdicts().iterator());
             JavaDStream<Settled> settled = slices.transformWith(verdicts.filter(Verdict::returnsToSlice),
@@ -343,7 +345,7 @@ public final class IncidentGraph {
                 .transform((rdd, time) -> rdd.map(surge -> AlertRules.surge(surge, time.milliseconds())));
         JavaDStream<Long> lateCounts = states.map(ward -> ward._2().lateInBatch());
         return new GraphOutputs(slices, acceptedCounts, rejected, wardTotals, wardWindows, criticalAlerts,
-                surgeAlerts, review, requalifications, amendments, archived, ledger, lateCounts);
+                surgeAlerts, review, requalifications, amendments, archived, ledger, lateCounts, ledgerState);
     }
 
     /** Adds one item of a partition (a verdict, or a slice counted without the ledger) to its ward changes. */

@@ -28,7 +28,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.hospital.incidents.stream.source.Utf8Lines;
+import org.hospital.incidents.model.BucketLines;
+import org.hospital.incidents.model.Candidate;
+import org.hospital.incidents.model.EventCategory;
+import org.hospital.incidents.model.HarmLevel;
+import org.hospital.incidents.model.LedgerShard;
 import org.hospital.incidents.model.ParseResult;
+import org.hospital.incidents.model.ReportType;
+import org.hospital.incidents.pipeline.LedgerUpdate;
+import org.hospital.incidents.pipeline.StateSeed;
 import org.hospital.incidents.parse.IncidentParser;
 import org.hospital.incidents.testing.LocalKafka;
 import org.hospital.incidents.testing.Scripts;
@@ -101,8 +109,13 @@ public final class IncidentBench implements Callable<Integer> {
     @Option(names = "--steady-seconds", paramLabel = "S", description = "Length of the fixed-cost run (default 30).")
     int steadySeconds = 30;
 
+    @Option(names = "--ledger-entries", paramLabel = "N",
+            description = "eventIds in the incident ledger of the ledger part (default 6000000: 10 reports/s over "
+                    + "the 168 h horizon).")
+    int ledgerEntries = 6_000_000;
+
     @Option(names = "--parts", paramLabel = "P1,P2", split = ",",
-            description = "Parts to run: hand, dstream, structured, steady, latency, recovery (default all).")
+            description = "Parts to run: hand, ledger, dstream, structured, steady, latency, recovery (default all).")
     List<String> parts = List.of(PARTS);
 
     @Option(names = "--job-opts", paramLabel = "JVM_OPTS",
@@ -122,7 +135,8 @@ public final class IncidentBench implements Callable<Integer> {
     /** SURGE alerts the DStream backlog runs wrote: the corpus has no burst, so any is a false page. */
     private long backlogSurges;
 
-    private static final String[] PARTS = {"hand", "dstream", "structured", "steady", "latency", "recovery"};
+    private static final String[] PARTS = {"hand", "ledger", "dstream", "structured", "steady", "latency",
+        "recovery"};
 
     private final List<String[]> rows = new ArrayList<>();
     private Path work;
@@ -143,6 +157,7 @@ public final class IncidentBench implements Callable<Integer> {
             latencySeconds = 8;
             latencyWarmupSeconds = 2;
             steadySeconds = 8;
+            ledgerEntries = 200_000;
         }
         for (String part : parts) {
             if (!List.of(PARTS).contains(part)) {
@@ -155,7 +170,10 @@ public final class IncidentBench implements Callable<Integer> {
             if (parts.contains("hand")) {
                 handLoop();
             }
-            if (parts.stream().anyMatch(p -> !p.equals("hand"))) {
+            if (parts.contains("ledger")) {
+                ledgerPart();
+            }
+            if (parts.stream().anyMatch(p -> !p.equals("hand") && !p.equals("ledger"))) {
                 try (LocalKafka kafka = new LocalKafka()) {
                     status = runKafkaParts(kafka);
                 }
@@ -286,6 +304,84 @@ public final class IncidentBench implements Callable<Integer> {
         }
         row("hand-loop limit (UTF-8 decode + parse + per-ward count, 1 core)", fmt(best) + " reports/s",
                 "best of the rounds over " + fmt(lines.size()) + " reports (" + fmt(checksum) + " counted)");
+    }
+
+    // ---- The incident ledger's own cost per batch ---------------------------------------------------------------
+
+    /**
+     * The ledger's update of one batch with a full ledger, on one core: {@code --ledger-entries} eventIds in the
+     * shipped 128 buckets, then batches of {@code --steady-rate} new reports, each bucket updated by
+     * {@link LedgerUpdate} as {@code updateStateByKey} does (a bucket without reports keeps its version). The job's
+     * steady run starts with an empty ledger, so its fixed cost per batch would not show a cost that grows with the
+     * ledger; this part does.
+     */
+    private void ledgerPart() {
+        int buckets = 128;
+        long hour = 3_600_000L;
+        LedgerUpdate update = new LedgerUpdate(new StateSeed(Map.of(), null, 168));
+        LedgerShard[] shards = new LedgerShard[buckets];
+        Arrays.fill(shards, LedgerShard.empty());
+        long batchTime = 1_795_000_000_000L;
+        // Filled as a backlog arrives: batches of 200,000 new reports (the DStream part's largest offered rate).
+        int chunk = 200_000;
+        int next = 0;
+        int fillBatches = (ledgerEntries + chunk - 1) / chunk;
+        long fillStart = System.nanoTime();
+        while (next < ledgerEntries) {
+            int n = Math.min(chunk, ledgerEntries - next);
+            ledgerBatch(update, shards, next, n, batchTime);
+            next += n;
+            // The fill spreads its reports over 160 h: none is forgotten yet.
+            batchTime += 160 * hour / fillBatches;
+        }
+        long fillMillis = (System.nanoTime() - fillStart) / 1_000_000;
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
+                .getThreadMXBean();
+        int rounds = smoke ? 10 : 60;
+        long[] millis = new long[rounds];
+        long allocated = 0;
+        for (int round = 0; round < rounds + 5; round++) {
+            batchTime += 1_000;
+            long bytes = threads.getCurrentThreadAllocatedBytes();
+            long start = System.nanoTime();
+            ledgerBatch(update, shards, next, steadyRate, batchTime);
+            long took = System.nanoTime() - start;
+            next += steadyRate;
+            if (round >= 5) {
+                millis[round - 5] = took / 1_000;
+                allocated += threads.getCurrentThreadAllocatedBytes() - bytes;
+            }
+        }
+        Arrays.sort(millis);
+        double mean = Arrays.stream(millis).average().orElse(0) / 1000.0;
+        long size = Arrays.stream(shards).mapToLong(LedgerShard::size).sum();
+        row("incident ledger update per batch of " + fmt(steadyRate) + " new reports, ledger of " + fmt(size)
+                + " eventIds (one core)", String.format(Locale.ROOT, "mean %.2f ms, %s MB allocated", mean,
+                fmt(allocated / rounds / 1_000_000)), String.format(Locale.ROOT, "%d batches: median %.2f ms, max "
+                + "%.2f ms; 128 buckets through LedgerUpdate as updateStateByKey runs them", rounds,
+                millis[rounds / 2] / 1000.0, millis[rounds - 1] / 1000.0));
+        row("incident ledger update per batch of " + fmt(chunk) + " new reports while it fills to " + fmt(size)
+                + " eventIds (one core)", "mean " + fmt(fillMillis / fillBatches) + " ms", fillBatches
+                + " batches, as a backlog's");
+    }
+
+    /** One batch of {@code n} new eventIds ({@code E-<from>} on) through every ledger bucket. */
+    private static void ledgerBatch(LedgerUpdate update, LedgerShard[] shards, int from, int n, long batchTime) {
+        List<List<Candidate>> byBucket = new ArrayList<>();
+        for (int b = 0; b < shards.length; b++) {
+            byBucket.add(new ArrayList<>());
+        }
+        for (int i = from; i < from + n; i++) {
+            String id = String.format(Locale.ROOT, "%08x-7c1e-4b7a-9d3f-%012d", i, i);
+            byBucket.get(org.hospital.incidents.model.BatchSlice.bucket(id, shards.length)).add(new Candidate(id,
+                    "W-" + (i % 40), HarmLevel.values()[i % 6], EventCategory.values()[i % 11], ReportType.INCIDENT,
+                    batchTime - 60_000, Candidate.NO_TIME, null, Candidate.NO_TIME, 0, i - from));
+        }
+        for (int b = 0; b < shards.length; b++) {
+            List<BucketLines> lines = byBucket.get(b).isEmpty() ? List.of()
+                    : List.of(new BucketLines(batchTime, new ArrayList<>(byBucket.get(b))));
+            shards[b] = update.call(lines, org.apache.spark.api.java.Optional.of(shards[b])).get();
+        }
     }
 
     // ---- DStream runs -----------------------------------------------------------------------------------------

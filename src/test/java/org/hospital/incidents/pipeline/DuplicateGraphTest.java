@@ -198,12 +198,27 @@ class DuplicateGraphTest {
                 Candidate.NO_TIME, 0, 6))));
         assertEquals(lines, instance.deserialize(instance.serialize(lines, scala.reflect.ClassTag$.MODULE$
                 .apply(BucketLines.class)), scala.reflect.ClassTag$.MODULE$.apply(BucketLines.class)));
-        // Just over an hour after batch 2: everything is past the horizon and dropped on the next change.
-        LedgerShard later = ledger.call(List.of(new BucketLines(2_002_000L + 3_600_000L, new java.util.ArrayList<>(
-                List.of(new Candidate("NEW", "W-1", HarmLevel.NONE, EventCategory.FALL, ReportType.INCIDENT, 0,
+        // Just over an hour after batch 2 everything is past the horizon: a change drops the forgotten entries of
+        // the segments it writes to, and the rule ignores those still held (an old eventId counts again).
+        long later = 2_002_000L + 3_600_000L;
+        LedgerShard one = ledger.call(List.of(new BucketLines(later, new java.util.ArrayList<>(
+                List.of(new Candidate("E-0-0", "W-1", HarmLevel.NONE, EventCategory.FALL, ReportType.INCIDENT, 0,
                         Candidate.NO_TIME, null, Candidate.NO_TIME, 0, 0))))),
                 org.apache.spark.api.java.Optional.of(copy)).get();
-        assertEquals(1, later.size());
+        assertEquals(Verdict.Kind.COUNTED, one.verdicts().get(0).kind(), "forgotten: counted again");
+        assertTrue(one.size() < 15_000, "the segment written to dropped its forgotten entries: " + one.size());
+        assertTrue(one.size() > 14_000, "the others are shared with the version before, as they were: " + one.size());
+        assertEquals(15_000, copy.size(), "the version before is unchanged");
+        java.util.ArrayList<Candidate> fresh = new java.util.ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            fresh.add(new Candidate("F-" + i, "W-1", HarmLevel.NONE, EventCategory.FALL, ReportType.INCIDENT, 0,
+                    Candidate.NO_TIME, null, Candidate.NO_TIME, 0, i));
+        }
+        LedgerShard all = ledger.call(List.of(new BucketLines(later + 1_000, fresh)),
+                org.apache.spark.api.java.Optional.of(one)).get();
+        assertEquals(5_001, all.size(), "a batch writing to every segment leaves only the entries within the horizon");
+        assertEquals(1_000L + 0 * 1_000_000L, copy.get("E-0-0").firstSeenBatchTime());
+        assertEquals(later, all.get("E-0-0").firstSeenBatchTime());
     }
 
     private static List<BucketLines> lines(long batchTime, Candidate... lines) {

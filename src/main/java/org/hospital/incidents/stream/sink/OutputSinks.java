@@ -83,6 +83,36 @@ public final class OutputSinks {
         outputs.slices().foreachRDD(rdd -> {
             rdd.unpersist(false);
         });
+        if (outputs.ledgerState() != null) {
+            LatestOnly latest = new LatestOnly();
+            outputs.ledgerState().foreachRDD(rdd -> latest.keep(rdd.rdd()));
+        }
+    }
+
+    /**
+     * Keeps only the latest version of a state stream cached: each batch, the version before it is unpersisted.
+     *
+     * <p>Why: Spark keeps a state stream's RDDs for two checkpoint intervals (20 batches with the shipped
+     * {@code state-checkpoint-seconds=10}), each a version of the incident ledger. A version shares the ledger's
+     * untouched buckets with the one before, but a backlog batch touches every bucket, so the cache held up to 20
+     * copies of the ledger: most of the heap, and the collector's work, at 200,000 reports a batch
+     * (docs/PERFORMANCE.md "The batch's critical path"). The next batch needs only the latest version; a version lost
+     * from the cache is recomputed from the last checkpoint, as after a driver restart.
+     */
+    static final class LatestOnly implements java.io.Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        /** Driver-side only; empty after a recovery, where Spark's own clean-up frees the older versions. */
+        private transient org.apache.spark.rdd.RDD<?> previous;
+
+        /** @param rdd the stream's RDD of this batch, after the batch's outputs ran */
+        synchronized void keep(org.apache.spark.rdd.RDD<?> rdd) {
+            if (previous != null && previous.id() != rdd.id()) {
+                previous.unpersist(false);
+            }
+            previous = rdd;
+        }
     }
 
     private static void writeEachBatch(JavaDStream<OutputRecord> records, BatchOutputWriter writer,
