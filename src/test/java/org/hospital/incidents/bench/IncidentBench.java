@@ -362,7 +362,7 @@ public final class IncidentBench implements Callable<Integer> {
                 millis[rounds / 2] / 1000.0, millis[rounds - 1] / 1000.0));
         row("incident ledger update per batch of " + fmt(chunk) + " new reports while it fills to " + fmt(size)
                 + " eventIds (one core)", "mean " + fmt(fillMillis / fillBatches) + " ms", fillBatches
-                + " batches, as a backlog's");
+                + (fillBatches == 1 ? " batch" : " batches") + ", as a backlog's");
     }
 
     /** One batch of {@code n} new eventIds ({@code E-<from>} on) through every ledger bucket. */

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class BenchSmokeIT {
 
-    private static final List<String> ROWS = List.of("hand-loop limit", "DStream job, Kafka backlog",
+    private static final List<String> ROWS = List.of("hand-loop limit", "incident ledger update per batch of 100 ",
+            "incident ledger update per batch of 200,000 ", "DStream job, Kafka backlog",
             "highest offered rate", "DStream job, archive on",
             "Structured Streaming twin", "DStream job (ledger off) / Structured Streaming twin",
             "Structured Streaming twin with dropDuplicatesWithinWatermark",
