@@ -17,11 +17,11 @@ import org.apache.spark.util.KnownSizeEstimation;
  * size is known ({@link KnownSizeEstimation}) and {@link KryoForm} writes the arrays in one loop.
  *
  * <p>Immutable once made: the next batch's version ({@link #next}) shares the segments the batch does not touch and
- * copies the ones it writes to, so a batch recomputed after a failure starts from exactly the state it started from
- * the first time. Why segments: a version used to copy its whole bucket, and a batch of a hundred reports touches
- * most of the 128 buckets, so each batch copied most of the ledger; at 100 reports/s over the 168 h horizon (60
- * million entries) that is gigabytes a second. With segments a report costs the copy of one segment, about
- * 1/{@value #SEGMENTS} of its bucket (docs/PERFORMANCE.md "The ledger's cost per batch").
+ * copies the ones it writes to, so a batch recomputed after a failure starts from exactly the state it started from the
+ * first time. Why segments: a version used to copy its whole bucket, and a batch of a hundred reports touches most of
+ * the 128 buckets, so each batch copied most of the ledger; at 100 reports/s over the 168 h horizon (60 million
+ * entries) that is gigabytes a second. With segments a report costs the copy of one segment, about 1/{@value #SEGMENTS}
+ * of its bucket (docs/PERFORMANCE.md "The ledger's cost per batch grew with the ledger").
  */
 public final class LedgerShard implements Serializable, KnownSizeEstimation {
 
@@ -181,6 +181,17 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             allocate(capacity);
         }
 
+        private Segment(String[] ids, String[] wards, int[] codes, long[] occurredAt, long[] firstSeen,
+                long[] updatedAt, int size) {
+            this.ids = ids;
+            this.wards = wards;
+            this.codes = codes;
+            this.occurredAt = occurredAt;
+            this.firstSeen = firstSeen;
+            this.updatedAt = updatedAt;
+            this.size = size;
+        }
+
         private void allocate(int capacity) {
             ids = new String[capacity];
             wards = new String[capacity];
@@ -227,15 +238,8 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             }
             boolean drop = forgotten > 0 && forgotten > size / 8;
             if (!drop && ids.length > 0 && (size + extra) * 10L <= ids.length * 6L) {
-                Segment copy = new Segment(0);
-                copy.ids = ids.clone();
-                copy.wards = wards.clone();
-                copy.codes = codes.clone();
-                copy.occurredAt = occurredAt.clone();
-                copy.firstSeen = firstSeen.clone();
-                copy.updatedAt = updatedAt.clone();
-                copy.size = size;
-                return copy;
+                return new Segment(ids.clone(), wards.clone(), codes.clone(), occurredAt.clone(), firstSeen.clone(),
+                        updatedAt.clone(), size);
             }
             Segment copy = new Segment(capacityFor((drop ? size - forgotten : size) + extra));
             copy.addAll(this, drop ? dropBefore : Long.MIN_VALUE);
@@ -268,14 +272,11 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
         /** @return true when the eventId is new to the segment */
         boolean put(String eventId, int hash, LedgerEntry entry) {
             if ((size + 1) * 10L > ids.length * 6L) {
-                Segment grown = new Segment(capacityFor(size + 1) * 2);
-                grown.addAll(this, Long.MIN_VALUE);
-                ids = grown.ids;
-                wards = grown.wards;
-                codes = grown.codes;
-                occurredAt = grown.occurredAt;
-                firstSeen = grown.firstSeen;
-                updatedAt = grown.updatedAt;
+                // This batch's own copy: grown in place, re-hashed into tables twice the size it needs.
+                Segment old = new Segment(ids, wards, codes, occurredAt, firstSeen, updatedAt, size);
+                allocate(capacityFor(size + 1) * 2);
+                size = 0;
+                addAll(old, Long.MIN_VALUE);
             }
             int slot = find(eventId, hash);
             boolean added = ids[slot] == null;

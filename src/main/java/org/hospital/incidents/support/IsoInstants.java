@@ -7,10 +7,10 @@ import java.time.LocalDate;
  * Formats epoch millis exactly as {@link Instant#toString()} does (ISO-8601 UTC, {@code 2026-11-21T08:00:05Z}, a
  * {@code .SSS} fraction only when the millis are not whole seconds), without {@code DateTimeFormatter}.
  *
- * <p>Why: a backlog writes about two {@code ward-windows} lines per report, each with two instants, and
- * {@code Instant.toString} (a {@code DateTimeFormatter} walk per call) was 15 % of the executors' samples in a JFR
- * recording at 200,000 reports a batch (docs/PERFORMANCE.md, "The last stage"). Values outside years 1000-9999 go
- * to {@code Instant.toString} itself, so the output is the same for every input.
+ * <p>Why: a backlog writes about two {@code ward-windows} lines per report, each with two instants, and {@code
+ * Instant.toString} (a {@code DateTimeFormatter} walk per call) was 15 % of the executors' samples in a JFR recording
+ * at 200,000 reports a batch (docs/PERFORMANCE.md, "The batch's critical path, shortened"). Values outside years
+ * 1000-9999 go to {@code Instant.toString} itself, so the output is the same for every input.
  */
 public final class IsoInstants {
 

@@ -64,7 +64,8 @@ public final class BatchOutputWriter implements Serializable {
     /**
      * Records (lines and counted reports, every output together) in a batch from which the next batch is written by
      * {@code writeTasks} tasks instead of one: about where one task's share of the JSON and the last stage's work
-     * starts to cost more than a second task's scheduling (docs/PERFORMANCE.md, "The last stage").
+     * starts to cost more than a second task's scheduling (docs/PERFORMANCE.md, "The batch's critical path,
+     * shortened").
      */
     static final long PARALLEL_WRITE_RECORDS = 10_000;
 

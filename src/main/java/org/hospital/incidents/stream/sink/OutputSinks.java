@@ -94,9 +94,9 @@ public final class OutputSinks {
      *
      * <p>Why: Spark keeps a state stream's RDDs for two checkpoint intervals (20 batches with the shipped
      * {@code state-checkpoint-seconds=10}), each a version of the incident ledger. A version shares the ledger's
-     * untouched buckets with the one before, but a backlog batch touches every bucket, so the cache held up to 20
-     * copies of the ledger: most of the heap, and the collector's work, at 200,000 reports a batch
-     * (docs/PERFORMANCE.md "The batch's critical path"). The next batch needs only the latest version; a version lost
+     * untouched segments with the one before, but a backlog batch writes to every segment, so the cache held up to
+     * 20 copies of the ledger during a backlog (docs/PERFORMANCE.md "The ledger's cost per batch grew with the
+     * ledger"). The next batch needs only the latest version; a version lost
      * from the cache is recomputed from the last checkpoint, as after a driver restart.
      */
     static final class LatestOnly implements java.io.Serializable {
