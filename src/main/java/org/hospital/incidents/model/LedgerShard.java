@@ -1,53 +1,63 @@
 package org.hospital.incidents.model;
 
 import java.io.Serializable;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.util.KnownSizeEstimation;
 
 /**
  * One bucket of the incident ledger (docs/DESIGN.md "The incident ledger"): eventId to {@link LedgerEntry} for the
- * eventIds whose hash falls in the bucket, held in {@value #SEGMENTS} segments, each an open-addressing table of
- * parallel arrays (the ids, the ward ids, one packed int for harm level, category, report type and the
- * re-qualified flag, three longs for the times), plus the verdicts of the batch that made this version.
+ * eventIds whose hash falls in the bucket, as one version of the bucket, plus the verdicts of the batch that made this
+ * version. The entries live in a {@link Store} of {@value #SEGMENTS} segments, each an open-addressing table of
+ * parallel arrays (the ids, the ward ids, one packed int for harm level, category, report type and the re-qualified
+ * flag, three longs for the times).
  *
  * <p>Why not Spark's {@code mapWithState}: its state map keeps an object graph per entry (a state record, the entry,
  * boxed times) that Spark's SizeEstimator walked after every batch and Kryo wrote object by object at every
  * checkpoint; together about two thirds of the job's time at 200,000 reports per batch (issue 18 profile). Here the
  * size is known ({@link KnownSizeEstimation}) and {@link KryoForm} writes the arrays in one loop.
  *
- * <p>Immutable once made: the next batch's version ({@link #next}) shares the segments the batch does not touch and
- * copies the ones it writes to, so a batch recomputed after a failure starts from exactly the state it started from the
- * first time. Why segments: a version used to copy its whole bucket, and a batch of a hundred reports touches most of
- * the 128 buckets, so each batch copied most of the ledger; at 100 reports/s over the 168 h horizon (60 million
- * entries) that is gigabytes a second. With segments a report costs the copy of one segment, about 1/{@value #SEGMENTS}
- * of its bucket (docs/PERFORMANCE.md "The ledger's cost per batch grew with the ledger").
+ * <p>Updated in place, with an undo log: the next batch's version ({@link #next}) writes into the same store and
+ * records, for each eventId it changes or drops, the entry it had before. A version is never changed by a later one
+ * as seen from outside: a version read again after the store moved on (a task recomputed after a failure, or a
+ * partition Spark could not cache and computes again) reads through the undo logs ({@link #get}), and a batch built
+ * on it again works on a private copy of the store rolled back to it, so a recomputed batch starts from exactly the
+ * state it started from the first time. Why in place: a version used to copy what its batch wrote to (first whole
+ * buckets, then segments), and a backlog batch writes to every segment, so each such batch copied the whole ledger;
+ * at the 168 h horizon that is tens of millions of entries a batch (docs/PERFORMANCE.md "The ledger updated in
+ * place"). Now a batch costs what it writes, whatever the ledger holds.
+ *
+ * <p>The store keeps the undo logs of its last {@value #HISTORY} versions. Spark reads a state version again only
+ * while it is the newest or the one before (the previous version is unpersisted once the next one is cached); an
+ * older one is only ever read from the checkpoint files, which make a new store. Reading a version older than the
+ * logs kept fails with {@link IllegalStateException}: the batch fails and the job recovers from its checkpoint,
+ * rather than deciding on the wrong state.
  */
 public final class LedgerShard implements Serializable, KnownSizeEstimation {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** Segments per bucket: a power of two, picked by the top bits of the eventId's mixed hash. */
     static final int SEGMENTS = 256;
 
-    private static final Segment EMPTY_SEGMENT = new Segment(0);
+    /** Undo logs a store keeps: how many versions back a version can still be read or rebuilt in memory. */
+    static final int HISTORY = 8;
 
-    private static final LedgerShard EMPTY = new LedgerShard(emptySegments(), 0, new ArrayList<>());
+    private static final LedgerShard EMPTY = new LedgerShard(null, 0, 0, new ArrayList<>());
 
-    private final Segment[] segments;
+    /** The entries, shared by the versions made from one another in this JVM; null for the empty bucket. */
+    private final transient Store store;
+    private final long version;
     private final int size;
     private final ArrayList<Verdict> verdicts;
 
-    private LedgerShard(Segment[] segments, int size, ArrayList<Verdict> verdicts) {
-        this.segments = segments;
+    private LedgerShard(Store store, long version, int size, ArrayList<Verdict> verdicts) {
+        this.store = store;
+        this.version = version;
         this.size = size;
         this.verdicts = verdicts;
-    }
-
-    private static Segment[] emptySegments() {
-        Segment[] segments = new Segment[SEGMENTS];
-        java.util.Arrays.fill(segments, EMPTY_SEGMENT);
-        return segments;
     }
 
     /** @return a bucket with no entry */
@@ -67,16 +77,33 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
 
     /** @return the same entries with no verdicts: the version a batch without lines for this bucket keeps */
     public LedgerShard withoutVerdicts() {
-        return verdicts.isEmpty() ? this : new LedgerShard(segments, size, new ArrayList<>());
+        return verdicts.isEmpty() ? this : new LedgerShard(store, version, size, new ArrayList<>());
     }
 
     /**
      * @param eventId an eventId
-     * @return its entry, or null
+     * @return its entry in this version, or null
+     * @throws IllegalStateException when this version is older than the undo logs the store keeps
      */
     public LedgerEntry get(String eventId) {
-        int hash = mix(eventId.hashCode());
-        return segments[hash >>> 24].get(eventId, hash);
+        if (store == null) {
+            return null;
+        }
+        synchronized (store) {
+            store.awaitIdle();
+            int hash = mix(eventId.hashCode());
+            if (store.version != version) {
+                for (Iterator<Undo> logs = store.logsBackTo(version); logs.hasNext();) {
+                    // The oldest log that holds the eventId has its entry as this version had it.
+                    Undo log = logs.next();
+                    int at = log.indexOf(eventId);
+                    if (at >= 0) {
+                        return log.before.get(at);
+                    }
+                }
+            }
+            return store.segments[hash >>> 24].get(eventId, hash);
+        }
     }
 
     /** Harm level (3 bits), category (4), report type (2) and the re-qualified flag in one int. */
@@ -91,35 +118,54 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
     }
 
     /**
-     * Starts the next version, to which {@link Builder#put} adds, leaving this one unchanged.
+     * Starts the next version, to which {@link Builder#put} adds; this version reads as before. Finish with
+     * {@link Builder#build}, or {@link Builder#abandon} when the batch fails half-way.
      *
-     * @param extra how many entries the batch may add at most: a segment copied for the batch is sized for its
-     *     share of them at once, rather than copied and then grown
+     * @param extra how many entries the batch may add at most: a segment the batch writes to is grown for its share
+     *     of them at once, rather than step by step
      * @param dropBefore entries first seen before this batch time (epoch millis) are forgotten (the horizon): a
-     *     segment the batch writes to leaves them out once they are an eighth of it; {@link Long#MIN_VALUE} keeps
-     *     all. Forgotten entries still held are ignored by the rule ({@code LedgerRule}), so when they are dropped
-     *     changes only the memory held, never a verdict.
+     *     segment the batch writes to drops them once they are an eighth of it; {@link Long#MIN_VALUE} keeps all.
+     *     Forgotten entries still held are ignored by the rule ({@code LedgerRule}), so when they are dropped changes
+     *     only the memory held, never a verdict.
      * @return the builder
+     * @throws IllegalStateException when this version is older than the undo logs the store keeps
      */
     public Builder next(int extra, long dropBefore) {
-        return new Builder(this, extra, dropBefore);
+        if (store == null) {
+            return new Builder(new Store(), false, size, extra, dropBefore);
+        }
+        synchronized (store) {
+            store.awaitIdle();
+            if (store.version == version) {
+                // The usual case: this is the store's newest version, written in place.
+                store.busy = true;
+                return new Builder(store, true, size, extra, dropBefore);
+            }
+        }
+        // Read again after the store moved on: a private copy, rolled back to this version, leaves the newer versions
+        // as they are. No one else sees the copy, so the builder keeps no undo log of it.
+        return new Builder(copyOfThisVersion(), false, size, extra, dropBefore);
     }
 
-    /** Fills the next version of a shard; used by one task, then {@link #build}. */
+    /** Fills the next version of a shard in its store; used by one task, then {@link #build} or {@link #abandon}. */
     public static final class Builder {
-        private final Segment[] segments;
-        private final boolean[] copied = new boolean[SEGMENTS];
+        private final Store store;
+        private final boolean[] touched = new boolean[SEGMENTS];
         private final long dropBefore;
         private final int extraPerSegment;
+        /** What this batch changed, when others may read the version before in this store; else null. */
+        private final Undo undo;
         private int size;
         private final ArrayList<Verdict> verdicts = new ArrayList<>();
+        private boolean finished;
 
-        private Builder(LedgerShard from, int extra, long dropBefore) {
-            this.segments = from.segments.clone();
-            this.size = from.size;
+        private Builder(Store store, boolean shared, int size, int extra, long dropBefore) {
+            this.store = store;
+            this.size = size;
             this.dropBefore = dropBefore;
             // The eventIds spread evenly over the segments: a segment's share, with room for the uneven ones.
             this.extraPerSegment = extra / SEGMENTS * 2 + 1;
+            this.undo = shared ? new Undo(store.version + 1) : null;
         }
 
         /**
@@ -128,7 +174,7 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
          */
         public LedgerEntry get(String eventId) {
             int hash = mix(eventId.hashCode());
-            return segments[hash >>> 24].get(eventId, hash);
+            return store.segments[hash >>> 24].get(eventId, hash);
         }
 
         /**
@@ -138,13 +184,16 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
         public void put(String eventId, LedgerEntry entry) {
             int hash = mix(eventId.hashCode());
             int s = hash >>> 24;
-            if (!copied[s]) {
-                Segment copy = segments[s].copy(dropBefore, extraPerSegment);
-                size += copy.size - segments[s].size;
-                segments[s] = copy;
-                copied[s] = true;
+            Segment segment = store.segments[s];
+            if (!touched[s]) {
+                touched[s] = true;
+                size -= segment.dropForgotten(dropBefore, undo);
+                segment.reserve(extraPerSegment);
             }
-            if (segments[s].put(eventId, hash, entry)) {
+            if (undo != null) {
+                undo.add(eventId, segment.get(eventId, hash));
+            }
+            if (segment.put(eventId, hash, entry)) {
                 size++;
             }
         }
@@ -154,19 +203,159 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             verdicts.add(verdict);
         }
 
-        /** @return the new version */
+        /** @return the new version; the store's newest from now on */
         public LedgerShard build() {
-            return new LedgerShard(segments, size, verdicts);
+            long made;
+            synchronized (store) {
+                checkOpen();
+                store.version++;
+                made = store.version;
+                if (undo != null) {
+                    store.keep(undo);
+                }
+                store.release();
+            }
+            return new LedgerShard(store, made, size, verdicts);
+        }
+
+        /** Undoes what this builder wrote: the store is back at the version it started from. */
+        public void abandon() {
+            synchronized (store) {
+                checkOpen();
+                if (undo != null) {
+                    undo.apply(store);
+                }
+                // A private store is dropped with this builder; a shared one is back where it was.
+                store.release();
+            }
+        }
+
+        private void checkOpen() {
+            if (finished) {
+                throw new IllegalStateException("this ledger version was already built or abandoned");
+            }
+            finished = true;
         }
     }
 
     /**
-     * One segment: an open-addressing table with linear probing, load at most 0.6. Shared between versions until a
-     * batch writes to it; then that batch's version has its own copy ({@link #copy}).
+     * The entries of the versions made from one another, newest in place, with the undo logs back to the
+     * {@value #HISTORY} before. Guarded by its own monitor; {@code busy} while a builder writes to it.
      */
-    private static final class Segment implements Serializable {
+    private static final class Store {
+        private final Segment[] segments = new Segment[SEGMENTS];
+        private final ArrayDeque<Undo> logs = new ArrayDeque<>();
+        private long version;
+        private boolean busy;
 
-        private static final long serialVersionUID = 1L;
+        Store() {
+            for (int i = 0; i < SEGMENTS; i++) {
+                segments[i] = new Segment(0);
+            }
+        }
+
+        void awaitIdle() {
+            boolean interrupted = false;
+            while (busy) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void release() {
+            busy = false;
+            notifyAll();
+        }
+
+        void keep(Undo log) {
+            logs.addFirst(log);
+            while (logs.size() > HISTORY) {
+                logs.removeLast();
+            }
+        }
+
+        /** @return the undo logs from the newest version down to the one just after {@code target}, newest first */
+        Iterator<Undo> logsBackTo(long target) {
+            if (target > version || version - target > logs.size()) {
+                throw new IllegalStateException("ledger version " + target + " is no longer held in memory (the "
+                        + "store is at version " + version + " and keeps " + HISTORY + " undo logs)");
+            }
+            ArrayList<Undo> path = new ArrayList<>();
+            for (Undo log : logs) {
+                if (log.version <= target) {
+                    break;
+                }
+                path.add(log);
+            }
+            // Oldest first for a lookup: the first log holding an eventId has its entry as the target had it.
+            java.util.Collections.reverse(path);
+            return path.iterator();
+        }
+
+        /** @return a new store with this one's entries as they stood at {@code target}, and no undo log */
+        Store copyAt(long target) {
+            Iterator<Undo> path = logsBackTo(target);
+            ArrayList<Undo> newestFirst = new ArrayList<>();
+            path.forEachRemaining(newestFirst::add);
+            java.util.Collections.reverse(newestFirst);
+            Store copy = new Store();
+            for (int i = 0; i < SEGMENTS; i++) {
+                copy.segments[i] = segments[i].copy();
+            }
+            for (Undo log : newestFirst) {
+                log.apply(copy);
+            }
+            copy.version = target;
+            return copy;
+        }
+    }
+
+    /**
+     * What one version changed, to undo it: each eventId it wrote or dropped with the entry it had before (null: it
+     * had none), in the order written. Only the first record of an eventId matters for the version before.
+     */
+    private static final class Undo {
+        private final long version;
+        private final ArrayList<String> ids = new ArrayList<>();
+        private final ArrayList<LedgerEntry> before = new ArrayList<>();
+
+        Undo(long version) {
+            this.version = version;
+        }
+
+        void add(String eventId, LedgerEntry entry) {
+            ids.add(eventId);
+            before.add(entry);
+        }
+
+        int indexOf(String eventId) {
+            return ids.indexOf(eventId);
+        }
+
+        /** Turns the store's entries of {@link #version} into those of the version before, in reverse order. */
+        void apply(Store store) {
+            for (int i = ids.size() - 1; i >= 0; i--) {
+                String id = ids.get(i);
+                int hash = mix(id.hashCode());
+                Segment segment = store.segments[hash >>> 24];
+                if (before.get(i) == null) {
+                    segment.remove(id, hash);
+                } else {
+                    segment.put(id, hash, before.get(i));
+                }
+            }
+        }
+    }
+
+    /** One segment: an open-addressing table with linear probing, load at most 0.6, changed in place. */
+    private static final class Segment {
+
         private static final int MIN_CAPACITY = 8;
 
         private String[] ids;
@@ -176,20 +365,11 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
         private long[] firstSeen;
         private long[] updatedAt;
         private int size;
+        /** No entry was first seen before this batch time: {@link #dropForgotten} need not look before it is past. */
+        private long oldestFirstSeen = Long.MAX_VALUE;
 
         Segment(int capacity) {
             allocate(capacity);
-        }
-
-        private Segment(String[] ids, String[] wards, int[] codes, long[] occurredAt, long[] firstSeen,
-                long[] updatedAt, int size) {
-            this.ids = ids;
-            this.wards = wards;
-            this.codes = codes;
-            this.occurredAt = occurredAt;
-            this.firstSeen = firstSeen;
-            this.updatedAt = updatedAt;
-            this.size = size;
         }
 
         private void allocate(int capacity) {
@@ -199,6 +379,19 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             occurredAt = new long[capacity];
             firstSeen = new long[capacity];
             updatedAt = new long[capacity];
+        }
+
+        Segment copy() {
+            Segment copy = new Segment(0);
+            copy.ids = ids.clone();
+            copy.wards = wards.clone();
+            copy.codes = codes.clone();
+            copy.occurredAt = occurredAt.clone();
+            copy.firstSeen = firstSeen.clone();
+            copy.updatedAt = updatedAt.clone();
+            copy.size = size;
+            copy.oldestFirstSeen = oldestFirstSeen;
+            return copy;
         }
 
         LedgerEntry get(String eventId, int hash) {
@@ -220,32 +413,6 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             return slot;
         }
 
-        /**
-         * @param dropBefore entries first seen before this batch time are left out once they are an eighth of the
-         *     segment ({@link Long#MIN_VALUE}: none): not at every copy, since a drop re-hashes every entry, where a
-         *     plain copy is a few array copies
-         * @param extra entries the batch is expected to add to the segment
-         * @return a copy this batch may write to
-         */
-        Segment copy(long dropBefore, int extra) {
-            int forgotten = 0;
-            if (dropBefore != Long.MIN_VALUE) {
-                for (int i = 0; i < ids.length; i++) {
-                    if (ids[i] != null && firstSeen[i] < dropBefore) {
-                        forgotten++;
-                    }
-                }
-            }
-            boolean drop = forgotten > 0 && forgotten > size / 8;
-            if (!drop && ids.length > 0 && (size + extra) * 10L <= ids.length * 6L) {
-                return new Segment(ids.clone(), wards.clone(), codes.clone(), occurredAt.clone(), firstSeen.clone(),
-                        updatedAt.clone(), size);
-            }
-            Segment copy = new Segment(capacityFor((drop ? size - forgotten : size) + extra));
-            copy.addAll(this, drop ? dropBefore : Long.MIN_VALUE);
-            return copy;
-        }
-
         private static int capacityFor(int entries) {
             int capacity = MIN_CAPACITY;
             while (entries * 10L > capacity * 6L) {
@@ -254,29 +421,90 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             return capacity;
         }
 
-        private void addAll(Segment from, long dropBefore) {
-            for (int i = 0; i < from.ids.length; i++) {
-                if (from.ids[i] != null && from.firstSeen[i] >= dropBefore) {
-                    int slot = find(from.ids[i], mix(from.ids[i].hashCode()));
-                    ids[slot] = from.ids[i];
-                    wards[slot] = from.wards[i];
-                    codes[slot] = from.codes[i];
-                    occurredAt[slot] = from.occurredAt[i];
-                    firstSeen[slot] = from.firstSeen[i];
-                    updatedAt[slot] = from.updatedAt[i];
-                    size++;
+        /** Makes room for {@code extra} more entries at once: one re-hash instead of one per doubling. */
+        void reserve(int extra) {
+            if ((size + extra) * 10L > ids.length * 6L) {
+                rehash(capacityFor(size + extra));
+            }
+        }
+
+        private void rehash(int capacity) {
+            String[] oldIds = ids;
+            String[] oldWards = wards;
+            int[] oldCodes = codes;
+            long[] oldOccurred = occurredAt;
+            long[] oldFirst = firstSeen;
+            long[] oldUpdated = updatedAt;
+            allocate(capacity);
+            for (int i = 0; i < oldIds.length; i++) {
+                if (oldIds[i] != null) {
+                    int slot = find(oldIds[i], mix(oldIds[i].hashCode()));
+                    ids[slot] = oldIds[i];
+                    wards[slot] = oldWards[i];
+                    codes[slot] = oldCodes[i];
+                    occurredAt[slot] = oldOccurred[i];
+                    firstSeen[slot] = oldFirst[i];
+                    updatedAt[slot] = oldUpdated[i];
                 }
             }
+        }
+
+        /**
+         * Drops the entries first seen before {@code dropBefore} once they are more than an eighth of the segment
+         * (not at every write, since a drop re-hashes every entry), each into the undo log.
+         *
+         * @return how many were dropped
+         */
+        int dropForgotten(long dropBefore, Undo undo) {
+            if (dropBefore == Long.MIN_VALUE || oldestFirstSeen >= dropBefore || size == 0) {
+                return 0;
+            }
+            int forgotten = 0;
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] != null && firstSeen[i] < dropBefore) {
+                    forgotten++;
+                }
+            }
+            if (forgotten <= size / 8) {
+                return 0;
+            }
+            long oldest = Long.MAX_VALUE;
+            String[] oldIds = ids;
+            String[] oldWards = wards;
+            int[] oldCodes = codes;
+            long[] oldOccurred = occurredAt;
+            long[] oldFirst = firstSeen;
+            long[] oldUpdated = updatedAt;
+            allocate(capacityFor(size - forgotten));
+            for (int i = 0; i < oldIds.length; i++) {
+                if (oldIds[i] == null) {
+                    continue;
+                }
+                if (oldFirst[i] < dropBefore) {
+                    if (undo != null) {
+                        undo.add(oldIds[i], unpack(oldWards[i], oldCodes[i], oldOccurred[i], oldFirst[i],
+                                oldUpdated[i]));
+                    }
+                    continue;
+                }
+                int slot = find(oldIds[i], mix(oldIds[i].hashCode()));
+                ids[slot] = oldIds[i];
+                wards[slot] = oldWards[i];
+                codes[slot] = oldCodes[i];
+                occurredAt[slot] = oldOccurred[i];
+                firstSeen[slot] = oldFirst[i];
+                updatedAt[slot] = oldUpdated[i];
+                oldest = Math.min(oldest, oldFirst[i]);
+            }
+            size -= forgotten;
+            oldestFirstSeen = oldest;
+            return forgotten;
         }
 
         /** @return true when the eventId is new to the segment */
         boolean put(String eventId, int hash, LedgerEntry entry) {
             if ((size + 1) * 10L > ids.length * 6L) {
-                // This batch's own copy: grown in place, re-hashed into tables twice the size it needs.
-                Segment old = new Segment(ids, wards, codes, occurredAt, firstSeen, updatedAt, size);
-                allocate(capacityFor(size + 1) * 2);
-                size = 0;
-                addAll(old, Long.MIN_VALUE);
+                rehash(capacityFor(size + 1) * 2);
             }
             int slot = find(eventId, hash);
             boolean added = ids[slot] == null;
@@ -290,7 +518,46 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             occurredAt[slot] = entry.occurredAtMillis();
             firstSeen[slot] = entry.firstSeenBatchTime();
             updatedAt[slot] = entry.updatedAtMillis();
+            oldestFirstSeen = Math.min(oldestFirstSeen, entry.firstSeenBatchTime());
             return added;
+        }
+
+        /** Removes an entry (undo of an insert), shifting back the entries after it in its probe run. */
+        void remove(String eventId, int hash) {
+            if (size == 0) {
+                return;
+            }
+            int mask = ids.length - 1;
+            int hole = find(eventId, hash);
+            if (ids[hole] == null) {
+                return;
+            }
+            size--;
+            int next = hole;
+            while (true) {
+                next = (next + 1) & mask;
+                if (ids[next] == null) {
+                    break;
+                }
+                int home = mix(ids[next].hashCode()) & mask;
+                // The entry at next may fill the hole unless its home slot lies cyclically in (hole, next].
+                boolean stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
+                if (!stays) {
+                    move(next, hole);
+                    hole = next;
+                }
+            }
+            ids[hole] = null;
+            wards[hole] = null;
+        }
+
+        private void move(int from, int to) {
+            ids[to] = ids[from];
+            wards[to] = wards[from];
+            codes[to] = codes[from];
+            occurredAt[to] = occurredAt[from];
+            firstSeen[to] = firstSeen[from];
+            updatedAt[to] = updatedAt[from];
         }
     }
 
@@ -302,23 +569,91 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
 
     /**
      * Heap bytes: the segments' arrays, one eventId string per entry (about 40 bytes plus its characters, taken as
-     * 24), and the verdicts (about 120 bytes each). Segments shared with the version before are counted in both.
+     * 24), and the verdicts (about 120 bytes each). Versions sharing a store each count it: Spark keeps at most two
+     * cached, and over-counting errs towards freeing memory.
      *
      * @return estimated bytes
      */
     @Override
     public long estimatedSize() {
         long slots = 0;
-        for (Segment segment : segments) {
-            slots += segment.ids.length;
+        if (store != null) {
+            for (Segment segment : store.segments) {
+                slots += segment.ids.length;
+            }
         }
         return 96 + SEGMENTS * 8L + slots * (4L + 4 + 4 + 24) + size * 64L + verdicts.size() * 120L;
     }
 
     /**
+     * Java serialization writes the entries of this version only (Kryo's form, {@link KryoForm}, is the one the job
+     * uses; this one keeps the class serializable without the store's undo logs and lock).
+     */
+    private Object writeReplace() {
+        return new Snapshot(this);
+    }
+
+    /** The serialized form of a shard: its entries and verdicts as lists, read back into a new store. */
+    private static final class Snapshot implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final ArrayList<String> ids = new ArrayList<>();
+        private final ArrayList<LedgerEntry> entries = new ArrayList<>();
+        private final ArrayList<Verdict> verdicts;
+
+        Snapshot(LedgerShard shard) {
+            shard.forEach((id, entry) -> {
+                ids.add(id);
+                entries.add(entry);
+            });
+            verdicts = shard.verdicts;
+        }
+
+        private Object readResolve() {
+            Builder builder = EMPTY.next(ids.size(), Long.MIN_VALUE);
+            for (int i = 0; i < ids.size(); i++) {
+                builder.put(ids.get(i), entries.get(i));
+            }
+            verdicts.forEach(builder::verdict);
+            return builder.build();
+        }
+    }
+
+    /** @return a new store holding this version's entries, at this version, with no undo log */
+    private Store copyOfThisVersion() {
+        synchronized (store) {
+            store.awaitIdle();
+            return store.copyAt(version);
+        }
+    }
+
+    /** Receives one entry of a version. */
+    @FunctionalInterface
+    private interface EntryVisitor {
+        void visit(String eventId, LedgerEntry entry);
+    }
+
+    /** Visits every entry of this version, segment by segment (of a version the store moved on from: a copy). */
+    private void forEach(EntryVisitor visitor) {
+        if (store == null) {
+            return;
+        }
+        synchronized (store) {
+            store.awaitIdle();
+            Segment[] segments = store.version == version ? store.segments : store.copyAt(version).segments;
+            for (Segment segment : segments) {
+                for (int i = 0; i < segment.ids.length; i++) {
+                    if (segment.ids[i] != null) {
+                        visitor.visit(segment.ids[i], unpack(segment.wards[i], segment.codes[i],
+                                segment.occurredAt[i], segment.firstSeen[i], segment.updatedAt[i]));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Kryo's form of a shard (checkpoints): the entry count, then per entry the eventId, the ward id, the packed codes
-     * and the three times, in one loop over the segments; then the verdicts. Read back into segments of the same
-     * shape.
+     * and the three times, in one loop over the segments; then the verdicts. Read back into a new store.
      */
     public static final class KryoForm extends com.esotericsoftware.kryo.Serializer<LedgerShard> {
 
@@ -326,18 +661,14 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
         public void write(com.esotericsoftware.kryo.Kryo kryo, com.esotericsoftware.kryo.io.Output output,
                 LedgerShard shard) {
             output.writeInt(shard.size, true);
-            for (Segment segment : shard.segments) {
-                for (int i = 0; i < segment.ids.length; i++) {
-                    if (segment.ids[i] != null) {
-                        output.writeString(segment.ids[i]);
-                        output.writeString(segment.wards[i]);
-                        output.writeInt(segment.codes[i], true);
-                        output.writeLong(segment.occurredAt[i]);
-                        output.writeVarLong(segment.firstSeen[i] - segment.occurredAt[i], false);
-                        output.writeLong(segment.updatedAt[i]);
-                    }
-                }
-            }
+            shard.forEach((id, entry) -> {
+                output.writeString(id);
+                output.writeString(entry.wardId());
+                output.writeInt(pack(entry), true);
+                output.writeLong(entry.occurredAtMillis());
+                output.writeVarLong(entry.firstSeenBatchTime() - entry.occurredAtMillis(), false);
+                output.writeLong(entry.updatedAtMillis());
+            });
             output.writeInt(shard.verdicts.size(), true);
             for (Verdict verdict : shard.verdicts) {
                 kryo.writeObject(output, verdict);

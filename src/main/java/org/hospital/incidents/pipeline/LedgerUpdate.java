@@ -58,19 +58,30 @@ public final class LedgerUpdate
             }
         }
         LedgerShard.Builder next = shard.next(byEventId.size(), batchTime - horizonMillis);
-        List<Verdict> verdicts = new ArrayList<>(2);
-        for (Map.Entry<String, ArrayList<Candidate>> lines : byEventId.entrySet()) {
-            String eventId = lines.getKey();
-            LedgerEntry held = next.get(eventId);
-            LedgerEntry before = held != null ? held : seeded(eventId);
-            verdicts.clear();
-            LedgerEntry after = LedgerRule.applyAll(before, lines.getValue(), batchTime, horizonMillis, verdicts);
-            if (after != null && (after != before || held == null)) {
-                next.put(eventId, after);
+        boolean built = false;
+        try {
+            List<Verdict> verdicts = new ArrayList<>(2);
+            for (Map.Entry<String, ArrayList<Candidate>> lines : byEventId.entrySet()) {
+                String eventId = lines.getKey();
+                LedgerEntry held = next.get(eventId);
+                LedgerEntry before = held != null ? held : seeded(eventId);
+                verdicts.clear();
+                LedgerEntry after = LedgerRule.applyAll(before, lines.getValue(), batchTime, horizonMillis, verdicts);
+                if (after != null && (after != before || held == null)) {
+                    next.put(eventId, after);
+                }
+                verdicts.forEach(next::verdict);
             }
-            verdicts.forEach(next::verdict);
+            LedgerShard made = next.build();
+            built = true;
+            return Optional.of(made);
+        } finally {
+            if (!built) {
+                // The ledger is written in place: a batch that fails half-way leaves it as it found it, so the
+                // task's retry starts from the same entries (LedgerShard).
+                next.abandon();
+            }
         }
-        return Optional.of(next.build());
     }
 
     private LedgerEntry seeded(String eventId) {
