@@ -52,12 +52,19 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
     private final long version;
     private final int size;
     private final ArrayList<Verdict> verdicts;
+    /** The store's table slots when this version was made: Spark sizes a cached partition many times as it fills. */
+    private final long slots;
 
     private LedgerShard(Store store, long version, int size, ArrayList<Verdict> verdicts) {
+        this(store, version, size, verdicts, store == null ? 0 : store.slots);
+    }
+
+    private LedgerShard(Store store, long version, int size, ArrayList<Verdict> verdicts, long slots) {
         this.store = store;
         this.version = version;
         this.size = size;
         this.verdicts = verdicts;
+        this.slots = slots;
     }
 
     /** @return a bucket with no entry */
@@ -77,7 +84,7 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
 
     /** @return the same entries with no verdicts: the version a batch without lines for this bucket keeps */
     public LedgerShard withoutVerdicts() {
-        return verdicts.isEmpty() ? this : new LedgerShard(store, version, size, new ArrayList<>());
+        return verdicts.isEmpty() ? this : new LedgerShard(store, version, size, new ArrayList<>(), slots);
     }
 
     /**
@@ -185,6 +192,7 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             int hash = mix(eventId.hashCode());
             int s = hash >>> 24;
             Segment segment = store.segments[s];
+            int slotsBefore = segment.ids.length;
             if (!touched[s]) {
                 touched[s] = true;
                 size -= segment.dropForgotten(dropBefore, undo);
@@ -196,6 +204,7 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             if (segment.put(eventId, hash, entry)) {
                 size++;
             }
+            store.slots += segment.ids.length - slotsBefore;
         }
 
         /** @param verdict a verdict of this batch */
@@ -205,17 +214,16 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
 
         /** @return the new version; the store's newest from now on */
         public LedgerShard build() {
-            long made;
             synchronized (store) {
                 checkOpen();
                 store.version++;
-                made = store.version;
                 if (undo != null) {
                     store.keep(undo);
                 }
+                LedgerShard made = new LedgerShard(store, store.version, size, verdicts);
                 store.release();
+                return made;
             }
-            return new LedgerShard(store, made, size, verdicts);
         }
 
         /** Undoes what this builder wrote: the store is back at the version it started from. */
@@ -247,6 +255,11 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
         private final ArrayDeque<Undo> logs = new ArrayDeque<>();
         private long version;
         private boolean busy;
+        /**
+         * Table slots over all segments, kept as they change: summing them would read 256 arrays spread over the
+         * heap, a cache miss each, for every bucket of every batch.
+         */
+        private long slots;
 
         Store() {
             for (int i = 0; i < SEGMENTS; i++) {
@@ -272,6 +285,8 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             busy = false;
             notifyAll();
         }
+
+
 
         void keep(Undo log) {
             logs.addFirst(log);
@@ -308,6 +323,7 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             for (int i = 0; i < SEGMENTS; i++) {
                 copy.segments[i] = segments[i].copy();
             }
+            copy.slots = slots;
             for (Undo log : newestFirst) {
                 log.apply(copy);
             }
@@ -344,11 +360,13 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
                 String id = ids.get(i);
                 int hash = mix(id.hashCode());
                 Segment segment = store.segments[hash >>> 24];
+                int slotsBefore = segment.ids.length;
                 if (before.get(i) == null) {
                     segment.remove(id, hash);
                 } else {
                     segment.put(id, hash, before.get(i));
                 }
+                store.slots += segment.ids.length - slotsBefore;
             }
         }
     }
@@ -576,12 +594,6 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
      */
     @Override
     public long estimatedSize() {
-        long slots = 0;
-        if (store != null) {
-            for (Segment segment : store.segments) {
-                slots += segment.ids.length;
-            }
-        }
         return 96 + SEGMENTS * 8L + slots * (4L + 4 + 4 + 24) + size * 64L + verdicts.size() * 120L;
     }
 
