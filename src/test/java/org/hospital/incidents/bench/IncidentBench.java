@@ -615,9 +615,17 @@ public final class IncidentBench implements Callable<Integer> {
         pacer.start();
         Thread.sleep(TimeUnit.SECONDS.toMillis(steadySeconds));
         pacer.stop();
-        Thread.sleep(2000);
-        List<SparkRest.Batch> measured = rest.batches().stream()
-                .filter(b -> b.completed() && b.batchTime() >= from && b.inputSize() > 0).toList();
+        long until = System.currentTimeMillis();
+        // The batches of the window, once they have all completed: a slow machine may still be working through them
+        // (a fixed pause here once measured nothing on a loaded CI machine).
+        long deadline = until + TimeUnit.MINUTES.toMillis(2);
+        List<SparkRest.Batch> window;
+        do {
+            Thread.sleep(1000);
+            window = rest.batches().stream().filter(b -> b.batchTime() >= from && b.batchTime() < until).toList();
+        } while ((window.isEmpty() || !window.stream().allMatch(SparkRest.Batch::completed))
+                && System.currentTimeMillis() < deadline);
+        List<SparkRest.Batch> measured = window.stream().filter(b -> b.completed() && b.inputSize() > 0).toList();
         long[] ms = measured.stream().mapToLong(SparkRest.Batch::processingTime).sorted().toArray();
         if (ms.length == 0) {
             throw new IllegalStateException("no batch with data completed during the steady run");
