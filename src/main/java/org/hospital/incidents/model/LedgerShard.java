@@ -447,24 +447,49 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
         }
 
         private void rehash(int capacity) {
-            String[] oldIds = ids;
-            String[] oldWards = wards;
-            int[] oldCodes = codes;
-            long[] oldOccurred = occurredAt;
-            long[] oldFirst = firstSeen;
-            long[] oldUpdated = updatedAt;
+            rehash(capacity, Long.MIN_VALUE, null);
+        }
+
+        /**
+         * Re-hashes the entries into new tables of {@code capacity} slots, leaving out those first seen before
+         * {@code dropBefore} ({@link Long#MIN_VALUE}: none), each into {@code undo} when not null.
+         */
+        private void rehash(int capacity, long dropBefore, Undo undo) {
+            Segment old = new Segment(0);
+            old.ids = ids;
+            old.wards = wards;
+            old.codes = codes;
+            old.occurredAt = occurredAt;
+            old.firstSeen = firstSeen;
+            old.updatedAt = updatedAt;
             allocate(capacity);
-            for (int i = 0; i < oldIds.length; i++) {
-                if (oldIds[i] != null) {
-                    int slot = find(oldIds[i], mix(oldIds[i].hashCode()));
-                    ids[slot] = oldIds[i];
-                    wards[slot] = oldWards[i];
-                    codes[slot] = oldCodes[i];
-                    occurredAt[slot] = oldOccurred[i];
-                    firstSeen[slot] = oldFirst[i];
-                    updatedAt[slot] = oldUpdated[i];
+            long oldest = Long.MAX_VALUE;
+            for (int i = 0; i < old.ids.length; i++) {
+                if (old.ids[i] == null) {
+                    continue;
                 }
+                if (old.firstSeen[i] < dropBefore) {
+                    if (undo != null) {
+                        undo.add(old.ids[i], unpack(old.wards[i], old.codes[i], old.occurredAt[i], old.firstSeen[i],
+                                old.updatedAt[i]));
+                    }
+                    size--;
+                    continue;
+                }
+                copyEntry(old, i, find(old.ids[i], mix(old.ids[i].hashCode())));
+                oldest = Math.min(oldest, old.firstSeen[i]);
             }
+            oldestFirstSeen = oldest;
+        }
+
+        /** Copies the entry in slot {@code from} of {@code source} into this segment's slot {@code to}. */
+        private void copyEntry(Segment source, int from, int to) {
+            ids[to] = source.ids[from];
+            wards[to] = source.wards[from];
+            codes[to] = source.codes[from];
+            occurredAt[to] = source.occurredAt[from];
+            firstSeen[to] = source.firstSeen[from];
+            updatedAt[to] = source.updatedAt[from];
         }
 
         /**
@@ -486,36 +511,7 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             if (forgotten <= size / 8) {
                 return 0;
             }
-            long oldest = Long.MAX_VALUE;
-            String[] oldIds = ids;
-            String[] oldWards = wards;
-            int[] oldCodes = codes;
-            long[] oldOccurred = occurredAt;
-            long[] oldFirst = firstSeen;
-            long[] oldUpdated = updatedAt;
-            allocate(capacityFor(size - forgotten));
-            for (int i = 0; i < oldIds.length; i++) {
-                if (oldIds[i] == null) {
-                    continue;
-                }
-                if (oldFirst[i] < dropBefore) {
-                    if (undo != null) {
-                        undo.add(oldIds[i], unpack(oldWards[i], oldCodes[i], oldOccurred[i], oldFirst[i],
-                                oldUpdated[i]));
-                    }
-                    continue;
-                }
-                int slot = find(oldIds[i], mix(oldIds[i].hashCode()));
-                ids[slot] = oldIds[i];
-                wards[slot] = oldWards[i];
-                codes[slot] = oldCodes[i];
-                occurredAt[slot] = oldOccurred[i];
-                firstSeen[slot] = oldFirst[i];
-                updatedAt[slot] = oldUpdated[i];
-                oldest = Math.min(oldest, oldFirst[i]);
-            }
-            size -= forgotten;
-            oldestFirstSeen = oldest;
+            rehash(capacityFor(size - forgotten), dropBefore, undo);
             return forgotten;
         }
 
@@ -561,7 +557,7 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
                 // The entry at next may fill the hole unless its home slot lies cyclically in (hole, next].
                 boolean stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
                 if (!stays) {
-                    move(next, hole);
+                    copyEntry(this, next, hole);
                     hole = next;
                 }
             }
@@ -569,14 +565,6 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             wards[hole] = null;
         }
 
-        private void move(int from, int to) {
-            ids[to] = ids[from];
-            wards[to] = wards[from];
-            codes[to] = codes[from];
-            occurredAt[to] = occurredAt[from];
-            firstSeen[to] = firstSeen[from];
-            updatedAt[to] = updatedAt[from];
-        }
     }
 
     /** The bucket took the hash's low bits; the segment its top byte, the slot its low bits after mixing. */
