@@ -1,18 +1,22 @@
 package org.hospital.incidents.model;
 
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.util.KnownSizeEstimation;
 
 /**
  * One bucket of the incident ledger (docs/DESIGN.md "The incident ledger"): eventId to {@link LedgerEntry} for the
  * eventIds whose hash falls in the bucket, as one version of the bucket, plus the verdicts of the batch that made this
  * version. The entries live in a {@link Store} of {@value #SEGMENTS} segments, each an open-addressing table of
- * parallel arrays (the ids, the ward ids, one packed int for harm level, category, report type and the re-qualified
- * flag, three longs for the times).
+ * parallel arrays (where the eventId's characters start in the segment's packed keys, its hash, the ward's number,
+ * one packed int for harm level, category, report type and the re-qualified flag, three longs for the times): no
+ * object per entry (see {@link Segment} for why).
  *
  * <p>Why not Spark's {@code mapWithState}: its state map keeps an object graph per entry (a state record, the entry,
  * boxed times) that Spark's SizeEstimator walked after every batch and Kryo wrote object by object at every
@@ -52,19 +56,19 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
     private final long version;
     private final int size;
     private final ArrayList<Verdict> verdicts;
-    /** The store's table slots when this version was made: Spark sizes a cached partition many times as it fills. */
-    private final long slots;
+    /** The store's heap bytes when this version was made: Spark sizes a cached partition many times as it fills. */
+    private final long footprint;
 
     private LedgerShard(Store store, long version, int size, ArrayList<Verdict> verdicts) {
-        this(store, version, size, verdicts, store == null ? 0 : store.slots);
+        this(store, version, size, verdicts, store == null ? 0 : store.footprint);
     }
 
-    private LedgerShard(Store store, long version, int size, ArrayList<Verdict> verdicts, long slots) {
+    private LedgerShard(Store store, long version, int size, ArrayList<Verdict> verdicts, long footprint) {
         this.store = store;
         this.version = version;
         this.size = size;
         this.verdicts = verdicts;
-        this.slots = slots;
+        this.footprint = footprint;
     }
 
     /** @return a bucket with no entry */
@@ -84,7 +88,7 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
 
     /** @return the same entries with no verdicts: the version a batch without lines for this bucket keeps */
     public LedgerShard withoutVerdicts() {
-        return verdicts.isEmpty() ? this : new LedgerShard(store, version, size, new ArrayList<>(), slots);
+        return verdicts.isEmpty() ? this : new LedgerShard(store, version, size, new ArrayList<>(), footprint);
     }
 
     /**
@@ -192,7 +196,7 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             int hash = mix(eventId.hashCode());
             int s = hash >>> 24;
             Segment segment = store.segments[s];
-            int slotsBefore = segment.ids.length;
+            long before = segment.footprint();
             if (!touched[s]) {
                 touched[s] = true;
                 size -= segment.dropForgotten(dropBefore, undo);
@@ -204,7 +208,7 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             if (segment.put(eventId, hash, entry)) {
                 size++;
             }
-            store.slots += segment.ids.length - slotsBefore;
+            store.footprint += segment.footprint() - before;
         }
 
         /** @param verdict a verdict of this batch */
@@ -256,10 +260,10 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
         private long version;
         private boolean busy;
         /**
-         * Table slots over all segments, kept as they change: summing them would read 256 arrays spread over the
-         * heap, a cache miss each, for every bucket of every batch.
+         * Heap bytes of all segments' arrays, kept as they change: summing them would read 256 arrays spread over
+         * the heap, a cache miss each, for every bucket of every batch.
          */
-        private long slots;
+        private long footprint;
 
         Store() {
             for (int i = 0; i < SEGMENTS; i++) {
@@ -323,7 +327,7 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             for (int i = 0; i < SEGMENTS; i++) {
                 copy.segments[i] = segments[i].copy();
             }
-            copy.slots = slots;
+            copy.footprint = footprint;
             for (Undo log : newestFirst) {
                 log.apply(copy);
             }
@@ -360,28 +364,47 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
                 String id = ids.get(i);
                 int hash = mix(id.hashCode());
                 Segment segment = store.segments[hash >>> 24];
-                int slotsBefore = segment.ids.length;
+                long footprint = segment.footprint();
                 if (before.get(i) == null) {
                     segment.remove(id, hash);
                 } else {
                     segment.put(id, hash, before.get(i));
                 }
-                store.slots += segment.ids.length - slotsBefore;
+                store.footprint += segment.footprint() - footprint;
             }
         }
     }
 
-    /** One segment: an open-addressing table with linear probing, load at most 0.6, changed in place. */
+    /**
+     * One segment: an open-addressing table with linear probing, load at most 0.6, changed in place. It holds no
+     * object reference per entry: the eventIds are packed into one byte array ({@link #keys}) and the wards are
+     * numbers ({@link WardNames}). Why: the table lives in the old generation and a batch writes into it; each
+     * reference it stored to a string the batch had just made left a card for G1 to scan at every young collection
+     * (JFR of a backlog run: scanning cards was 70 % of the collector's pause time, docs/PERFORMANCE.md).
+     */
     private static final class Segment {
 
         private static final int MIN_CAPACITY = 8;
+        private static final byte[] NO_KEYS = new byte[0];
 
-        private String[] ids;
-        private String[] wards;
+        /** Per slot: 0 when free, else 1 + where the eventId starts in {@link #keys}. */
+        private int[] keyAt;
+        /** Per slot: the eventId's mixed hash, so that probing and re-hashing need not decode the eventId. */
+        private int[] hashes;
+        private int[] wards;
         private int[] codes;
         private long[] occurredAt;
         private long[] firstSeen;
         private long[] updatedAt;
+        /**
+         * The eventIds, each as its length in chars shifted left by one, plus 1 when it is wide (varint), then
+         * its chars: one byte each when all are at most U+00FF, else two (big-endian). Lossless for every string,
+         * lone surrogates included (UTF-8 would turn those into '?' and make two eventIds one).
+         */
+        private byte[] keys = NO_KEYS;
+        private int keysUsed;
+        /** Bytes of {@link #keys} no slot refers to any more (removed entries), reclaimed when the keys grow. */
+        private int keysFree;
         private int size;
         /** No entry was first seen before this batch time: {@link #dropForgotten} need not look before it is past. */
         private long oldestFirstSeen = Long.MAX_VALUE;
@@ -391,8 +414,9 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
         }
 
         private void allocate(int capacity) {
-            ids = new String[capacity];
-            wards = new String[capacity];
+            keyAt = new int[capacity];
+            hashes = new int[capacity];
+            wards = new int[capacity];
             codes = new int[capacity];
             occurredAt = new long[capacity];
             firstSeen = new long[capacity];
@@ -401,15 +425,24 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
 
         Segment copy() {
             Segment copy = new Segment(0);
-            copy.ids = ids.clone();
+            copy.keyAt = keyAt.clone();
+            copy.hashes = hashes.clone();
             copy.wards = wards.clone();
             copy.codes = codes.clone();
             copy.occurredAt = occurredAt.clone();
             copy.firstSeen = firstSeen.clone();
             copy.updatedAt = updatedAt.clone();
+            copy.keys = keys.clone();
+            copy.keysUsed = keysUsed;
+            copy.keysFree = keysFree;
             copy.size = size;
             copy.oldestFirstSeen = oldestFirstSeen;
             return copy;
+        }
+
+        /** @return heap bytes of the segment's arrays */
+        long footprint() {
+            return keyAt.length * 40L + keys.length;
         }
 
         LedgerEntry get(String eventId, int hash) {
@@ -417,18 +450,142 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
                 return null;
             }
             int slot = find(eventId, hash);
-            return ids[slot] == null ? null
-                    : unpack(wards[slot], codes[slot], occurredAt[slot], firstSeen[slot], updatedAt[slot]);
+            return keyAt[slot] == 0 ? null : entryAt(slot);
+        }
+
+        private LedgerEntry entryAt(int slot) {
+            return unpack(WardNames.name(wards[slot]), codes[slot], occurredAt[slot], firstSeen[slot],
+                    updatedAt[slot]);
         }
 
         /** Linear probing from the hash's low bits; the table always has a free slot. */
         private int find(String eventId, int hash) {
-            int mask = ids.length - 1;
+            int mask = keyAt.length - 1;
             int slot = hash & mask;
-            while (ids[slot] != null && !ids[slot].equals(eventId)) {
+            while (keyAt[slot] != 0 && (hashes[slot] != hash || !sameKey(keyAt[slot] - 1, eventId))) {
                 slot = (slot + 1) & mask;
             }
             return slot;
+        }
+
+        /** @return whether the key stored at {@code at} is {@code eventId} */
+        private boolean sameKey(int at, String eventId) {
+            int header = 0;
+            int shift = 0;
+            byte b;
+            do {
+                b = keys[at++];
+                header |= (b & 0x7F) << shift;
+                shift += 7;
+            } while (b < 0);
+            int length = header >>> 1;
+            if (length != eventId.length()) {
+                return false;
+            }
+            if ((header & 1) == 0) {
+                for (int i = 0; i < length; i++) {
+                    if ((keys[at + i] & 0xFF) != eventId.charAt(i)) {
+                        return false;
+                    }
+                }
+            } else {
+                for (int i = 0; i < length; i++) {
+                    int c = (keys[at + 2 * i] & 0xFF) << 8 | keys[at + 2 * i + 1] & 0xFF;
+                    if (c != eventId.charAt(i)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** @return the eventId stored at {@code at} */
+        private String keyString(int at) {
+            int header = 0;
+            int shift = 0;
+            byte b;
+            do {
+                b = keys[at++];
+                header |= (b & 0x7F) << shift;
+                shift += 7;
+            } while (b < 0);
+            int length = header >>> 1;
+            if ((header & 1) == 0) {
+                return new String(keys, at, length, StandardCharsets.ISO_8859_1);
+            }
+            char[] chars = new char[length];
+            for (int i = 0; i < length; i++) {
+                chars[i] = (char) ((keys[at + 2 * i] & 0xFF) << 8 | keys[at + 2 * i + 1] & 0xFF);
+            }
+            return new String(chars);
+        }
+
+        /** @return bytes the key stored at {@code at} takes, header included */
+        private int keyBytes(int at) {
+            int start = at;
+            int header = 0;
+            int shift = 0;
+            byte b;
+            do {
+                b = keys[at++];
+                header |= (b & 0x7F) << shift;
+                shift += 7;
+            } while (b < 0);
+            return at - start + ((header & 1) == 0 ? header >>> 1 : header & ~1);
+        }
+
+        /** Appends {@code eventId} to the keys; @return 1 + where it starts */
+        private int addKey(String eventId) {
+            int length = eventId.length();
+            boolean wide = false;
+            for (int i = 0; i < length && !wide; i++) {
+                wide = eventId.charAt(i) > 0xFF;
+            }
+            int header = length << 1 | (wide ? 1 : 0);
+            int need = 5 + (wide ? 2 * length : length);
+            if (keysUsed + need > keys.length) {
+                growKeys(need);
+            }
+            int start = keysUsed;
+            int at = start;
+            while ((header & ~0x7F) != 0) {
+                keys[at++] = (byte) (header & 0x7F | 0x80);
+                header >>>= 7;
+            }
+            keys[at++] = (byte) header;
+            for (int i = 0; i < length; i++) {
+                char c = eventId.charAt(i);
+                if (wide) {
+                    keys[at++] = (byte) (c >>> 8);
+                }
+                keys[at++] = (byte) c;
+            }
+            keysUsed = at;
+            return start + 1;
+        }
+
+        /** Makes room for {@code need} more key bytes: reclaims removed keys' bytes when they are many, else grows. */
+        private void growKeys(int need) {
+            int live = keysUsed - keysFree;
+            byte[] grown = new byte[Math.max(64, Integer.highestOneBit(Math.max(1, live + need)) * 2)];
+            if (keysFree == 0) {
+                System.arraycopy(keys, 0, grown, 0, keysUsed);
+                keys = grown;
+                return;
+            }
+            int at = 0;
+            for (int slot = 0; slot < keyAt.length; slot++) {
+                if (keyAt[slot] != 0) {
+                    int from = keyAt[slot] - 1;
+                    int bytes = keyBytes(from);
+                    System.arraycopy(keys, from, grown, at, bytes);
+                    keyAt[slot] = at + 1;
+                    at += bytes;
+                }
+            }
+            keys = grown;
+            keysUsed = at;
+            keysFree = 0;
         }
 
         private static int capacityFor(int entries) {
@@ -441,7 +598,7 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
 
         /** Makes room for {@code extra} more entries at once: one re-hash instead of one per doubling. */
         void reserve(int extra) {
-            if ((size + extra) * 10L > ids.length * 6L) {
+            if ((size + extra) * 10L > keyAt.length * 6L) {
                 rehash(capacityFor(size + extra));
             }
         }
@@ -452,31 +609,39 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
 
         /**
          * Re-hashes the entries into new tables of {@code capacity} slots, leaving out those first seen before
-         * {@code dropBefore} ({@link Long#MIN_VALUE}: none), each into {@code undo} when not null.
+         * {@code dropBefore} ({@link Long#MIN_VALUE}: none), each into {@code undo} when not null. The keys stay
+         * where they are in {@link #keys}; a dropped one's bytes are reclaimed when the keys grow.
          */
         private void rehash(int capacity, long dropBefore, Undo undo) {
             Segment old = new Segment(0);
-            old.ids = ids;
+            old.keyAt = keyAt;
+            old.hashes = hashes;
             old.wards = wards;
             old.codes = codes;
             old.occurredAt = occurredAt;
             old.firstSeen = firstSeen;
             old.updatedAt = updatedAt;
             allocate(capacity);
+            int mask = capacity - 1;
             long oldest = Long.MAX_VALUE;
-            for (int i = 0; i < old.ids.length; i++) {
-                if (old.ids[i] == null) {
+            for (int i = 0; i < old.keyAt.length; i++) {
+                if (old.keyAt[i] == 0) {
                     continue;
                 }
                 if (old.firstSeen[i] < dropBefore) {
                     if (undo != null) {
-                        undo.add(old.ids[i], unpack(old.wards[i], old.codes[i], old.occurredAt[i], old.firstSeen[i],
-                                old.updatedAt[i]));
+                        undo.add(keyString(old.keyAt[i] - 1), old.entryAt(i));
                     }
+                    keysFree += keyBytes(old.keyAt[i] - 1);
                     size--;
                     continue;
                 }
-                copyEntry(old, i, find(old.ids[i], mix(old.ids[i].hashCode())));
+                // The keys are distinct: the first free slot from the home slot is the entry's.
+                int slot = old.hashes[i] & mask;
+                while (keyAt[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                copyEntry(old, i, slot);
                 oldest = Math.min(oldest, old.firstSeen[i]);
             }
             oldestFirstSeen = oldest;
@@ -484,7 +649,8 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
 
         /** Copies the entry in slot {@code from} of {@code source} into this segment's slot {@code to}. */
         private void copyEntry(Segment source, int from, int to) {
-            ids[to] = source.ids[from];
+            keyAt[to] = source.keyAt[from];
+            hashes[to] = source.hashes[from];
             wards[to] = source.wards[from];
             codes[to] = source.codes[from];
             occurredAt[to] = source.occurredAt[from];
@@ -503,8 +669,8 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
                 return 0;
             }
             int forgotten = 0;
-            for (int i = 0; i < ids.length; i++) {
-                if (ids[i] != null && firstSeen[i] < dropBefore) {
+            for (int i = 0; i < keyAt.length; i++) {
+                if (keyAt[i] != 0 && firstSeen[i] < dropBefore) {
                     forgotten++;
                 }
             }
@@ -517,17 +683,17 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
 
         /** @return true when the eventId is new to the segment */
         boolean put(String eventId, int hash, LedgerEntry entry) {
-            if ((size + 1) * 10L > ids.length * 6L) {
+            if ((size + 1) * 10L > keyAt.length * 6L) {
                 rehash(capacityFor(size + 1) * 2);
             }
             int slot = find(eventId, hash);
-            boolean added = ids[slot] == null;
+            boolean added = keyAt[slot] == 0;
             if (added) {
                 size++;
-                ids[slot] = eventId;
+                keyAt[slot] = addKey(eventId);
+                hashes[slot] = hash;
             }
-            // Ward ids repeat across a hospital's reports: one String per ward, not one per report.
-            wards[slot] = entry.wardId().intern();
+            wards[slot] = WardNames.indexOf(entry.wardId());
             codes[slot] = pack(entry);
             occurredAt[slot] = entry.occurredAtMillis();
             firstSeen[slot] = entry.firstSeenBatchTime();
@@ -541,19 +707,20 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             if (size == 0) {
                 return;
             }
-            int mask = ids.length - 1;
+            int mask = keyAt.length - 1;
             int hole = find(eventId, hash);
-            if (ids[hole] == null) {
+            if (keyAt[hole] == 0) {
                 return;
             }
+            keysFree += keyBytes(keyAt[hole] - 1);
             size--;
             int next = hole;
             while (true) {
                 next = (next + 1) & mask;
-                if (ids[next] == null) {
+                if (keyAt[next] == 0) {
                     break;
                 }
-                int home = mix(ids[next].hashCode()) & mask;
+                int home = hashes[next] & mask;
                 // The entry at next may fill the hole unless its home slot lies cyclically in (hole, next].
                 boolean stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
                 if (!stays) {
@@ -561,10 +728,57 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
                     hole = next;
                 }
             }
-            ids[hole] = null;
-            wards[hole] = null;
+            keyAt[hole] = 0;
         }
 
+        /** Visits every entry, decoding its eventId. */
+        void forEach(EntryVisitor visitor) {
+            for (int i = 0; i < keyAt.length; i++) {
+                if (keyAt[i] != 0) {
+                    visitor.visit(keyString(keyAt[i] - 1), entryAt(i));
+                }
+            }
+        }
+    }
+
+    /**
+     * The ward ids the ledger's entries name, numbered once per JVM: a segment keeps a number per entry, not a
+     * reference (see {@link Segment}). A hospital has tens to hundreds of wards; the table only grows, like the
+     * wards' own state ({@code WardStatus}), which also keeps every ward ever counted. Thread-safe: tasks of
+     * several buckets number wards at once.
+     */
+    private static final class WardNames {
+        private static final ConcurrentHashMap<String, Integer> NUMBERS = new ConcurrentHashMap<>();
+        private static volatile String[] names = new String[64];
+        private static int count;
+
+        private WardNames() {
+        }
+
+        static int indexOf(String ward) {
+            Integer number = NUMBERS.get(ward);
+            return number != null ? number : add(ward);
+        }
+
+        private static synchronized int add(String ward) {
+            Integer number = NUMBERS.get(ward);
+            if (number != null) {
+                return number;
+            }
+            String[] current = names;
+            if (count == current.length) {
+                current = Arrays.copyOf(current, count * 2);
+            }
+            current[count] = ward;
+            // Published before the number: a reader that finds the number reads a names array holding it.
+            names = current;
+            NUMBERS.put(ward, count);
+            return count++;
+        }
+
+        static String name(int number) {
+            return names[number];
+        }
     }
 
     /** The bucket took the hash's low bits; the segment its top byte, the slot its low bits after mixing. */
@@ -574,15 +788,15 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
     }
 
     /**
-     * Heap bytes: the segments' arrays, one eventId string per entry (about 40 bytes plus its characters, taken as
-     * 24), and the verdicts (about 120 bytes each). Versions sharing a store each count it: Spark keeps at most two
-     * cached, and over-counting errs towards freeing memory.
+     * Heap bytes: the segments' arrays (40 bytes a slot, at most 0.6 of them used, and the eventIds' packed
+     * characters) and the verdicts (about 120 bytes each). Versions sharing a store each count it: Spark keeps at
+     * most two cached, and over-counting errs towards freeing memory.
      *
      * @return estimated bytes
      */
     @Override
     public long estimatedSize() {
-        return 96 + SEGMENTS * 8L + slots * (4L + 4 + 4 + 24) + size * 64L + verdicts.size() * 120L;
+        return 96 + SEGMENTS * 64L + footprint + verdicts.size() * 120L;
     }
 
     /**
@@ -641,12 +855,7 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             store.awaitIdle();
             Segment[] segments = store.version == version ? store.segments : store.copyAt(version).segments;
             for (Segment segment : segments) {
-                for (int i = 0; i < segment.ids.length; i++) {
-                    if (segment.ids[i] != null) {
-                        visitor.visit(segment.ids[i], unpack(segment.wards[i], segment.codes[i],
-                                segment.occurredAt[i], segment.firstSeen[i], segment.updatedAt[i]));
-                    }
-                }
+                segment.forEach(visitor);
             }
         }
     }

@@ -326,6 +326,7 @@ public final class IncidentBench implements Callable<Integer> {
         int chunk = 200_000;
         int next = 0;
         int fillBatches = (ledgerEntries + chunk - 1) / chunk;
+        long heapBefore = heapAfterFullGc();
         long fillStart = System.nanoTime();
         while (next < ledgerEntries) {
             int n = Math.min(chunk, ledgerEntries - next);
@@ -355,6 +356,9 @@ public final class IncidentBench implements Callable<Integer> {
         Arrays.sort(millis);
         double mean = Arrays.stream(millis).average().orElse(0) / 1000.0;
         long size = Arrays.stream(shards).mapToLong(LedgerShard::size).sum();
+        // What the operator plans memory for (docs/PERFORMANCE.md "The ledger's size"): the heap the full ledger
+        // holds, its last undo logs included, over what the JVM held before it was filled.
+        long heapPerEntry = (heapAfterFullGc() - heapBefore) / Math.max(1, size);
         row("incident ledger update per batch of " + fmt(steadyRate) + " new reports, ledger of " + fmt(size)
                 + " eventIds (one core)", String.format(Locale.ROOT, "mean %.2f ms, %s MB allocated", mean,
                 fmt(allocated / rounds / 1_000_000)), String.format(Locale.ROOT, "%d batches: median %.2f ms, max "
@@ -363,6 +367,15 @@ public final class IncidentBench implements Callable<Integer> {
         row("incident ledger update per batch of " + fmt(chunk) + " new reports while it fills to " + fmt(size)
                 + " eventIds (one core)", "mean " + fmt(fillMillis / fillBatches) + " ms", fillBatches
                 + (fillBatches == 1 ? " batch" : " batches") + ", as a backlog's");
+        row("incident ledger heap per eventId, ledger of " + fmt(size) + " eventIds", fmt(heapPerEntry) + " bytes",
+                "heap used after a full GC, full ledger against empty; 36-char eventIds, 40 wards");
+    }
+
+    /** @return heap bytes in use after a full collection (System.gc(): the bench runs with G1's defaults) */
+    private static long heapAfterFullGc() {
+        System.gc();
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** One batch of {@code n} new eventIds ({@code E-<from>} on) through every ledger bucket. */

@@ -33,12 +33,27 @@ class LedgerShardTest {
                 random.nextBoolean());
     }
 
+    /**
+     * The eventId numbered {@code n}, in one of the forms the ledger packs differently: plain ASCII, Latin-1 (one
+     * byte a char), wider chars (two bytes), a lone surrogate (two eventIds that differ only there, which UTF-8 would
+     * make one), and longer than 63 chars (a two-byte length).
+     */
+    static String id(int n) {
+        return switch (n % 5) {
+            case 0 -> "E-" + n;
+            case 1 -> "É-" + n;
+            case 2 -> "患者-" + n;
+            case 3 -> "S-" + n / 10 + (char) (0xD800 + n % 10);
+            default -> "L-".repeat(40) + n;
+        };
+    }
+
     /** One batch on {@code from}: new eventIds, rewritten ones, and forgotten ones dropped; the model follows. */
     private static LedgerShard batch(LedgerShard from, Map<String, LedgerEntry> model, Random random, long batchTime,
             long dropBefore, int ids) {
         LedgerShard.Builder next = from.next(ids, dropBefore);
         for (int i = 0; i < ids; i++) {
-            String id = "E-" + random.nextInt(4_000);
+            String id = id(random.nextInt(4_000));
             LedgerEntry entry = entry(random, batchTime);
             LedgerEntry expected = model.get(id);
             LedgerEntry seen = next.get(id);
@@ -62,8 +77,8 @@ class LedgerShardTest {
             assertEquals(e.getValue(), shard.get(e.getKey()), e.getKey());
         }
         for (int i = 0; i < 4_000; i += 7) {
-            if (!model.containsKey("E-" + i)) {
-                assertNull(shard.get("E-" + i), "E-" + i);
+            if (!model.containsKey(id(i))) {
+                assertNull(shard.get(id(i)), id(i));
             }
         }
     }
@@ -121,7 +136,7 @@ class LedgerShardTest {
         // A later batch drops the forgotten ones of the segments it writes to, then fails.
         LedgerShard.Builder failed = base.next(800, 1_500);
         for (int i = 0; i < 800; i++) {
-            failed.put("E-" + random.nextInt(6_000), entry(random, 3_000));
+            failed.put(id(random.nextInt(6_000)), entry(random, 3_000));
         }
         failed.abandon();
         assertThrows(IllegalStateException.class, failed::build, "a builder is finished once");
@@ -165,6 +180,33 @@ class LedgerShardTest {
                     ClassTag$.MODULE$.apply(LedgerShard.class)), ClassTag$.MODULE$.apply(LedgerShard.class));
             assertHolds(held, read);
             assertEquals(version.verdicts(), read.verdicts());
+        }
+    }
+
+    @Test
+    void eventIdsThatALossyEncodingWouldMergeStayApartAndSurviveACheckpoint() {
+        List<String> ids = List.of("", "A", "A\uD800", "A\uD801", "A\uDC00", "Ā", "\u0100\u0100", "ÿ", "\u00FF\u0000",
+                "x".repeat(70), "x".repeat(71), "é".repeat(200), "患".repeat(5_000));
+        LedgerShard.Builder builder = LedgerShard.empty().next(ids.size(), Long.MIN_VALUE);
+        Map<String, LedgerEntry> model = new HashMap<>();
+        Random random = new Random(1);
+        for (String id : ids) {
+            LedgerEntry entry = entry(random, 1_000);
+            builder.put(id, entry);
+            model.put(id, entry);
+        }
+        LedgerShard shard = builder.build();
+        assertEquals(ids.size(), shard.size());
+        SerializerInstance kryo = new KryoSerializer(KryoClasses.configure(new SparkConf()
+                .set("spark.kryo.registrationRequired", "true"))).newInstance();
+        LedgerShard read = kryo.deserialize(kryo.serialize(shard, ClassTag$.MODULE$.apply(LedgerShard.class)),
+                ClassTag$.MODULE$.apply(LedgerShard.class));
+        for (LedgerShard version : List.of(shard, read)) {
+            for (String id : ids) {
+                assertEquals(model.get(id), version.get(id), id);
+            }
+            assertNull(version.get("A\uD802"));
+            assertNull(version.get("x".repeat(69)));
         }
     }
 }
