@@ -470,14 +470,9 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
 
         /** @return whether the key stored at {@code at} is {@code eventId} */
         private boolean sameKey(int at, String eventId) {
-            int header = 0;
-            int shift = 0;
-            byte b;
-            do {
-                b = keys[at++];
-                header |= (b & 0x7F) << shift;
-                shift += 7;
-            } while (b < 0);
+            long read = header(at);
+            int header = (int) read;
+            at = (int) (read >>> 32);
             int length = header >>> 1;
             if (length != eventId.length()) {
                 return false;
@@ -499,8 +494,11 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             return true;
         }
 
-        /** @return the eventId stored at {@code at} */
-        private String keyString(int at) {
+        /**
+         * @return the header of the key stored at {@code at} (its length in chars shifted left by one, plus 1 when
+         *     wide) in the low 32 bits, and where its chars start in the high 32
+         */
+        private long header(int at) {
             int header = 0;
             int shift = 0;
             byte b;
@@ -509,6 +507,14 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
                 header |= (b & 0x7F) << shift;
                 shift += 7;
             } while (b < 0);
+            return (long) at << 32 | header & 0xFFFFFFFFL;
+        }
+
+        /** @return the eventId stored at {@code at} */
+        private String keyString(int at) {
+            long read = header(at);
+            int header = (int) read;
+            at = (int) (read >>> 32);
             int length = header >>> 1;
             if ((header & 1) == 0) {
                 return new String(keys, at, length, StandardCharsets.ISO_8859_1);
@@ -522,16 +528,9 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
 
         /** @return bytes the key stored at {@code at} takes, header included */
         private int keyBytes(int at) {
-            int start = at;
-            int header = 0;
-            int shift = 0;
-            byte b;
-            do {
-                b = keys[at++];
-                header |= (b & 0x7F) << shift;
-                shift += 7;
-            } while (b < 0);
-            return at - start + ((header & 1) == 0 ? header >>> 1 : header & ~1);
+            long read = header(at);
+            int header = (int) read;
+            return (int) (read >>> 32) - at + ((header & 1) == 0 ? header >>> 1 : header & ~1);
         }
 
         /** Appends {@code eventId} to the keys; @return 1 + where it starts */
