@@ -29,8 +29,8 @@ import scala.Tuple2;
  * @param amendments amendments applied, every batch interval
  * @param archive each batch's archive entries, compressed per partition, as (bytes, entries); none when the archive
  *     is off
- * @param ledger the incident ledger's entries after each batch, one count per ledger bucket; null when the ledger
- *     is off
+ * @param ledger the incident ledger's size after each batch, one {@code {entries, estimated heap bytes}} per ledger
+ *     bucket ({@link LedgerShard#size()}, {@link LedgerShard#estimatedSize()}); null when the ledger is off
  * @param lateCounts reports counted behind the watermark (in the totals, in no window), per ward of each batch
  * @param ledgerState the incident ledger after each batch, by ledger bucket, persisted by the graph; null when the
  *     ledger is off. Spark keeps a state stream's RDDs cached for two checkpoint intervals; whoever runs the graph
@@ -41,5 +41,5 @@ public record GraphOutputs(JavaDStream<BatchSlice> slices, JavaDStream<Long> acc
         JavaDStream<WardTotal> wardTotals, JavaDStream<WardWindow> wardWindows, JavaDStream<Alert> criticalAlerts,
         JavaDStream<Alert> surgeAlerts, JavaDStream<Incident> review, JavaDStream<Requalification> requalifications,
         JavaDStream<Amendment> amendments, JavaDStream<Tuple2<byte[], Long>> archive,
-        JavaDStream<Long> ledger, JavaDStream<Long> lateCounts, JavaPairDStream<Integer, LedgerShard> ledgerState) {
+        JavaDStream<long[]> ledger, JavaDStream<Long> lateCounts, JavaPairDStream<Integer, LedgerShard> ledgerState) {
 }

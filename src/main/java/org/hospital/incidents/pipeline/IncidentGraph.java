@@ -276,7 +276,7 @@ public final class IncidentGraph {
         JavaPairDStream<String, WardStatus> statesBefore = JavaPairDStream.fromPairDStream(before,
                 ClassTag$.MODULE$.apply(String.class), ClassTag$.MODULE$.apply(WardStatus.class));
         JavaPairDStream<String, WardChange> batchChanges;
-        JavaDStream<Long> ledger = null;
+        JavaDStream<long[]> ledger = null;
         JavaPairDStream<Integer, LedgerShard> ledgerState = null;
         if (ledgerOn) {
             // The incident ledger (docs/DESIGN.md): the one shuffle of every accepted line carries compact candidates,
@@ -291,7 +291,7 @@ public final class IncidentGraph {
             decided.checkpoint(Durations.seconds(settings.stateCheckpointSeconds()));
             decided.persist(StorageLevel.MEMORY_ONLY());
             ledgerState = decided;
-            ledger = decided.map(bucket -> (long) bucket._2().size());
+            ledger = decided.map(bucket -> new long[] {bucket._2().size(), bucket._2().estimatedSize()});
             JavaDStream<Verdict> verdicts = decided.flatMap(bucket -> bucket._2().verdicts().iterator());
             JavaDStream<Settled> settled = slices.transformWith(verdicts.filter(Verdict::returnsToSlice),
                     (JavaRDD<BatchSlice> sliceRdd, JavaRDD<Verdict> back, org.apache.spark.streaming.Time time) -> {

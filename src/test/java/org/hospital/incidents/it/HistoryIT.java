@@ -88,6 +88,11 @@ class HistoryIT {
                 metrics = get(ui + "/metrics/prometheus/");
             }
             assertTrue(metrics.contains(ledger), metrics);
+            // Its heap as Spark's memory store is told, and the storage memory it is judged against.
+            assertTrue(java.util.regex.Pattern.compile("metrics_hospital_incidents_driver_incidentLedger_estimatedBytes"
+                    + "_Number\\{type=\"gauges\"} [1-9][0-9]{5,}").matcher(metrics).find(), metrics);
+            assertTrue(java.util.regex.Pattern.compile("metrics_hospital_incidents_driver_incidentLedger_storageBytes"
+                    + "_Number\\{type=\"gauges\"} [1-9][0-9]{7,}").matcher(metrics).find(), metrics);
             driver.destroy();
             assertTrue(driver.waitFor(60, TimeUnit.SECONDS));
 
