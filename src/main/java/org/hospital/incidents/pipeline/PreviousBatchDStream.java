@@ -1,5 +1,6 @@
 package org.hospital.incidents.pipeline;
 
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.StreamingContext;
@@ -75,6 +76,13 @@ public final class PreviousBatchDStream<T> extends DStream<T> {
         }
         Time previous = validTime.$minus(slide);
         Option<RDD<T>> rdd = previous.$greater(zeroTime()) ? followed.getOrCompute(previous) : Option.empty();
-        return rdd.isDefined() ? rdd : Option.apply(ssc().sparkContext().emptyRDD(tag));
+        if (rdd.isEmpty()) {
+            return Option.apply(ssc().sparkContext().emptyRDD(tag));
+        }
+        // A pass-through over the followed RDD, not the RDD itself: a stream's checkpoint data lists the checkpoint
+        // files of the RDDs it generated, and the followed state stream deletes its old files on its own schedule.
+        // Listing them here made a metadata checkpoint name a file already deleted, and a restart from it failed
+        // ("Checkpoint directory does not exist: .../rdd-632", bin/incident-bench's recovery run).
+        return Option.apply(JavaRDD.fromRDD(rdd.get(), tag).mapPartitions(part -> part, true).rdd());
     }
 }
