@@ -38,7 +38,8 @@ public final class BatchSlice implements Serializable, KnownSizeEstimation {
 
     private final int partition;
     private final ArrayList<Candidate> candidates = new ArrayList<>();
-    private final ArrayList<SourcedLine> lines = new ArrayList<>();
+    // Packed: as objects they were most of what a backlog batch's young collections copied (PackedLines).
+    private final PackedLines lines = new PackedLines();
     private final HashMap<Integer, Incident> unclassified = new HashMap<>();
     private int[] archiveIndex = new int[0];
     private final ArrayList<Rejection> rejections = new ArrayList<>();
@@ -84,7 +85,8 @@ public final class BatchSlice implements Serializable, KnownSizeEstimation {
             }
             archiveIndex[position] = archiveEntry;
         }
-        estimatedBytes += PER_REPORT_BYTES + 2L * (line.line().length() + line.source().length());
+        // The line itself is counted by PackedLines.
+        estimatedBytes += PER_REPORT_BYTES;
     }
 
     /**
@@ -227,7 +229,7 @@ public final class BatchSlice implements Serializable, KnownSizeEstimation {
 
     /**
      * @param position a candidate's position
-     * @return the line it came from
+     * @return the line it came from (made again from its packed form: a new object each call)
      */
     public SourcedLine line(int position) {
         return lines.get(position);
@@ -255,7 +257,7 @@ public final class BatchSlice implements Serializable, KnownSizeEstimation {
      */
     @Override
     public long estimatedSize() {
-        return estimatedBytes;
+        return estimatedBytes + lines.estimatedBytes();
     }
 
     /**

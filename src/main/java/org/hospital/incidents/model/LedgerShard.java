@@ -1,7 +1,6 @@
 package org.hospital.incidents.model;
 
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -399,9 +398,8 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
         private long[] firstSeen;
         private long[] updatedAt;
         /**
-         * The eventIds, each as its length in chars shifted left by one, plus 1 when it is wide (varint), then
-         * its chars: one byte each when all are at most U+00FF, else two (big-endian). Lossless for every string,
-         * lone surrogates included (UTF-8 would turn those into '?' and make two eventIds one).
+         * The eventIds, packed one after another ({@link PackedChars}: lossless for every string, lone surrogates
+         * included, where UTF-8 would turn those into '?' and make two eventIds one).
          */
         private byte[] keys = NO_KEYS;
         private int keysUsed;
@@ -472,96 +470,27 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
 
         /** @return whether the key stored at {@code at} is {@code eventId} */
         private boolean sameKey(int at, String eventId) {
-            long read = header(at);
-            int header = (int) read;
-            at = (int) (read >>> 32);
-            int length = header >>> 1;
-            if (length != eventId.length()) {
-                return false;
-            }
-            if ((header & 1) == 0) {
-                for (int i = 0; i < length; i++) {
-                    if ((keys[at + i] & 0xFF) != eventId.charAt(i)) {
-                        return false;
-                    }
-                }
-            } else {
-                for (int i = 0; i < length; i++) {
-                    int c = (keys[at + 2 * i] & 0xFF) << 8 | keys[at + 2 * i + 1] & 0xFF;
-                    if (c != eventId.charAt(i)) {
-                        return false;
-                    }
-                }
-            }
-            return true;
-        }
-
-        /**
-         * @return the header of the key stored at {@code at} (its length in chars shifted left by one, plus 1 when
-         *     wide) in the low 32 bits, and where its chars start in the high 32
-         */
-        private long header(int at) {
-            int header = 0;
-            int shift = 0;
-            byte b;
-            do {
-                b = keys[at++];
-                header |= (b & 0x7F) << shift;
-                shift += 7;
-            } while (b < 0);
-            return (long) at << 32 | header & 0xFFFFFFFFL;
+            return PackedChars.equals(keys, at, eventId);
         }
 
         /** @return the eventId stored at {@code at} */
         private String keyString(int at) {
-            long read = header(at);
-            int header = (int) read;
-            at = (int) (read >>> 32);
-            int length = header >>> 1;
-            if ((header & 1) == 0) {
-                return new String(keys, at, length, StandardCharsets.ISO_8859_1);
-            }
-            char[] chars = new char[length];
-            for (int i = 0; i < length; i++) {
-                chars[i] = (char) ((keys[at + 2 * i] & 0xFF) << 8 | keys[at + 2 * i + 1] & 0xFF);
-            }
-            return new String(chars);
+            return PackedChars.read(keys, at);
         }
 
         /** @return bytes the key stored at {@code at} takes, header included */
         private int keyBytes(int at) {
-            long read = header(at);
-            int header = (int) read;
-            return (int) (read >>> 32) - at + ((header & 1) == 0 ? header >>> 1 : header & ~1);
+            return PackedChars.size(keys, at);
         }
 
         /** Appends {@code eventId} to the keys; @return 1 + where it starts */
         private int addKey(String eventId) {
-            int length = eventId.length();
-            boolean wide = false;
-            for (int i = 0; i < length && !wide; i++) {
-                wide = eventId.charAt(i) > 0xFF;
-            }
-            int header = length << 1 | (wide ? 1 : 0);
-            int need = 5 + (wide ? 2 * length : length);
+            int need = PackedChars.bytes(eventId);
             if (keysUsed + need > keys.length) {
                 growKeys(need);
             }
             int start = keysUsed;
-            int at = start;
-            while ((header & ~0x7F) != 0) {
-                keys[at++] = (byte) (header & 0x7F | 0x80);
-                header >>>= 7;
-            }
-            keys[at++] = (byte) header;
-            for (int i = 0; i < length; i++) {
-                char c = eventId.charAt(i);
-                if (wide) {
-                    keys[at++] = (byte) (c >>> 8);
-                }
-                keys[at++] = (byte) c;
-            }
-            keysUsed = at;
+            keysUsed = PackedChars.write(eventId, keys, start);
             return start + 1;
         }
 

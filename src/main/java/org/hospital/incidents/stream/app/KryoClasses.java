@@ -30,6 +30,7 @@ import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.LedgerEntry;
 import org.hospital.incidents.model.LedgerShard;
+import org.hospital.incidents.model.PackedLines;
 import org.hospital.incidents.model.ParseResult;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.Requalification;
@@ -63,8 +64,8 @@ public final class KryoClasses implements KryoRegistrator {
         ArchivedReport.class};
 
     /** Ordinary classes, enums and arrays; Kryo's field or default serializers handle them. */
-    private static final Class<?>[] CLASSES = {BatchSlice.class, BatchSlice[].class, java.util.HashMap.class,
-        java.util.ArrayList.class, WardState.class, WindowCounts.class, HarmLevel.class,
+    private static final Class<?>[] CLASSES = {BatchSlice.class, BatchSlice[].class, PackedLines.class,
+        java.util.HashMap.class, java.util.ArrayList.class, WardState.class, WindowCounts.class, HarmLevel.class,
         EventCategory.class, ReportType.class, Alert.Type.class, BatchLedger.Output.class, Instant.class,
         long[].class, String[].class, String[][].class, Object[].class, WardState[].class, WindowCounts[].class,
         Requalification[].class, WardChange[].class, Verdict.Kind.class, Verdict[].class, Amendment[].class,
