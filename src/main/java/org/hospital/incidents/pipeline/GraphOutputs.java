@@ -9,6 +9,7 @@ import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.LedgerShard;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.Requalification;
+import org.hospital.incidents.model.WardStatus;
 import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.model.WardWindow;
 import scala.Tuple2;
@@ -35,11 +36,15 @@ import scala.Tuple2;
  * @param ledgerState the incident ledger after each batch, by ledger bucket, persisted by the graph; null when the
  *     ledger is off. Spark keeps a state stream's RDDs cached for two checkpoint intervals; whoever runs the graph
  *     may free each version once the next one is computed (a lost block is then recomputed from the checkpoint)
+ * @param wardState the wards' state after each batch, by wardId, persisted by the graph; as with {@code ledgerState},
+ *     whoever runs the graph may free each version once the next one is computed. A version holds its batch's
+ *     changed windows: a backlog batch's are hundreds of thousands, and twenty versions of them were most of the heap
  */
 public record GraphOutputs(JavaDStream<BatchSlice> slices, JavaDStream<Long> acceptedCounts,
         JavaDStream<Rejection> rejected,
         JavaDStream<WardTotal> wardTotals, JavaDStream<WardWindow> wardWindows, JavaDStream<Alert> criticalAlerts,
         JavaDStream<Alert> surgeAlerts, JavaDStream<Incident> review, JavaDStream<Requalification> requalifications,
         JavaDStream<Amendment> amendments, JavaDStream<Tuple2<byte[], Long>> archive,
-        JavaDStream<long[]> ledger, JavaDStream<Long> lateCounts, JavaPairDStream<Integer, LedgerShard> ledgerState) {
+        JavaDStream<long[]> ledger, JavaDStream<Long> lateCounts, JavaPairDStream<Integer, LedgerShard> ledgerState,
+        JavaPairDStream<String, WardStatus> wardState) {
 }

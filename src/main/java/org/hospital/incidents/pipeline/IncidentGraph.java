@@ -345,7 +345,7 @@ public final class IncidentGraph {
                 .transform((rdd, time) -> rdd.map(surge -> AlertRules.surge(surge, time.milliseconds())));
         JavaDStream<Long> lateCounts = states.map(ward -> ward._2().lateInBatch());
         return new GraphOutputs(slices, acceptedCounts, rejected, wardTotals, wardWindows, criticalAlerts,
-                surgeAlerts, review, requalifications, amendments, archived, ledger, lateCounts, ledgerState);
+                surgeAlerts, review, requalifications, amendments, archived, ledger, lateCounts, ledgerState, states);
     }
 
     /** Adds one item of a partition (a verdict, or a slice counted without the ledger) to its ward changes. */

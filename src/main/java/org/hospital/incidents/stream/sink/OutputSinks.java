@@ -87,17 +87,21 @@ public final class OutputSinks {
             LatestOnly latest = new LatestOnly();
             outputs.ledgerState().foreachRDD(rdd -> latest.keep(rdd.rdd()));
         }
+        LatestOnly latestWards = new LatestOnly();
+        outputs.wardState().foreachRDD(rdd -> latestWards.keep(rdd.rdd()));
     }
 
     /**
      * Keeps only the latest version of a state stream cached: each batch, the version before it is unpersisted.
      *
      * <p>Why: Spark keeps a state stream's RDDs for two checkpoint intervals (20 batches with the shipped
-     * {@code state-checkpoint-seconds=10}), each a version of the incident ledger. A version shares the ledger's
-     * untouched segments with the one before, but a backlog batch writes to every segment, so the cache held up to
-     * 20 copies of the ledger during a backlog (docs/PERFORMANCE.md "The ledger's cost per batch grew with the
-     * ledger"). The next batch needs only the latest version; a version lost
-     * from the cache is recomputed from the last checkpoint, as after a driver restart.
+     * {@code state-checkpoint-seconds=10}). For the incident ledger, a version shares the untouched segments with the
+     * one before, but a backlog batch writes to every segment, so the cache held up to 20 copies of the ledger during
+     * a backlog (docs/PERFORMANCE.md "The ledger's cost per batch grew with the ledger"). For the wards' state, each
+     * version holds its batch's changed event-time windows, hundreds of thousands in a backlog batch: twenty versions
+     * were 1.7 million window objects, most of the heap (docs/PERFORMANCE.md "Twenty batches of windows"). The next
+     * batch needs only the latest version; a version lost from the cache is recomputed from the last checkpoint, as
+     * after a driver restart.
      */
     static final class LatestOnly implements java.io.Serializable {
 
