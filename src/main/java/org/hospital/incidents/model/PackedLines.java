@@ -11,7 +11,7 @@ import java.util.HashMap;
  * <p>Why: with the incident ledger on, a batch keeps every accepted line until the ledger has decided (a duplicate's
  * line goes to {@code rejected/}). As {@link SourcedLine}s that is five objects a line, a hundred thousand lines a
  * backlog batch, all alive through the batch's young collections, which copied and traced them each time; packed,
- * the collector copies a few 64 KiB arrays (docs/PERFORMANCE.md, "Kept lines packed"). A line is made again only when
+ * the collector copies a few 64 KiB arrays (docs/PERFORMANCE.md, "Fewer objects alive"). A line is made again only when
  * it is asked for, which the ledger makes rare (duplicates, refusals, amendments with the archive on).
  *
  * <p>Each line and its source are stored one after the other in one chunk, in {@link PackedChars}' lossless form.

@@ -99,7 +99,7 @@ public final class OutputSinks {
      * one before, but a backlog batch writes to every segment, so the cache held up to 20 copies of the ledger during
      * a backlog (docs/PERFORMANCE.md "The ledger's cost per batch grew with the ledger"). For the wards' state, each
      * version holds its batch's changed event-time windows, hundreds of thousands in a backlog batch: twenty versions
-     * were 1.7 million window objects, most of the heap (docs/PERFORMANCE.md "Twenty batches of windows"). The next
+     * were 1.7 million window objects, most of the heap (docs/PERFORMANCE.md "Fewer objects alive"). The next
      * batch needs only the latest version; a version lost from the cache is recomputed from the last checkpoint, as
      * after a driver restart.
      */
