@@ -485,7 +485,8 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
 
         /** Appends {@code eventId} to the keys; @return 1 + where it starts */
         private int addKey(String eventId) {
-            int need = PackedChars.bytes(eventId);
+            // An upper bound, as before the shared codec: the eventId is scanned once, by write.
+            int need = PackedChars.maxBytes(eventId);
             if (keysUsed + need > keys.length) {
                 growKeys(need);
             }

@@ -26,10 +26,7 @@ public final class PackedChars {
      */
     public static int bytes(String s) {
         int length = s.length();
-        boolean wide = false;
-        for (int i = 0; i < length && !wide; i++) {
-            wide = s.charAt(i) > 0xFF;
-        }
+        boolean wide = isWide(s);
         int header = length << 1 | (wide ? 1 : 0);
         int headerBytes = 1;
         while ((header & ~0x7F) != 0) {
@@ -37,6 +34,17 @@ public final class PackedChars {
             headerBytes++;
         }
         return headerBytes + (wide ? 2 * length : length);
+    }
+
+    /**
+     * An upper bound of {@link #bytes}, found without reading the string: a writer checks its room with this and
+     * then writes at once, so each string is scanned once (the header is at most 5 bytes, a char at most 2).
+     *
+     * @param s a string
+     * @return at least the bytes {@link #write} takes for it
+     */
+    public static int maxBytes(String s) {
+        return 5 + 2 * s.length();
     }
 
     /**
@@ -49,10 +57,7 @@ public final class PackedChars {
      */
     public static int write(String s, byte[] to, int at) {
         int length = s.length();
-        boolean wide = false;
-        for (int i = 0; i < length && !wide; i++) {
-            wide = s.charAt(i) > 0xFF;
-        }
+        boolean wide = isWide(s);
         int header = length << 1 | (wide ? 1 : 0);
         while ((header & ~0x7F) != 0) {
             to[at++] = (byte) (header & 0x7F | 0x80);
@@ -77,39 +82,20 @@ public final class PackedChars {
     /**
      * @param from the array
      * @param at where a string's form starts
-     * @return its header (length in chars shifted left by one, plus 1 when wide) in the low 32 bits, and where its
-     *     chars start in the high 32
-     */
-    public static long header(byte[] from, int at) {
-        int header = 0;
-        int shift = 0;
-        byte b;
-        do {
-            b = from[at++];
-            header |= (b & 0x7F) << shift;
-            shift += 7;
-        } while (b < 0);
-        return (long) at << 32 | header & 0xFFFFFFFFL;
-    }
-
-    /**
-     * @param from the array
-     * @param at where a string's form starts
      * @return the string
      */
     public static String read(byte[] from, int at) {
-        long read = header(from, at);
-        int header = (int) read;
-        at = (int) (read >>> 32);
-        int length = header >>> 1;
-        if ((header & 1) == 0) {
-            return new String(from, at, length, StandardCharsets.ISO_8859_1);
+        long header = header(from, at);
+        int length = length(header);
+        int chars = start(header);
+        if (!wide(header)) {
+            return new String(from, chars, length, StandardCharsets.ISO_8859_1);
         }
-        char[] chars = new char[length];
+        char[] read = new char[length];
         for (int i = 0; i < length; i++) {
-            chars[i] = (char) ((from[at + 2 * i] & 0xFF) << 8 | from[at + 2 * i + 1] & 0xFF);
+            read[i] = wideChar(from, chars + 2 * i);
         }
-        return new String(chars);
+        return new String(read);
     }
 
     /**
@@ -119,25 +105,17 @@ public final class PackedChars {
      * @return whether the string there is {@code s}, compared without making it
      */
     public static boolean equals(byte[] from, int at, String s) {
-        long read = header(from, at);
-        int header = (int) read;
-        at = (int) (read >>> 32);
-        int length = header >>> 1;
+        long header = header(from, at);
+        int length = length(header);
         if (length != s.length()) {
             return false;
         }
-        if ((header & 1) == 0) {
-            for (int i = 0; i < length; i++) {
-                if ((from[at + i] & 0xFF) != s.charAt(i)) {
-                    return false;
-                }
-            }
-        } else {
-            for (int i = 0; i < length; i++) {
-                int c = (from[at + 2 * i] & 0xFF) << 8 | from[at + 2 * i + 1] & 0xFF;
-                if (c != s.charAt(i)) {
-                    return false;
-                }
+        int chars = start(header);
+        boolean wide = wide(header);
+        for (int i = 0; i < length; i++) {
+            int c = wide ? wideChar(from, chars + 2 * i) : from[chars + i] & 0xFF;
+            if (c != s.charAt(i)) {
+                return false;
             }
         }
         return true;
@@ -149,8 +127,51 @@ public final class PackedChars {
      * @return bytes the form takes, header included
      */
     public static int size(byte[] from, int at) {
-        long read = header(from, at);
-        int header = (int) read;
-        return (int) (read >>> 32) - at + ((header & 1) == 0 ? header >>> 1 : header & ~1);
+        long header = header(from, at);
+        return start(header) - at + (wide(header) ? 2 : 1) * length(header);
+    }
+
+    /** @return whether {@code s} has a char above U+00FF, so needs two bytes a char */
+    private static boolean isWide(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0xFF) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Decodes the header at {@code at}.
+     *
+     * @return the header value (length in chars shifted left by one, plus 1 when wide) in the low 32 bits, and where
+     *     the chars start in the high 32; read with {@link #length}, {@link #wide} and {@link #start}
+     */
+    private static long header(byte[] from, int at) {
+        int header = 0;
+        int shift = 0;
+        byte b;
+        do {
+            b = from[at++];
+            header |= (b & 0x7F) << shift;
+            shift += 7;
+        } while (b < 0);
+        return (long) at << 32 | header & 0xFFFFFFFFL;
+    }
+
+    private static int length(long header) {
+        return (int) header >>> 1;
+    }
+
+    private static boolean wide(long header) {
+        return (header & 1) != 0;
+    }
+
+    private static int start(long header) {
+        return (int) (header >>> 32);
+    }
+
+    private static char wideChar(byte[] from, int at) {
+        return (char) ((from[at] & 0xFF) << 8 | from[at + 1] & 0xFF);
     }
 }

@@ -44,7 +44,8 @@ public final class PackedLines implements Serializable {
     public int add(SourcedLine line) {
         String text = line.line();
         String source = line.source();
-        int need = PackedChars.bytes(text) + PackedChars.bytes(source);
+        // An upper bound, so each string is scanned once, by write; the few bytes it over-counts stay unused.
+        int need = PackedChars.maxBytes(text) + PackedChars.maxBytes(source);
         if (current == null || used + need > current.length) {
             current = new byte[Math.max(CHUNK_BYTES, need)];
             chunks.add(current);

@@ -170,8 +170,9 @@ public final class IncidentGraph {
         boolean copied = false;
         while (verdicts.hasNext()) {
             Verdict verdict = verdicts.next();
+            // Made again from the packed slice only for a rejection, and once for both its uses.
+            SourcedLine line = verdict.isRejected() ? slice.line(verdict.position()) : null;
             if (verdict.isRejected()) {
-                SourcedLine line = slice.line(verdict.position());
                 rejections.add(Rejection.of(verdict.reason(), parser.maskForRejected(line.line()), line.source(),
                         batchTimeMillis));
             }
@@ -185,7 +186,6 @@ public final class IncidentGraph {
                     copied = true;
                 }
                 int at = slice.archiveEntryOf(verdict.position());
-                SourcedLine line = slice.line(verdict.position());
                 entries.set(at, verdict.isRejected()
                         ? archive.rejectedEntry(batchTimeMillis, line.source(), verdict.reason(), line.line())
                         : ArchiveEncoder.amended(entries.get(at)));

@@ -120,7 +120,7 @@ public final class IncidentBench implements Callable<Integer> {
 
     @Option(names = "--variants", paramLabel = "V1,V2", split = ",",
             description = "Job variants of the dstream part: ledger-on, ledger-off, archive (default all).")
-    List<String> variants = List.of("ledger-on", "ledger-off", "archive");
+    List<String> variants = List.of(VARIANTS);
 
     @Option(names = "--job-opts", paramLabel = "JVM_OPTS",
             description = "Extra JVM options of the job's driver, e.g. -XX:StartFlightRecording=filename=job.jfr")
@@ -141,6 +141,7 @@ public final class IncidentBench implements Callable<Integer> {
 
     private static final String[] PARTS = {"hand", "ledger", "dstream", "structured", "steady", "latency",
         "recovery"};
+    private static final String[] VARIANTS = {"ledger-on", "ledger-off", "archive"};
 
     private final List<String[]> rows = new ArrayList<>();
     private Path work;
@@ -166,6 +167,13 @@ public final class IncidentBench implements Callable<Integer> {
         for (String part : parts) {
             if (!List.of(PARTS).contains(part)) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--parts: unknown part '" + part + "'");
+            }
+        }
+        for (String variant : variants) {
+            // A typo would otherwise run no job at all and print an empty table.
+            if (!List.of(VARIANTS).contains(variant)) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--variants: unknown variant '" + variant + "' (one of " + String.join(", ", VARIANTS) + ")");
             }
         }
         work = Files.createTempDirectory("incident-bench");

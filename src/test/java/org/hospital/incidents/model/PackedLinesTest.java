@@ -79,6 +79,8 @@ class PackedLinesTest {
             String s = text(random, n);
             int end = PackedChars.write(s, buffer, 11);
             assertEquals(PackedChars.bytes(s), end - 11, s);
+            // Writers check their room with the bound alone: an under-count would write past a chunk's end.
+            assertTrue(PackedChars.maxBytes(s) >= end - 11, s);
             assertEquals(end - 11, PackedChars.size(buffer, 11));
             assertTrue(PackedChars.equals(buffer, 11, s));
             assertEquals(s, PackedChars.read(buffer, 11));
