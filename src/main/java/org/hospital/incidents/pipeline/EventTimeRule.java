@@ -6,6 +6,7 @@ import java.util.Arrays;
 import org.hospital.incidents.model.EventBuckets;
 import org.hospital.incidents.model.WardChange;
 import org.hospital.incidents.model.WardLimits;
+import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.model.WardStatus;
 import org.hospital.incidents.model.WardWindow;
 import org.hospital.incidents.model.WindowCounts;
@@ -111,14 +112,51 @@ public final class EventTimeRule implements Serializable {
         }
         long watermark = change.watermarkMillis();
         if (watermark != Long.MIN_VALUE) {
-            // The first window an on-time report can still change: the earliest start with start + window > watermark.
-            long firstOpen = Math.floorDiv(watermark - windowMillis, slideMillis) * slideMillis + slideMillis;
+            long firstOpen = firstOpen(watermark);
             buckets = buckets.from(firstOpen);
             alerted = alertedFrom(alerted, firstOpen - windowMillis + 1);
         }
         return new WardStatus(previous.totals().withChanged(false).plus(change.delta()), buckets, alerted,
                 windows, surges, change.delta().late(),
                 Math.max(previous.maxCountedMillis(), change.maxCountedMillis()));
+    }
+
+    /**
+     * @param watermarkMillis a watermark, epoch millis (not {@link Long#MIN_VALUE})
+     * @return the start of the first window an on-time report can still change (the earliest start with
+     *     start + window &gt; watermark), epoch millis: no bucket before it is needed any more
+     */
+    public long firstOpen(long watermarkMillis) {
+        return Math.floorDiv(watermarkMillis - windowMillis, slideMillis) * slideMillis + slideMillis;
+    }
+
+    /**
+     * A ward met for the first time in a new checkpoint, with its counts and its open windows' reports from before
+     * it ({@link StateSeed}). Every window of those buckets at or above the ward's limit is taken as already paged
+     * (the run before the new checkpoint judged it), so a burst that spans the new checkpoint pages once.
+     *
+     * @param totals where the ward's counts start
+     * @param buckets its reports by event-time bucket in the windows still open, possibly empty
+     * @param limits the ward's limits, or null for none
+     * @return the ward's state before its first batch in this checkpoint
+     */
+    public WardStatus seeded(WardState totals, EventBuckets buckets, WardLimits limits) {
+        WardStatus ward = WardStatus.of(totals);
+        if (buckets.isEmpty()) {
+            return ward;
+        }
+        long[] alerted = new long[0];
+        if (limits != null) {
+            long first = Math.floorDiv(buckets.start(0) - windowMillis, slideMillis) * slideMillis + slideMillis;
+            long last = Math.floorDiv(buckets.start(buckets.size() - 1), slideMillis) * slideMillis;
+            for (long start = first; start <= last; start += slideMillis) {
+                if (buckets.sum(start, start + windowMillis).count() >= limits.limit(start)) {
+                    alerted = withAlerted(alerted, start);
+                }
+            }
+        }
+        return new WardStatus(ward.totals(), buckets, alerted, ward.windows(), ward.surges(), 0,
+                ward.maxCountedMillis());
     }
 
     /** @return true when a window at {@code start} overlaps a run of windows at or above the limit */

@@ -316,7 +316,7 @@ public final class IncidentGraph {
             amendments = verdicts.filter(v -> v.kind() == Verdict.Kind.AMENDED).map(Amendment::of);
             requalifications = verdicts.filter(v -> v.kind() == Verdict.Kind.REQUALIFIED).map(Requalification::of);
             batchChanges = wardChanges(statesBefore, verdicts, WardChanges.Collector::add, limits, latenessMillis,
-                    bucketMillis);
+                    bucketMillis, seed.clockMillis());
         } else {
             // dedup-horizon-hours=0: no ledger, every report counted in the parsing pass (issue 10's fast path).
             criticalAlerts = slices.flatMap(slice -> slice.critical().iterator())
@@ -327,12 +327,12 @@ public final class IncidentGraph {
             requalifications = slices.flatMap(slice -> Collections.emptyIterator());
             archived = slices.filter(s -> s.archive() != null).map(s -> new Tuple2<>(s.archive(), s.archived()));
             batchChanges = wardChanges(statesBefore, slices, WardChanges.Collector::addSlice, limits, latenessMillis,
-                    bucketMillis);
+                    bucketMillis, seed.clockMillis());
         }
         // One state per ward: running counts, event-time windows and SURGEs (docs/DESIGN.md "Surges in event time").
         // Small (one entry per ward) and read by four outputs: kept deserialized.
         JavaPairDStream<String, WardStatus> states = batchChanges
-                .updateStateByKey(new WardStateUpdate(seed.wards(), rule), partitioner);
+                .updateStateByKey(new WardStateUpdate(seed.wards(), seed.windows(), rule), partitioner);
         states.checkpoint(Durations.seconds(settings.stateCheckpointSeconds()));
         states.persist(StorageLevel.MEMORY_ONLY());
         before.follow(states.dstream());
@@ -368,21 +368,24 @@ public final class IncidentGraph {
      * @param limits the wards' SURGE limits, asked on the driver at each batch
      * @param latenessMillis {@code allowed-lateness-seconds} in millis
      * @param bucketMillis event-time bucket size, millis
+     * @param seedClockMillis the clock a new checkpoint starts from ({@link StateSeed#clockMillis()}): seeded wards
+     *     enter the state only when a batch brings them something, so the clock is never below it
      * @param <T> the items' type
      * @return (wardId, change) pairs, one per ward and partition
      */
     private static <T> JavaPairDStream<String, WardChange> wardChanges(
             JavaPairDStream<String, WardStatus> statesBefore, JavaDStream<T> items, Feed<T> feed,
-            SurgeLimitsSource limits, long latenessMillis, long bucketMillis) {
+            SurgeLimitsSource limits, long latenessMillis, long bucketMillis, long seedClockMillis) {
         return statesBefore.transformWithToPair(items, (stateRdd, itemRdd, time) -> {
             SurgeLimits wardLimits = limits.limits();
             // The clock before this batch, as one value: the largest occurredAt counted over the wards' state after
-            // the batch before (read from that batch's cache, no stage of its own; the one-element RDD makes the
-            // first batch, which has no state, a clock with no report). Cartesian with it first streams each
-            // partition of the items once, so the ward changes are made in the task that makes the items.
+            // the batch before (read from that batch's cache, no stage of its own; the one-element RDD, the seed's
+            // clock, gives a checkpoint's first batch, which has no state, the clock the seeded wards had). Cartesian
+            // with it first streams each partition of the items once, so the ward changes are made in the task that
+            // makes the items.
             JavaRDD<Long> clockRdd = stateRdd.values().map(WardStatus::maxCountedMillis)
                     .union(JavaSparkContext.fromSparkContext(itemRdd.context())
-                            .parallelize(List.of(Long.MIN_VALUE), 1))
+                            .parallelize(List.of(seedClockMillis), 1))
                     .coalesce(1).mapPartitions(IncidentGraph::largest);
             return clockRdd.cartesian(itemRdd).mapPartitionsToPair(pairs -> {
                 WardChanges.Collector collector = null;

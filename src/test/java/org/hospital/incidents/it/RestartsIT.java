@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import com.google.gson.JsonObject;
 import org.hospital.incidents.stream.config.CheckpointSettings;
 import org.hospital.incidents.testing.Corpora;
 import org.hospital.incidents.testing.InProcessJob;
+import org.hospital.incidents.testing.Lines;
 import org.hospital.incidents.testing.LocalKafka;
 import org.hospital.incidents.testing.OutputFolder;
 import org.hospital.incidents.testing.Scripts;
@@ -90,6 +93,40 @@ class RestartsIT {
                 .filter(r -> r.get("reason").getAsString().startsWith("duplicate eventId (first seen ")).count();
         assertEquals(accepted(first), duplicates, "each replayed report rejected as a duplicate");
         assertTrue(Files.exists(temp.resolve("checkpoint-2").resolve(CheckpointSettings.FILE_NAME)));
+    }
+
+    @Test
+    void aBurstSpanningANewCheckpointPagesOnceAndTheClockCarriesOn() throws Exception {
+        String topic = "burst";
+        kafka.createTopic(topic, 3);
+        OutputFolder out = new OutputFolder(temp.resolve("out"));
+        // Nine reports of one burst (threshold 10, 4 s windows) in ward B-1, and the newest occurredAt of the run.
+        Instant start = Instant.now().minusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        List<String> before = new java.util.ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            before.add(Lines.incidentAt("BURST-" + i, "B-1", "mild", start.plusMillis(100 * i).toString()));
+        }
+        before.add(Lines.incidentAt("CLOCK", "B-2", "mild", start.plusSeconds(60).toString()));
+        kafka.produce(topic, before);
+        assertEquals(0, InProcessJob.run(args(topic, "burst-1", "checkpoint-b1", 12)));
+        assertEquals(List.of(), surges(out), "nine reports: under the threshold");
+
+        // A new checkpoint (an upgrade): the tenth report of the burst arrives, and one from more than the allowed
+        // lateness (3600 s) before the newest occurredAt of the first run.
+        kafka.produce(topic, List.of(Lines.incidentAt("BURST-9", "B-1", "mild", start.plusMillis(900).toString()),
+                Lines.incidentAt("LATE", "B-3", "mild", start.plusSeconds(60 - 3601).toString())));
+        assertEquals(0, InProcessJob.run(args(topic, "burst-1", "checkpoint-b2", 12)));
+        List<JsonObject> surges = surges(out);
+        assertEquals(1, surges.size(), "the burst's tenth report pages, with the nine counted before: " + surges);
+        assertEquals("B-1", surges.get(0).get("wardId").getAsString());
+        assertEquals(10, surges.get(0).get("count").getAsLong());
+        Map<String, JsonObject> totals = out.latestWardTotals();
+        assertEquals(10, totals.get("B-1").get("total").getAsLong());
+        assertEquals(1, totals.get("B-3").get("late").getAsLong(), "the event-time clock carried on: " + totals);
+    }
+
+    private static List<JsonObject> surges(OutputFolder out) throws java.io.IOException {
+        return out.records("alerts").stream().filter(a -> a.get("type").getAsString().equals("SURGE")).toList();
     }
 
     @Test

@@ -13,9 +13,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.EventBuckets;
+import org.hospital.incidents.model.EventCategory;
+import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.SurgeLimits;
 import org.hospital.incidents.model.WardLimits;
+import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.model.WardWindow;
 import org.hospital.incidents.testing.GraphHarness;
@@ -135,6 +139,55 @@ class EventTimeGraphTest {
                     "5 reports reach ICU-2's limit of 4, not ED-1's threshold of 10");
             assertEquals(4, surges.get(0).limit());
             assertEquals("history 2025-01-01..2025-12-31", surges.get(0).limitSource());
+        }
+    }
+
+    /** A seeded ward: its counts as a ward-totals line gives them, with the given newest occurredAt. */
+    private static WardState seededTotals(long total, Instant lastOccurredAt) {
+        long[] harm = new long[HarmLevel.values().length];
+        harm[HarmLevel.MODERATE.ordinal()] = total;
+        long[] categories = new long[EventCategory.values().length];
+        categories[EventCategory.FALL.ordinal()] = total;
+        return WardState.restored(total, harm, categories, lastOccurredAt.toEpochMilli(), 0, 0, 0);
+    }
+
+    /** @return {@code n} reports one second apart from {@code first}, in 5 s buckets (the harness's slide) */
+    private static EventBuckets seededWindow(Instant first, int n) {
+        EventBuckets.Builder builder = new EventBuckets.Builder(5_000);
+        for (int i = 0; i < n; i++) {
+            builder.add(first.plusSeconds(i).toEpochMilli(), HarmLevel.MODERATE);
+        }
+        return builder.build();
+    }
+
+    @Test
+    void aNewCheckpointCarriesTheClockAndTheOpenWindowsOn() throws Exception {
+        // Before the new checkpoint: W-3 had 9 reports from 08:30:01 (one short of the threshold of 10), W-4 had 10
+        // (its SURGE was raised by the run before). The newest occurredAt over the wards was 08:30:10.
+        Instant newest = T0.plusSeconds(1810);
+        StateSeed seed = new StateSeed(Map.of("W-3", seededTotals(9, newest.minusSeconds(1)),
+                "W-4", seededTotals(10, newest), "W-5", seededTotals(3, T0)), null, 168,
+                Map.of("W-3", seededWindow(T0.plusSeconds(1801), 9), "W-4", seededWindow(T0.plusSeconds(1801), 10)));
+        List<List<String>> batches = Arrays.asList(List.of(
+                incidentAt("N3", "W-3", "moderate", newest.plusSeconds(1).toString()),
+                incidentAt("N4", "W-4", "moderate", newest.plusSeconds(2).toString()),
+                // Behind the carried clock's watermark (newest - 3600 s): late, as it would have been before.
+                incidentAt("OLD", "W-5", "mild", newest.minusSeconds(3601).toString())));
+        try (GraphHarness harness = GraphHarness.seeded(SETTINGS, batches, seed)) {
+            harness.runBatches(1);
+            List<Alert> surges = allSurges(harness);
+            assertEquals(List.of("W-3"), surges.stream().map(Alert::wardId).toList(),
+                    "the 10th report of W-3's burst pages, though 9 came before the new checkpoint; W-4's burst "
+                            + "paged before it and does not page again: " + surges);
+            assertEquals(10, surges.get(0).count());
+            Map<String, WardTotal> totals = GraphHarness.byWard(harness.output("ward-totals", 1000));
+            assertEquals(10, totals.get("W-3").state().total());
+            assertEquals(1, totals.get("W-5").state().late(), "the clock carried on: the old report is late");
+            assertEquals(4, totals.get("W-5").state().total());
+            List<WardWindow> windows = harness.output("ward-windows", 1000);
+            assertTrue(windows.stream().noneMatch(w -> w.wardId().equals("W-5")), "a late report is in no window");
+            assertEquals(11, windows.stream().filter(w -> w.wardId().equals("W-4"))
+                    .mapToLong(w -> w.counts().count()).max().orElse(0), "W-4's windows count the seeded 10 too");
         }
     }
 

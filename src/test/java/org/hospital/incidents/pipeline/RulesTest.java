@@ -31,7 +31,7 @@ class RulesTest {
 
     private static final EventTimeRule RULE = new EventTimeRule(60_000, 5_000);
 
-    private final WardStateUpdate update = new WardStateUpdate(java.util.Map.of(), RULE);
+    private final WardStateUpdate update = new WardStateUpdate(java.util.Map.of(), java.util.Map.of(), RULE);
 
     /** A ward's counts as the state update receives them. */
     private static WardChange ward(Incident incident) {
@@ -50,7 +50,7 @@ class RulesTest {
         WardState seeded = WardState.restored(40, new long[] {1, 2, 3, 4, 20, 10},
                 new long[] {0, 0, 30, 0, 0, 0, 0, 0, 0, 0, 10}, Instant.parse("2026-11-20T10:00:00Z").toEpochMilli(),
                 3, 2, 1);
-        WardStateUpdate fromSeed = new WardStateUpdate(java.util.Map.of("ICU-2", seeded), RULE);
+        WardStateUpdate fromSeed = new WardStateUpdate(java.util.Map.of("ICU-2", seeded), java.util.Map.of(), RULE);
         WardStatus icuStatus = fromSeed.call(List.of(ward(incident("n", HarmLevel.SEVERE, EventCategory.FALL,
                 "2026-11-21T08:00:00Z"))), org.apache.spark.api.java.Optional.empty()).get();
         WardState icu = icuStatus.totals();

@@ -2,6 +2,7 @@ package org.hospital.incidents.stream.app;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,10 +26,13 @@ import org.hospital.incidents.stream.restart.LedgerSeedFolder;
 import org.hospital.incidents.stream.restart.StateSeeds;
 import org.hospital.incidents.stream.config.SurgeLimitsFile;
 import org.hospital.incidents.stream.source.Utf8Lines;
+import org.hospital.incidents.model.EventBuckets;
 import org.hospital.incidents.model.SourcedLine;
 import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.parse.Pseudonymizer;
+import org.hospital.incidents.pipeline.EventTimeRule;
 import org.hospital.incidents.pipeline.GraphOutputs;
+import org.hospital.incidents.pipeline.GraphSettings;
 import org.hospital.incidents.pipeline.IncidentGraph;
 import org.hospital.incidents.pipeline.SurgeLimitsSource;
 import org.hospital.incidents.pipeline.StateSeed;
@@ -164,6 +168,14 @@ public final class ContextFactory {
             return new StateSeed(Map.of(), null, horizonHours);
         }
         Map<String, WardState> wards = StateSeeds.latestWardTotals(sc, settings.output());
+        // The event-time clock carries on from the wards' newest occurredAt, and the windows still open under it
+        // from the archive (docs/DESIGN.md "Surges in event time"): a burst spanning the new checkpoint still pages.
+        long clock = new StateSeed(wards, null, horizonHours).clockMillis();
+        GraphSettings graph = settings.graph();
+        EventTimeRule rule = new EventTimeRule(graph.windowSeconds() * 1000L, graph.slideSeconds() * 1000L);
+        long openFrom = clock == Long.MIN_VALUE ? Long.MAX_VALUE
+                : rule.firstOpen(EventTimeRule.watermark(clock, graph.allowedLatenessSeconds() * 1000L));
+        Map<String, EventBuckets> windows = Map.of();
         String seenFolder = null;
         String memory;
         if (horizonHours == 0) {
@@ -173,14 +185,21 @@ public final class ContextFactory {
                     + "start count again, and their re-qualifications are refused)";
         } else {
             String folder = settings.checkpoint() + "/ledger-seed-" + nowMillis;
-            long seen = StateSeeds.rebuildLedger(sc, settings.archive(), folder, nowMillis,
-                    horizonHours * 3_600_000L);
+            StateSeeds.Rebuilt rebuilt = StateSeeds.rebuildLedger(sc, settings.archive(), folder, nowMillis,
+                    horizonHours * 3_600_000L, openFrom, rule.bucketMillis());
+            long seen = rebuilt.eventIds();
             seenFolder = seen == 0 ? null : folder;
+            windows = rebuilt.windows();
             memory = "the incident ledger holds the " + seen + " eventIds the archive " + settings.archive()
                     + " counted in the last " + horizonHours + " h";
         }
-        LOG.info("New checkpoint {}: {} wards carry on from their latest ward-totals lines under {}; {} "
-                + "(--reset-state starts from zero)", settings.checkpoint(), wards.size(), settings.output(), memory);
-        return new StateSeed(wards, seenFolder == null ? null : new LedgerSeedFolder(seenFolder), horizonHours);
+        String eventTime = clock == Long.MIN_VALUE ? "event-time windows and the watermark start empty"
+                : "the event-time clock carries on from " + Instant.ofEpochMilli(clock) + ", and " + windows.size()
+                        + " wards' open windows from the archive";
+        LOG.info("New checkpoint {}: {} wards carry on from their latest ward-totals lines under {}; {}; {} "
+                + "(--reset-state starts from zero)", settings.checkpoint(), wards.size(), settings.output(), memory,
+                eventTime);
+        return new StateSeed(wards, seenFolder == null ? null : new LedgerSeedFolder(seenFolder), horizonHours,
+                windows);
     }
 }

@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.GzipCodec;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.hospital.incidents.model.EventBuckets;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.LedgerEntry;
@@ -112,16 +113,24 @@ public final class StateSeeds {
      * <p>The archive's {@code date=} folders are the UTC dates of the batch times, so only the horizon's dates are
      * read.
      *
+     * <p>The same pass gives each ward's open event-time windows (docs/DESIGN.md "Surges in event time"): the
+     * rebuilt entries whose {@code occurredAt} is at or after {@code openFromMillis}, by ward and bucket, at the
+     * harm level of their latest version. A report that was behind the watermark when it came is in them too: the
+     * archive does not record lateness, and such a report is rare within the windows still open.
+     *
      * @param sc the new context's Spark context
      * @param archive the archive root
      * @param folder where to write the seed (a new folder in the checkpoint directory; replaced when present)
      * @param nowMillis start time, epoch millis
      * @param horizonMillis the horizon, millis
-     * @return eventIds written
+     * @param openFromMillis the start of the first window still open under the seeded clock, epoch millis
+     *     ({@link org.hospital.incidents.pipeline.EventTimeRule#firstOpen}); {@link Long#MAX_VALUE} for no windows
+     * @param bucketMillis event-time bucket size, millis
+     * @return eventIds written, and the wards' open windows
      * @throws IOException when the archive cannot be listed or the seed written
      */
-    public static long rebuildLedger(JavaSparkContext sc, String archive, String folder, long nowMillis,
-            long horizonMillis) throws IOException {
+    public static Rebuilt rebuildLedger(JavaSparkContext sc, String archive, String folder, long nowMillis,
+            long horizonMillis, long openFromMillis, long bucketMillis) throws IOException {
         Configuration conf = sc.hadoopConfiguration();
         long since = nowMillis - horizonMillis;
         List<String> globs = new ArrayList<>();
@@ -137,7 +146,7 @@ public final class StateSeeds {
         seed.getFileSystem(conf).delete(seed, true);
         if (globs.isEmpty()) {
             BatchOutputWriter.mkdirs(BatchOutputWriter.fileSystem(seed, conf), seed);
-            return 0;
+            return new Rebuilt(0, Map.of());
         }
         var entries = sc.textFile(String.join(",", globs))
                 .flatMapToPair(line -> {
@@ -163,8 +172,32 @@ public final class StateSeeds {
         entries.cache();
         long count = entries.count();
         entries.map(entry -> LedgerSeedFolder.seedLine(entry._1(), entry._2())).saveAsTextFile(folder, GzipCodec.class);
+        Map<String, EventBuckets> windows = openFromMillis == Long.MAX_VALUE ? Map.of()
+                : new HashMap<>(entries.values()
+                        .filter(entry -> entry.occurredAtMillis() >= openFromMillis)
+                        .mapPartitionsToPair(part -> {
+                            // One builder a ward per partition: one record per ward and partition is shuffled.
+                            Map<String, EventBuckets.Builder> byWard = new HashMap<>();
+                            part.forEachRemaining(entry -> byWard.computeIfAbsent(entry.wardId(),
+                                    ward -> new EventBuckets.Builder(bucketMillis))
+                                    .add(entry.occurredAtMillis(), entry.harmLevel()));
+                            List<Tuple2<String, EventBuckets>> built = new ArrayList<>(byWard.size());
+                            byWard.forEach((ward, builder) -> built.add(new Tuple2<>(ward, builder.build())));
+                            return built.iterator();
+                        })
+                        .reduceByKey(EventBuckets::plus)
+                        .collectAsMap());
         entries.unpersist(false);
-        return count;
+        return new Rebuilt(count, windows);
+    }
+
+    /**
+     * What {@link #rebuildLedger} rebuilt.
+     *
+     * @param eventIds eventIds in the ledger's seed
+     * @param windows ward id to its reports by event-time bucket in the windows still open (few buckets a ward)
+     */
+    public record Rebuilt(long eventIds, Map<String, EventBuckets> windows) {
     }
 
     private static boolean matchesAny(String glob, Configuration conf) throws IOException {
