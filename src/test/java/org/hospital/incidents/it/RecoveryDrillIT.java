@@ -36,6 +36,8 @@ class RecoveryDrillIT {
         assertEquals(0, drill.exitCode(), drill.stdout() + drill.stderr());
         assertTrue(drill.stdout().contains("SIGKILL 3 of 3"), drill.stdout());
         assertTrue(drill.stdout().contains(": all match (totals, harm levels, categories,"), drill.stdout());
+        assertTrue(drill.stdout().contains(" 40 amended reports, ") && drill.stdout().contains(" 30 repeats rejected"),
+                "the drill's corpus has amendments and repeats, and the answer checks them: " + drill.stdout());
     }
 
     @Test

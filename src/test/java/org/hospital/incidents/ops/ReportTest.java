@@ -61,6 +61,40 @@ class ReportTest {
                 "ward ICU-2: byCategory {\"fall\":4}, expected {\"fall\":3}",
                 "CRITICAL alert missing for event E-3",
                 "CRITICAL alert for event E-9 not expected",
-                "rejected lines 0, expected 1"), differences);
+                "rejected lines 0, expected 1 (1 malformed, 0 repeats, 0 originals read after their amendment)"),
+                differences);
+    }
+
+    private static final JsonObject AMENDED = JsonParser.parseString("{\"malformed\":1,\"repeats\":1,"
+            + "\"amended\":[\"A-1\",\"A-2\"],\"totals\":{},\"byHarmLevel\":{},\"byCategory\":{},\"critical\":[]}")
+            .getAsJsonObject();
+
+    private static String duplicate(String line) {
+        JsonObject record = new JsonObject();
+        record.addProperty("reason", "duplicate eventId (first seen 1000)");
+        record.addProperty("line", line);
+        return record.toString();
+    }
+
+    @Test
+    void anAmendedReportIsAnAmendmentOrItsOriginalIsTheDuplicateInEitherOrder() throws Exception {
+        FileSystem fs = FileSystem.getLocal(new Configuration());
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(temp.toUri());
+        // A-1's amendment came after its original; A-2's overtook it (another partition read first), so A-2's
+        // original is the duplicate. Plus one exact repeat and one malformed line.
+        write("amendments", 2000, "{\"eventId\":\"A-1\",\"batchTime\":2000}");
+        write("rejected", 2000, "{\"reason\":\"malformed JSON\",\"line\":\"{\"}",
+                duplicate("{\"eventId\":\"R-1\",\"updatedAt\":\"2026-11-21T11:00:00Z\"}"),
+                duplicate("{\"eventId\":\"A-2\",\"harmLevel\":\"mild\"}"));
+        assertEquals(List.of(), Report.differences(fs, root, AMENDED));
+
+        // Neither applied nor overtaken (A-2's original not rejected): one rejected line short, one amended missing.
+        write("rejected", 2000, "{\"reason\":\"malformed JSON\",\"line\":\"{\"}",
+                duplicate("{\"eventId\":\"R-1\"}"));
+        write("amendments", 3000, "{\"eventId\":\"A-1\",\"batchTime\":3000}",
+                "{\"eventId\":\"X-9\",\"batchTime\":3000}");
+        assertEquals(List.of("amendment of event A-1 written 2 times", "amendment of event X-9 not expected",
+                "amended reports: 1 applied and 0 originals read after them, expected 2 in all"),
+                Report.differences(fs, root, AMENDED));
     }
 }
