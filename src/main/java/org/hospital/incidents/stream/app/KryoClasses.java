@@ -245,6 +245,34 @@ public final class KryoClasses implements KryoRegistrator {
      */
     public static final class RecordSerializer<T> extends Serializer<T> {
 
+        /**
+         * Each record class's accessors and canonical constructor, made once per class. Spark makes Kryo instances
+         * again and again through a run (its pool holds them softly), each registering a new serializer; had each
+         * its own {@link Method} objects, every one would get its own generated reflection accessor class after
+         * fifteen calls: a JFR recording of a backlog run showed 800 such classes made in 35 s, each compiled anew
+         * (the JIT took a third of the job's CPU; docs/PERFORMANCE.md). Shared, they are made once.
+         */
+        private static final ClassValue<Object[]> SHAPES = new ClassValue<>() {
+            @Override
+            protected Object[] computeValue(Class<?> type) {
+                RecordComponent[] components = type.getRecordComponents();
+                Method[] accessors = new Method[components.length];
+                Class<?>[] types = new Class<?>[components.length];
+                for (int i = 0; i < components.length; i++) {
+                    accessors[i] = components[i].getAccessor();
+                    accessors[i].setAccessible(true);
+                    types[i] = components[i].getType();
+                }
+                try {
+                    Constructor<?> constructor = type.getDeclaredConstructor(types);
+                    constructor.setAccessible(true);
+                    return new Object[] {accessors, constructor};
+                } catch (NoSuchMethodException e) {
+                    throw new IllegalStateException("record without canonical constructor: " + type, e);
+                }
+            }
+        };
+
         private final Method[] accessors;
         private final Constructor<T> constructor;
 
@@ -252,24 +280,19 @@ public final class KryoClasses implements KryoRegistrator {
          * @param type a record class
          * @throws IllegalArgumentException when it is not a record
          */
+        @SuppressWarnings("unchecked")
         public RecordSerializer(Class<T> type) {
             if (!type.isRecord()) {
                 throw new IllegalArgumentException(type + " is not a record");
             }
-            RecordComponent[] components = type.getRecordComponents();
-            accessors = new Method[components.length];
-            Class<?>[] types = new Class<?>[components.length];
-            for (int i = 0; i < components.length; i++) {
-                accessors[i] = components[i].getAccessor();
-                accessors[i].setAccessible(true);
-                types[i] = components[i].getType();
-            }
-            try {
-                constructor = type.getDeclaredConstructor(types);
-                constructor.setAccessible(true);
-            } catch (NoSuchMethodException e) {
-                throw new IllegalStateException("record without canonical constructor: " + type, e);
-            }
+            Object[] shape = SHAPES.get(type);
+            accessors = (Method[]) shape[0];
+            constructor = (Constructor<T>) shape[1];
+        }
+
+        /** @return the accessor methods this serializer calls: the same objects for every serializer of a class */
+        Method[] accessors() {
+            return accessors;
         }
 
         @Override
