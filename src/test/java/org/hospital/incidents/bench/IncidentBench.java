@@ -109,6 +109,10 @@ public final class IncidentBench implements Callable<Integer> {
     @Option(names = "--steady-seconds", paramLabel = "S", description = "Length of the fixed-cost run (default 30).")
     int steadySeconds = 30;
 
+    @Option(names = "--steady-warmup-seconds", paramLabel = "S",
+            description = "Unmeasured seconds at the steady rate before the fixed-cost run (default 60).")
+    int steadyWarmupSeconds = 60;
+
     @Option(names = "--ledger-entries", paramLabel = "N",
             description = "eventIds in the incident ledger of the ledger part (default 6000000: 10 reports/s over "
                     + "the 168 h horizon).")
@@ -162,6 +166,7 @@ public final class IncidentBench implements Callable<Integer> {
             latencySeconds = 8;
             latencyWarmupSeconds = 2;
             steadySeconds = 8;
+            steadyWarmupSeconds = 2;
             ledgerEntries = 200_000;
         }
         for (String part : parts) {
@@ -638,11 +643,18 @@ public final class IncidentBench implements Callable<Integer> {
         }
     }
 
-    /** Fixed cost per batch: mean processing time at a low steady rate, every output of the shipped config on. */
+    /**
+     * Fixed cost per batch: mean processing time at a low steady rate, every output of the shipped config on, after
+     * {@code --steady-warmup-seconds} at that rate unmeasured. Why the warm-up: on two cores the JIT compiles for
+     * the first minute of a job (docs/PERFORMANCE.md "Where the JIT's third goes"), and the batches of a job's first
+     * 30 s took twice as long as those after a minute; the target is the cost of every batch of a job that runs for
+     * days.
+     */
     private void steady(SparkRest rest, KafkaProducer<byte[], byte[]> producer, String topic) throws Exception {
-        long from = System.currentTimeMillis() + 3000;
         Pacer pacer = new Pacer(producer, topic, steadyRate, new ConcurrentHashMap<>());
         pacer.start();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(steadyWarmupSeconds));
+        long from = System.currentTimeMillis() + 3000;
         Thread.sleep(TimeUnit.SECONDS.toMillis(steadySeconds));
         pacer.stop();
         long until = System.currentTimeMillis();
@@ -663,8 +675,8 @@ public final class IncidentBench implements Callable<Integer> {
         long mean = Arrays.stream(ms).sum() / ms.length;
         row("processing time per 1 s batch at " + fmt(steadyRate) + " reports/s", "mean " + mean + " ms",
                 String.format(Locale.ROOT, "%d batches: median %d ms, max %d ms; shipped configuration, every "
-                        + "output on (Spark's processing time: the batch's jobs, first to last)", ms.length,
-                        ms[ms.length / 2], ms[ms.length - 1]));
+                        + "output on (Spark's processing time: the batch's jobs, first to last), after %d s at that "
+                        + "rate unmeasured", ms.length, ms[ms.length / 2], ms[ms.length - 1], steadyWarmupSeconds));
     }
 
     private void latency(SparkRest rest, Path out, Map<String, Long> sentAt, long from) throws Exception {
