@@ -78,7 +78,7 @@ public final class Report implements Callable<Integer> {
         if (differences.isEmpty()) {
             System.out.println("Expected answer " + expect + ": all match (totals, harm levels, categories, "
                     + answer.getAsJsonArray("critical").size() + " CRITICAL alerts, "
-                    + (answer.has("amended") ? answer.getAsJsonArray("amended").size() : 0) + " amended reports, "
+                    + amended(answer).size() + " amended reports, "
                     + answer.get("malformed").getAsInt() + " malformed lines and " + repeats(answer)
                     + " repeats rejected)");
             return 0;
@@ -140,10 +140,7 @@ public final class Report implements Callable<Integer> {
                 differences.add("CRITICAL alert for event " + id + " written " + n + " times");
             }
         });
-        java.util.Set<String> amended = new java.util.TreeSet<>();
-        if (answer.has("amended")) {
-            answer.getAsJsonArray("amended").forEach(id -> amended.add(id.getAsString()));
-        }
+        java.util.Set<String> amended = amended(answer);
         Map<String, Integer> amendments = new TreeMap<>();
         for (JsonObject amendment : read(fs, new Path(root, BatchLedger.Output.AMENDMENTS.folder()))) {
             amendments.merge(amendment.get("eventId").getAsString(), 1, Integer::sum);
@@ -170,6 +167,15 @@ public final class Report implements Callable<Integer> {
                     + "them, expected " + amended.size() + " in all");
         }
         return differences;
+    }
+
+    /** @return the eventIds the answer sent amendments for (none in an answer of a build before the ledger) */
+    private static java.util.Set<String> amended(JsonObject answer) {
+        java.util.Set<String> amended = new java.util.TreeSet<>();
+        if (answer.has("amended")) {
+            answer.getAsJsonArray("amended").forEach(id -> amended.add(id.getAsString()));
+        }
+        return amended;
     }
 
     /** @return the repeats the answer says were sent (0 in an answer of a build before the ledger) */

@@ -51,6 +51,14 @@ public final class EventTimeRule implements Serializable {
     }
 
     /**
+     * @param settings the graph's window length and slide interval, seconds
+     * @return the rule for them
+     */
+    public static EventTimeRule of(GraphSettings settings) {
+        return new EventTimeRule(settings.windowSeconds() * 1000L, settings.slideSeconds() * 1000L);
+    }
+
+    /**
      * The watermark a batch is judged by (docs/DESIGN.md "Surges in event time"): the largest {@code occurredAt}
      * counted before the batch minus the allowed lateness; a report older than it is late. Judged against the clock
      * as it stood before the batch, as Structured Streaming does with its watermark: a recomputed batch decides
@@ -95,8 +103,8 @@ public final class EventTimeRule implements Serializable {
         long next = Long.MIN_VALUE;
         for (int i = 0; i < change.arrived().size(); i++) {
             long bucket = change.arrived().start(i);
-            long last = Math.floorDiv(bucket, slideMillis) * slideMillis;
-            long first = Math.max(Math.floorDiv(bucket - windowMillis, slideMillis) * slideMillis + slideMillis, next);
+            long last = lastStart(bucket);
+            long first = Math.max(firstOpen(bucket), next);
             for (long start = first; start <= last; start += slideMillis) {
                 WindowCounts counts = buckets.sum(start, start + windowMillis);
                 WardWindow window = new WardWindow(change.wardId(), start, start + windowMillis, counts);
@@ -122,12 +130,20 @@ public final class EventTimeRule implements Serializable {
     }
 
     /**
-     * @param watermarkMillis a watermark, epoch millis (not {@link Long#MIN_VALUE})
-     * @return the start of the first window an on-time report can still change (the earliest start with
-     *     start + window &gt; watermark), epoch millis: no bucket before it is needed any more
+     * The earliest window start with start + window &gt; {@code millis}. For a watermark: the first window an on-time
+     * report can still change (no bucket before it is needed any more). For a report's time: the first window that
+     * holds it.
+     *
+     * @param millis epoch millis (not {@link Long#MIN_VALUE})
+     * @return that window start, epoch millis
      */
-    public long firstOpen(long watermarkMillis) {
-        return Math.floorDiv(watermarkMillis - windowMillis, slideMillis) * slideMillis + slideMillis;
+    public long firstOpen(long millis) {
+        return Math.floorDiv(millis - windowMillis, slideMillis) * slideMillis + slideMillis;
+    }
+
+    /** @return the latest window start at or before {@code millis}: the last window that holds a report then */
+    private long lastStart(long millis) {
+        return Math.floorDiv(millis, slideMillis) * slideMillis;
     }
 
     /**
@@ -147,9 +163,8 @@ public final class EventTimeRule implements Serializable {
         }
         long[] alerted = new long[0];
         if (limits != null) {
-            long first = Math.floorDiv(buckets.start(0) - windowMillis, slideMillis) * slideMillis + slideMillis;
-            long last = Math.floorDiv(buckets.start(buckets.size() - 1), slideMillis) * slideMillis;
-            for (long start = first; start <= last; start += slideMillis) {
+            long last = lastStart(buckets.start(buckets.size() - 1));
+            for (long start = firstOpen(buckets.start(0)); start <= last; start += slideMillis) {
                 if (buckets.sum(start, start + windowMillis).count() >= limits.limit(start)) {
                     alerted = withAlerted(alerted, start);
                 }

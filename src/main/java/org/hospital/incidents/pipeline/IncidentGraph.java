@@ -256,7 +256,7 @@ public final class IncidentGraph {
         slices.persist(StorageLevel.MEMORY_ONLY());
 
         HashPartitioner partitioner = new HashPartitioner(settings.partitions());
-        EventTimeRule rule = new EventTimeRule(settings.windowSeconds() * 1000L, settings.slideSeconds() * 1000L);
+        EventTimeRule rule = EventTimeRule.of(settings);
         long bucketMillis = rule.bucketMillis();
         long latenessMillis = settings.allowedLatenessSeconds() * 1000L;
         JavaDStream<Rejection> rejected = slices.flatMap(slice -> slice.rejections().iterator());

@@ -62,6 +62,14 @@ public record StateSeed(Map<String, WardState> wards, LedgerSeed ledger, int ded
      *     epoch millis, or {@link Long#MIN_VALUE} when no ward is seeded (nothing is late in the first batch)
      */
     public long clockMillis() {
+        return clockOf(wards);
+    }
+
+    /**
+     * @param wards ward id to the counts it starts from
+     * @return the largest {@code lastOccurredAt} among them, epoch millis, or {@link Long#MIN_VALUE} for none
+     */
+    public static long clockOf(Map<String, WardState> wards) {
         long clock = Long.MIN_VALUE;
         for (WardState ward : wards.values()) {
             clock = Math.max(clock, ward.lastOccurredAtMillis());

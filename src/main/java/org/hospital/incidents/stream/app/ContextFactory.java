@@ -32,7 +32,6 @@ import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.parse.Pseudonymizer;
 import org.hospital.incidents.pipeline.EventTimeRule;
 import org.hospital.incidents.pipeline.GraphOutputs;
-import org.hospital.incidents.pipeline.GraphSettings;
 import org.hospital.incidents.pipeline.IncidentGraph;
 import org.hospital.incidents.pipeline.SurgeLimitsSource;
 import org.hospital.incidents.pipeline.StateSeed;
@@ -170,11 +169,10 @@ public final class ContextFactory {
         Map<String, WardState> wards = StateSeeds.latestWardTotals(sc, settings.output());
         // The event-time clock carries on from the wards' newest occurredAt, and the windows still open under it
         // from the archive (docs/DESIGN.md "Surges in event time"): a burst spanning the new checkpoint still pages.
-        long clock = new StateSeed(wards, null, horizonHours).clockMillis();
-        GraphSettings graph = settings.graph();
-        EventTimeRule rule = new EventTimeRule(graph.windowSeconds() * 1000L, graph.slideSeconds() * 1000L);
+        long clock = StateSeed.clockOf(wards);
+        EventTimeRule rule = EventTimeRule.of(settings.graph());
         long openFrom = clock == Long.MIN_VALUE ? Long.MAX_VALUE
-                : rule.firstOpen(EventTimeRule.watermark(clock, graph.allowedLatenessSeconds() * 1000L));
+                : rule.firstOpen(EventTimeRule.watermark(clock, settings.graph().allowedLatenessSeconds() * 1000L));
         Map<String, EventBuckets> windows = Map.of();
         String seenFolder = null;
         String memory;

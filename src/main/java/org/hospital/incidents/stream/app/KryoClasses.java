@@ -252,9 +252,9 @@ public final class KryoClasses implements KryoRegistrator {
          * fifteen calls: a JFR recording of a backlog run showed 800 such classes made in 35 s, each compiled anew
          * (the JIT took a third of the job's CPU; docs/PERFORMANCE.md). Shared, they are made once.
          */
-        private static final ClassValue<Object[]> SHAPES = new ClassValue<>() {
+        private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
             @Override
-            protected Object[] computeValue(Class<?> type) {
+            protected Shape computeValue(Class<?> type) {
                 RecordComponent[] components = type.getRecordComponents();
                 Method[] accessors = new Method[components.length];
                 Class<?>[] types = new Class<?>[components.length];
@@ -266,12 +266,16 @@ public final class KryoClasses implements KryoRegistrator {
                 try {
                     Constructor<?> constructor = type.getDeclaredConstructor(types);
                     constructor.setAccessible(true);
-                    return new Object[] {accessors, constructor};
+                    return new Shape(accessors, constructor);
                 } catch (NoSuchMethodException e) {
                     throw new IllegalStateException("record without canonical constructor: " + type, e);
                 }
             }
         };
+
+        /** A record class's accessors, in component order, and its canonical constructor, both accessible. */
+        private record Shape(Method[] accessors, Constructor<?> constructor) {
+        }
 
         private final Method[] accessors;
         private final Constructor<T> constructor;
@@ -285,9 +289,9 @@ public final class KryoClasses implements KryoRegistrator {
             if (!type.isRecord()) {
                 throw new IllegalArgumentException(type + " is not a record");
             }
-            Object[] shape = SHAPES.get(type);
-            accessors = (Method[]) shape[0];
-            constructor = (Constructor<T>) shape[1];
+            Shape shape = SHAPES.get(type);
+            accessors = shape.accessors();
+            constructor = (Constructor<T>) shape.constructor();
         }
 
         /** @return the accessor methods this serializer calls: the same objects for every serializer of a class */
