@@ -14,12 +14,12 @@ import java.io.Serializable;
  * @param arrived reports counted for the first time and not late, by event-time bucket
  * @param watermarkMillis the batch's event-time watermark, epoch millis ({@link Long#MIN_VALUE} before any report)
  * @param limits the ward's SURGE limits for this run, or null on a change that carries none
- * @param maxCountedMillis the largest {@code occurredAt} of the ward's reports counted for the first time in the
- *     batch, late or not, epoch millis; {@link Long#MIN_VALUE} if none (the stream's event-time clock is the largest
- *     over the wards, {@link WardStatus#maxCountedMillis()})
+ * @param clock the batch, its clock, and the largest {@code occurredAt} of the ward's reports counted for the first
+ *     time in the batch (late or not) per input partition: what the next batch's clock is made from
+ *     ({@link ClockReading}); {@link ClockReading#NONE} on a change that carries none
  */
 public record WardChange(String wardId, WardState delta, EventBuckets arrived, long watermarkMillis,
-        WardLimits limits, long maxCountedMillis) implements Serializable {
+        WardLimits limits, ClockReading clock) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -29,7 +29,7 @@ public record WardChange(String wardId, WardState delta, EventBuckets arrived, l
      * @return the change
      */
     public static WardChange of(String wardId, WardState delta) {
-        return new WardChange(wardId, delta, EventBuckets.empty(), Long.MIN_VALUE, null, Long.MIN_VALUE);
+        return new WardChange(wardId, delta, EventBuckets.empty(), Long.MIN_VALUE, null, ClockReading.NONE);
     }
 
     /**
@@ -39,6 +39,6 @@ public record WardChange(String wardId, WardState delta, EventBuckets arrived, l
     public WardChange plus(WardChange other) {
         return new WardChange(wardId, delta.plus(other.delta), arrived.plus(other.arrived),
                 Math.max(watermarkMillis, other.watermarkMillis), limits != null ? limits : other.limits,
-                Math.max(maxCountedMillis, other.maxCountedMillis));
+                clock.plus(other.clock));
     }
 }

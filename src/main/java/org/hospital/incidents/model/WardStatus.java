@@ -19,12 +19,11 @@ import java.util.List;
  * @param windows the ward's windows whose count the last batch changed ({@code ward-windows} lines)
  * @param surges the SURGEs the last batch raised
  * @param lateInBatch reports of the last batch behind the watermark
- * @param maxCountedMillis the largest {@code occurredAt} of the ward's reports counted for the first time in this
- *     checkpoint, epoch millis; {@link Long#MIN_VALUE} if none. The largest over every ward, before a batch, is the
- *     stream's event-time clock the batch is judged by (docs/DESIGN.md "Surges in event time")
+ * @param clock what the ward's latest batch says about the stream's event-time clock ({@link ClockReading}): over
+ *     every ward, before a batch, it gives the clock the batch is judged by (docs/DESIGN.md "Surges in event time")
  */
 public record WardStatus(WardState totals, EventBuckets buckets, long[] alerted, List<WardWindow> windows,
-        List<SurgeWindow> surges, long lateInBatch, long maxCountedMillis) implements Serializable {
+        List<SurgeWindow> surges, long lateInBatch, ClockReading clock) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -34,7 +33,7 @@ public record WardStatus(WardState totals, EventBuckets buckets, long[] alerted,
      */
     public static WardStatus of(WardState totals) {
         return new WardStatus(totals.withChanged(false), EventBuckets.empty(), new long[0], new ArrayList<>(0),
-                new ArrayList<>(0), 0, Long.MIN_VALUE);
+                new ArrayList<>(0), 0, ClockReading.NONE);
     }
 
     /** @return the same ward after a batch that brought nothing for it */
@@ -43,7 +42,7 @@ public record WardStatus(WardState totals, EventBuckets buckets, long[] alerted,
             return this;
         }
         return new WardStatus(totals.withChanged(false), buckets, alerted, new ArrayList<>(0), new ArrayList<>(0), 0,
-                maxCountedMillis);
+                clock);
     }
 
     @Override
@@ -51,7 +50,7 @@ public record WardStatus(WardState totals, EventBuckets buckets, long[] alerted,
         return o instanceof WardStatus other && totals.equals(other.totals) && buckets.equals(other.buckets)
                 && Arrays.equals(alerted, other.alerted) && windows.equals(other.windows)
                 && surges.equals(other.surges) && lateInBatch == other.lateInBatch
-                && maxCountedMillis == other.maxCountedMillis;
+                && clock.equals(other.clock);
     }
 
     @Override
@@ -62,7 +61,7 @@ public record WardStatus(WardState totals, EventBuckets buckets, long[] alerted,
     @Override
     public String toString() {
         return "WardStatus[totals=" + totals + ", buckets=" + buckets + ", alerted=" + Arrays.toString(alerted)
-                + ", windows=" + windows + ", surges=" + surges + ", late=" + lateInBatch + ", maxCounted="
-                + maxCountedMillis + "]";
+                + ", windows=" + windows + ", surges=" + surges + ", late=" + lateInBatch + ", clock="
+                + clock + "]";
     }
 }

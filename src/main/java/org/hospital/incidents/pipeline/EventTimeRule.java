@@ -3,6 +3,12 @@ package org.hospital.incidents.pipeline;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.hospital.incidents.model.ClockReading;
 import org.hospital.incidents.model.EventBuckets;
 import org.hospital.incidents.model.WardChange;
 import org.hospital.incidents.model.WardLimits;
@@ -59,19 +65,53 @@ public final class EventTimeRule implements Serializable {
     }
 
     /**
-     * The watermark a batch is judged by (docs/DESIGN.md "Surges in event time"): the largest {@code occurredAt}
-     * counted before the batch minus the allowed lateness; a report older than it is late. Judged against the clock
-     * as it stood before the batch, as Structured Streaming does with its watermark: a recomputed batch decides
-     * alike, and a backlog that arrives in one batch is windowed in full, not declared late against its own newest
-     * report.
+     * The watermark a batch is judged by (docs/DESIGN.md "Surges in event time"): the batch's clock
+     * ({@link #clock}) minus the allowed lateness; a report older than it is late. Judged against the clock as it
+     * stood before the batch, as Structured Streaming does with its watermark: a recomputed batch decides alike, and a
+     * backlog that arrives in one batch is windowed in full, not declared late against its own newest report.
      *
-     * @param clockMillis the largest {@code occurredAt} counted in earlier batches, epoch millis, or
-     *     {@link Long#MIN_VALUE} before any report
+     * @param clockMillis the batch's clock, epoch millis, or {@link Long#MIN_VALUE} before any report
      * @param latenessMillis {@code allowed-lateness-seconds} in millis
      * @return the watermark, epoch millis; {@link Long#MIN_VALUE} (nothing is late) before any report
      */
     public static long watermark(long clockMillis, long latenessMillis) {
         return clockMillis == Long.MIN_VALUE ? Long.MIN_VALUE : clockMillis - latenessMillis;
+    }
+
+    /**
+     * The event-time clock a batch is judged by, from the wards' state after the batch before (docs/DESIGN.md
+     * "Surges in event time"): the clock the latest batch was judged by, moved on to the largest {@code occurredAt}
+     * counted in that batch from its input partition furthest behind (per partition the newest report over every
+     * ward, then the oldest of those). Never moves back. With one input partition (one Kafka partition, one socket
+     * block a batch) it is the largest {@code occurredAt} counted so far; a partition that brought nothing in the
+     * latest batch holds nobody back (a quiet ward's partition, a drained backlog), one still reading a backlog keeps
+     * the clock at its own event time, so its reports are not late against another partition's ({@link ClockReading}).
+     *
+     * @param readings each ward's {@link WardStatus#clock()}, and a new checkpoint's seed ({@link ClockReading#of});
+     *     any order
+     * @return the clock, epoch millis; {@link Long#MIN_VALUE} before any report
+     */
+    public static long clock(Iterator<ClockReading> readings) {
+        List<ClockReading> all = new ArrayList<>();
+        long clock = Long.MIN_VALUE;
+        long latest = Long.MIN_VALUE;
+        while (readings.hasNext()) {
+            ClockReading reading = readings.next();
+            all.add(reading);
+            clock = Math.max(clock, reading.clockMillis());
+            latest = Math.max(latest, reading.batchMillis());
+        }
+        Map<Long, Long> newestByPartition = new HashMap<>();
+        for (ClockReading reading : all) {
+            long[] maxima = reading.partitionMaxima();
+            for (int i = 0; reading.batchMillis() == latest && i < maxima.length; i += 2) {
+                newestByPartition.merge(maxima[i], maxima[i + 1], Math::max);
+            }
+        }
+        if (newestByPartition.isEmpty()) {
+            return clock;
+        }
+        return Math.max(clock, Collections.min(newestByPartition.values()));
     }
 
     /** @return the bucket size: the greatest common divisor of window length and slide, millis */
@@ -125,8 +165,7 @@ public final class EventTimeRule implements Serializable {
             alerted = alertedFrom(alerted, firstOpen - windowMillis + 1);
         }
         return new WardStatus(previous.totals().withChanged(false).plus(change.delta()), buckets, alerted,
-                windows, surges, change.delta().late(),
-                Math.max(previous.maxCountedMillis(), change.maxCountedMillis()));
+                windows, surges, change.delta().late(), change.clock());
     }
 
     /**
@@ -170,8 +209,7 @@ public final class EventTimeRule implements Serializable {
                 }
             }
         }
-        return new WardStatus(ward.totals(), buckets, alerted, ward.windows(), ward.surges(), 0,
-                ward.maxCountedMillis());
+        return new WardStatus(ward.totals(), buckets, alerted, ward.windows(), ward.surges(), 0, ward.clock());
     }
 
     /** @return true when a window at {@code start} overlaps a run of windows at or above the limit */

@@ -16,6 +16,7 @@ import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.Amendment;
 import org.hospital.incidents.model.BatchSlice;
 import org.hospital.incidents.model.Candidate;
+import org.hospital.incidents.model.ClockReading;
 import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.LedgerShard;
 import org.hospital.incidents.model.ParseResult;
@@ -49,7 +50,7 @@ import scala.reflect.ClassTag$;
  *                                        └─ duplicate, refused, to review, amended ─ back to their slices ─┬► rejected
  *                                                                          (zipPartitions, no line moves)  ├► review
  *                                                                                                          └► archive
- *   the wards' state before the batch (the previous batch's, cached) ─ largest occurredAt counted ─► watermark
+ *   the wards' state before the batch (the previous batch's, cached) ─ slowest input partition's newest ─► watermark
  *   verdicts × watermark ─ per ward: counts, late, on-time reports by bucket, limits ─ updateStateByKey ─┬► wardTotals
  *                                                      (EventTimeRule: windows, SURGE once per burst)    ├► wardWindows
  *                                                                                                        └► surgeAlerts
@@ -62,7 +63,8 @@ import scala.reflect.ClassTag$;
  * it.
  *
  * <p>Windows are in event time (docs/DESIGN.md "Surges in event time"): on {@code occurredAt}, judged against a
- * watermark that trails the largest {@code occurredAt} counted before the batch by the allowed lateness, so a
+ * watermark that trails the stream's event-time clock before the batch ({@link EventTimeRule#clock}: the newest
+ * {@code occurredAt} counted, from the input partition furthest behind) by the allowed lateness, so a
  * backlog that arrives at once raises only the surges that happened, and a burst pages once however its reports are
  * spread over batches. Every output comes every batch interval.
  *
@@ -361,8 +363,8 @@ public final class IncidentGraph {
     /**
      * Each batch's changes per ward, judged against the batch's watermark, with the wards' limits attached.
      *
-     * @param statesBefore the wards' state as it stood before each batch ({@link PreviousBatchDStream}): the
-     *     largest {@code occurredAt} counted over it is the clock the batch is judged by
+     * @param statesBefore the wards' state as it stood before each batch ({@link PreviousBatchDStream}): its
+     *     {@link WardStatus#clock() readings} give the clock the batch is judged by ({@link EventTimeRule#clock})
      * @param items what moves the wards: verdicts, or slices without the ledger
      * @param feed adds one item to a partition's collector
      * @param limits the wards' SURGE limits, asked on the driver at each batch
@@ -378,39 +380,27 @@ public final class IncidentGraph {
             SurgeLimitsSource limits, long latenessMillis, long bucketMillis, long seedClockMillis) {
         return statesBefore.transformWithToPair(items, (stateRdd, itemRdd, time) -> {
             SurgeLimits wardLimits = limits.limits();
-            // The clock before this batch, as one value: the largest occurredAt counted over the wards' state after
-            // the batch before (read from that batch's cache, no stage of its own; the one-element RDD, the seed's
+            long batchMillis = time.milliseconds();
+            // The clock before this batch, as one value (EventTimeRule.clock): made from the wards' state after the
+            // batch before (read from that batch's cache, no stage of its own; the one-element RDD, the seed's
             // clock, gives a checkpoint's first batch, which has no state, the clock the seeded wards had). Cartesian
             // with it first streams each partition of the items once, so the ward changes are made in the task that
             // makes the items.
-            JavaRDD<Long> clockRdd = stateRdd.values().map(WardStatus::maxCountedMillis)
+            JavaRDD<Long> clockRdd = stateRdd.values().map(WardStatus::clock)
                     .union(JavaSparkContext.fromSparkContext(itemRdd.context())
-                            .parallelize(List.of(seedClockMillis), 1))
-                    .coalesce(1).mapPartitions(IncidentGraph::largest);
+                            .parallelize(List.of(ClockReading.of(seedClockMillis)), 1))
+                    .coalesce(1).mapPartitions(readings -> List.of(EventTimeRule.clock(readings)).iterator());
             return clockRdd.cartesian(itemRdd).mapPartitionsToPair(pairs -> {
                 WardChanges.Collector collector = null;
                 while (pairs.hasNext()) {
                     Tuple2<Long, T> pair = pairs.next();
                     if (collector == null) {
-                        collector = new WardChanges.Collector(EventTimeRule.watermark(pair._1(), latenessMillis),
-                                bucketMillis);
+                        collector = new WardChanges.Collector(batchMillis, pair._1(), latenessMillis, bucketMillis);
                     }
                     feed.into(collector, pair._2());
                 }
                 return collector == null ? Collections.emptyIterator() : collector.changes(wardLimits);
             });
         });
-    }
-
-    /**
-     * @param values a partition of epoch millis
-     * @return one value: the largest, or {@link Long#MIN_VALUE} for none
-     */
-    static Iterator<Long> largest(Iterator<Long> values) {
-        long max = Long.MIN_VALUE;
-        while (values.hasNext()) {
-            max = Math.max(max, values.next());
-        }
-        return List.of(max).iterator();
     }
 }

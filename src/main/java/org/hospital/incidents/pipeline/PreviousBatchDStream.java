@@ -14,8 +14,8 @@ import scala.reflect.ClassTag;
  * from, read the way Spark's own {@code StateDStream} reads its previous state ({@code getOrCompute(t - slide)}).
  *
  * <p>Why: a batch is judged by the event-time clock as it stood before it (docs/DESIGN.md "Surges in event time"),
- * the largest {@code occurredAt} counted in earlier batches, which is the largest over the wards' state after the
- * batch before ({@link org.hospital.incidents.model.WardStatus#maxCountedMillis()}). That state was computed and
+ * made from the wards' state after the batch before ({@link org.hospital.incidents.model.WardStatus#clock()},
+ * {@link EventTimeRule#clock}). That state was computed and
  * cached by the previous batch's job, so the ward changes of this batch are made in the task that makes the verdicts
  * (without the ledger: in the parsing task), with no stage and no state of its own for the clock
  * (docs/PERFORMANCE.md "The batch's critical path").

@@ -1,11 +1,13 @@
 package org.hospital.incidents.pipeline;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.hospital.incidents.model.BatchSlice;
+import org.hospital.incidents.model.ClockReading;
 import org.hospital.incidents.model.EventBuckets;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
@@ -60,18 +62,26 @@ public final class WardChanges {
 
     /** One partition's changes per ward, against the batch's watermark. Not thread-safe. */
     public static final class Collector {
+        private final long batchMillis;
+        private final long clockMillis;
         private final long watermarkMillis;
         private final long bucketMillis;
         private final Map<String, WardState> deltas = new HashMap<>();
         private final Map<String, EventBuckets.Builder> arrivals = new HashMap<>();
-        private final Map<String, Long> maxCounted = new HashMap<>();
+        /** Per ward, the largest occurredAt counted from each input partition, by partition index (MIN: none). */
+        private final Map<String, long[]> maxCounted = new HashMap<>();
 
         /**
-         * @param watermarkMillis the batch's watermark, epoch millis ({@link Long#MIN_VALUE}: nothing is late)
+         * @param batchMillis the batch time, epoch millis
+         * @param clockMillis the clock the batch is judged by ({@link EventTimeRule#clock}), epoch millis;
+         *     {@link Long#MIN_VALUE} before any report
+         * @param latenessMillis {@code allowed-lateness-seconds} in millis
          * @param bucketMillis event-time bucket size, millis ({@link EventTimeRule#bucketMillis()})
          */
-        public Collector(long watermarkMillis, long bucketMillis) {
-            this.watermarkMillis = watermarkMillis;
+        public Collector(long batchMillis, long clockMillis, long latenessMillis, long bucketMillis) {
+            this.batchMillis = batchMillis;
+            this.clockMillis = clockMillis;
+            this.watermarkMillis = EventTimeRule.watermark(clockMillis, latenessMillis);
             this.bucketMillis = bucketMillis;
         }
 
@@ -81,14 +91,16 @@ public final class WardChanges {
                 delta(change.wardId(), change.delta());
             }
             if (verdict.kind() == Verdict.Kind.COUNTED) {
-                arrived(verdict.after().wardId(), verdict.after().occurredAtMillis(), verdict.after().harmLevel());
+                arrived(verdict.partition(), verdict.after().wardId(), verdict.after().occurredAtMillis(),
+                        verdict.after().harmLevel());
             }
         }
 
         /** @param slice a partition's reports counted without the ledger: their counts and arrivals */
         public void addSlice(BatchSlice slice) {
             slice.wardCounts().forEachRemaining(ward -> delta(ward._1(), ward._2()));
-            slice.forEachArrival(this::arrived);
+            int partition = slice.partition();
+            slice.forEachArrival((ward, at, level) -> arrived(partition, ward, at, level));
         }
 
         /**
@@ -102,12 +114,23 @@ public final class WardChanges {
         /**
          * One report counted for the first time: an arrival for the windows, or late.
          *
+         * @param partition the index of the batch's input partition it came from (its slice's)
          * @param wardId its ward
          * @param occurredAtMillis its {@code occurredAt}, epoch millis
          * @param level its harm level
          */
-        public void arrived(String wardId, long occurredAtMillis, HarmLevel level) {
-            maxCounted.merge(wardId, occurredAtMillis, Math::max);
+        public void arrived(int partition, String wardId, long occurredAtMillis, HarmLevel level) {
+            long[] maxima = maxCounted.get(wardId);
+            if (maxima == null || maxima.length <= partition) {
+                long[] grown = new long[Math.max(partition + 1, maxima == null ? 4 : maxima.length * 2)];
+                Arrays.fill(grown, Long.MIN_VALUE);
+                if (maxima != null) {
+                    System.arraycopy(maxima, 0, grown, 0, maxima.length);
+                }
+                maxima = grown;
+                maxCounted.put(wardId, maxima);
+            }
+            maxima[partition] = Math.max(maxima[partition], occurredAtMillis);
             if (occurredAtMillis < watermarkMillis) {
                 delta(wardId, WardState.late(1));
             } else {
@@ -126,9 +149,26 @@ public final class WardChanges {
                 EventBuckets.Builder arrived = arrivals.get(ward);
                 pairs.add(new Tuple2<>(ward, new WardChange(ward, delta,
                         arrived == null ? EventBuckets.empty() : arrived.build(), watermarkMillis,
-                        limits.forWard(ward), maxCounted.getOrDefault(ward, Long.MIN_VALUE))));
+                        limits.forWard(ward), reading(maxCounted.get(ward)))));
             });
             return pairs.iterator();
+        }
+
+        /** @return the ward's reading: (partition, largest occurredAt) for the partitions that brought it one */
+        private ClockReading reading(long[] maxima) {
+            int n = 0;
+            for (int i = 0; maxima != null && i < maxima.length; i++) {
+                n += maxima[i] == Long.MIN_VALUE ? 0 : 1;
+            }
+            long[] pairs = new long[2 * n];
+            int at = 0;
+            for (int i = 0; maxima != null && i < maxima.length; i++) {
+                if (maxima[i] != Long.MIN_VALUE) {
+                    pairs[at++] = i;
+                    pairs[at++] = maxima[i];
+                }
+            }
+            return new ClockReading(batchMillis, clockMillis, pairs);
         }
     }
 }

@@ -191,6 +191,73 @@ class EventTimeGraphTest {
         }
     }
 
+    /**
+     * A Kafka backlog read a fixed number of records per partition and batch, from partitions that hold different
+     * shares of the stream (a topic keyed by ward): one partition's event time runs a day ahead of the other's. The
+     * harness splits each batch's lines into two input partitions, first half and second half.
+     */
+    @Test
+    void aBacklogReadUnevenlyOverItsPartitionsIsJudgedByThePartitionFurthestBehind() throws Exception {
+        // Partition 0: ward FAST, one report every 240 s, about a day a batch. Partition 1: ward SLOW, one every 10 s
+        // (6 per window, under the threshold), about an hour a batch, with a burst of 12 in 24 s in the second hour.
+        int perBatch = 372;
+        List<List<String>> batches = new ArrayList<>();
+        for (int b = 0; b < 2; b++) {
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < perBatch; i++) {
+                lines.add(incidentAt("F" + b + "-" + i, "FAST", "mild", T0.plusSeconds(89_280L * b + 240L * i)
+                        .toString()));
+            }
+            for (int i = 0; i < perBatch - (b == 1 ? 12 : 0); i++) {
+                lines.add(incidentAt("S" + b + "-" + i, "SLOW", "mild", T0.plusSeconds(3_720L * b + 10L * i)
+                        .toString()));
+            }
+            if (b == 1) {
+                for (int i = 0; i < 12; i++) {
+                    lines.add(incidentAt("B" + i, "SLOW", "moderate", T0.plusSeconds(5_401 + 2 * i).toString()));
+                }
+            }
+            batches.add(lines);
+        }
+        try (GraphHarness harness = new GraphHarness(SETTINGS, batches)) {
+            harness.runBatches(2);
+            // Before the second batch the newest report is FAST's, a day on; SLOW's partition is an hour in. Judged
+            // by the newest over both, every SLOW report of the second batch would be late and its burst lost.
+            assertEquals(0L, harness.<Long>output("late-counts", 2000).stream().mapToLong(Long::longValue).sum(),
+                    "nothing is late: the watermark follows the partition furthest behind");
+            List<Alert> surges = allSurges(harness);
+            assertEquals(1, surges.size(), surges.toString());
+            assertEquals("SLOW", surges.get(0).wardId());
+            assertEquals(firstWindowReaching(batches.get(1), "SLOW", 10), surges.get(0).windowStartMillis());
+            WardTotal slow = GraphHarness.byWard(harness.output("ward-totals", 2000)).get("SLOW");
+            assertEquals(2L * perBatch, slow.state().total());
+            assertEquals(0, slow.state().late());
+        }
+    }
+
+    /** Once the slow partition has caught up, the clock is the newest report again: an old report is late. */
+    @Test
+    void oncePartitionsAreLevelTheWatermarkIsTheNewestReportAgain() throws Exception {
+        Instant newest = T0.plusSeconds(86_400);
+        List<List<String>> batches = Arrays.asList(
+                // Partition 0 a day ahead, partition 1 at T0.
+                List.of(incidentAt("A", "FAST", "mild", newest.toString()),
+                        incidentAt("B", "SLOW", "mild", T0.toString())),
+                // SLOW's backlog goes on in both partitions: judged by T0, not late.
+                List.of(incidentAt("C", "SLOW", "mild", T0.plusSeconds(600).toString()),
+                        incidentAt("D", "SLOW", "mild", T0.plusSeconds(700).toString())),
+                // SLOW has caught up.
+                List.of(incidentAt("E", "SLOW", "mild", newest.minusSeconds(10).toString()),
+                        incidentAt("F", "SLOW", "mild", newest.minusSeconds(5).toString())),
+                List.of(incidentAt("OLD", "SLOW", "mild", newest.minusSeconds(3_700).toString())));
+        try (GraphHarness harness = new GraphHarness(SETTINGS, batches)) {
+            harness.runBatches(4);
+            assertEquals(List.of(0L, 0L, 1L), List.of(2000, 3000, 4000).stream().map(t -> harness.<Long>output(
+                    "late-counts", t).stream().mapToLong(Long::longValue).sum()).toList(),
+                    "C and D are judged by partition 1's T0; OLD by the newest report, the partitions being level");
+        }
+    }
+
     @Test
     void aReportBehindTheWatermarkCountsInTheTotalsButInNoWindow() throws Exception {
         Instant newest = T0.plusSeconds(7200);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.hospital.incidents.model.ClockReading;
 import org.hospital.incidents.model.EventBuckets;
 import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.SurgeWindow;
@@ -32,7 +33,7 @@ class EventTimeRuleTest {
         for (long at : occurredAt) {
             buckets.add(at, HarmLevel.MILD);
         }
-        return new WardChange("ICU-2", delta, buckets.build(), watermark, limits, Long.MIN_VALUE);
+        return new WardChange("ICU-2", delta, buckets.build(), watermark, limits, ClockReading.NONE);
     }
 
     /** One report every 10 s of event time for an hour: 6 per 60 s window, below the threshold of 10. */
@@ -57,6 +58,43 @@ class EventTimeRuleTest {
         List<SurgeWindow> all = new ArrayList<>();
         states.forEach(state -> all.addAll(state.surges()));
         return all;
+    }
+
+    private static long clock(ClockReading... readings) {
+        return EventTimeRule.clock(List.of(readings).iterator());
+    }
+
+    @Test
+    void theClockIsTheNewestReportOfThePartitionFurthestBehindInTheLatestBatchAndNeverMovesBack() {
+        long h = 3_600_000;
+        assertEquals(Long.MIN_VALUE, clock(), "before any report");
+        assertEquals(5 * h, clock(ClockReading.of(5 * h)), "a new checkpoint's seed alone");
+        // One partition: the newest report, whichever ward brought it.
+        assertEquals(9 * h, clock(new ClockReading(1_000, 2 * h, new long[] {0, 9 * h}),
+                new ClockReading(1_000, 2 * h, new long[] {0, 4 * h})));
+        // Two partitions, partition 1 a day behind: its newest, over the wards that brought it reports.
+        assertEquals(3 * h, clock(new ClockReading(1_000, 2 * h, new long[] {0, 30 * h}),
+                new ClockReading(1_000, 2 * h, new long[] {1, h}),
+                new ClockReading(1_000, 2 * h, new long[] {1, 3 * h})));
+        // A ward last changed in an earlier batch: its partition brought nothing since, and holds nobody back.
+        assertEquals(30 * h, clock(new ClockReading(2_000, 2 * h, new long[] {0, 30 * h}),
+                new ClockReading(1_000, h, new long[] {1, h})));
+        // Never back: a partition behind the clock the latest batch was judged by leaves the clock where it was.
+        assertEquals(8 * h, clock(new ClockReading(2_000, 8 * h, new long[] {0, 30 * h, 1, 7 * h})));
+        // A batch of amendments only (no first sighting): the clock stays.
+        assertEquals(8 * h, clock(new ClockReading(2_000, 8 * h, new long[0]),
+                new ClockReading(1_000, h, new long[] {0, 9 * h})));
+    }
+
+    @Test
+    void twoTasksReadingsOfOneWardAndBatchKeepEachPartitionsNewest() {
+        ClockReading one = new ClockReading(1_000, 5, new long[] {0, 10, 2, 30});
+        ClockReading two = new ClockReading(1_000, 5, new long[] {1, 20, 2, 40, 3, 1});
+        assertEquals(new ClockReading(1_000, 5, new long[] {0, 10, 1, 20, 2, 40, 3, 1}), one.plus(two));
+        assertEquals(one.plus(two), two.plus(one));
+        ClockReading later = new ClockReading(2_000, 7, new long[] {5, 1});
+        assertEquals(later, one.plus(later), "a later batch's reading wins outright");
+        assertEquals(later, later.plus(one));
     }
 
     @Test
@@ -170,7 +208,8 @@ class EventTimeRuleTest {
         EventTimeRule rule = new EventTimeRule(60_000, 25_000);
         assertEquals(5_000, rule.bucketMillis());
         WardChange one = new WardChange("W", WardState.empty(), new EventBuckets.Builder(5_000)
-                .add(T0 + 7_000, HarmLevel.NONE).build(), Long.MIN_VALUE, TEN, T0 + 7_000);
+                .add(T0 + 7_000, HarmLevel.NONE).build(), Long.MIN_VALUE, TEN,
+                new ClockReading(T0, Long.MIN_VALUE, new long[] {0, T0 + 7_000}));
         List<Long> starts = rule.apply(WardStatus.of(WardState.empty()), one).windows().stream()
                 .map(WardWindow::windowStartMillis).toList();
         // Windows [s, s + 60 s) with s a multiple of 25 s that hold T0 + 7 s (T0 is a multiple of 25 s).

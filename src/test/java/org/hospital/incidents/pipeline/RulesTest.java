@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.List;
 import org.hospital.incidents.model.Alert;
+import org.hospital.incidents.model.ClockReading;
 import org.hospital.incidents.model.EventBuckets;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
@@ -37,7 +38,8 @@ class RulesTest {
     private static WardChange ward(Incident incident) {
         return new WardChange(incident.wardId(), WardState.of(incident), new EventBuckets.Builder(5_000)
                 .add(incident.occurredAt().toEpochMilli(), incident.harmLevel()).build(), Long.MIN_VALUE,
-                WardLimits.threshold(10), incident.occurredAt().toEpochMilli());
+                WardLimits.threshold(10),
+                new ClockReading(0, Long.MIN_VALUE, new long[] {0, incident.occurredAt().toEpochMilli()}));
     }
 
     private static WardState call(WardStateUpdate function, List<WardChange> changes, WardState previous) {

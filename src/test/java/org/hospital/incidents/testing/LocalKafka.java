@@ -133,6 +133,18 @@ public final class LocalKafka implements AutoCloseable {
      * @throws Exception on a Kafka error
      */
     public void produce(String topic, List<String> lines) throws Exception {
+        produce(topic, null, lines);
+    }
+
+    /**
+     * Produces lines into one partition, in order, and waits for every acknowledgement.
+     *
+     * @param topic topic
+     * @param partition the partition, or null to spread unkeyed lines over the partitions
+     * @param lines record values
+     * @throws Exception on a Kafka error
+     */
+    public void produce(String topic, Integer partition, List<String> lines) throws Exception {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -144,7 +156,7 @@ public final class LocalKafka implements AutoCloseable {
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
             for (String line : lines) {
-                producer.send(new ProducerRecord<>(topic, line));
+                producer.send(new ProducerRecord<>(topic, partition, null, line));
             }
             producer.flush();
         }

@@ -21,6 +21,7 @@ import org.hospital.incidents.model.Amendment;
 import org.hospital.incidents.model.BatchSlice;
 import org.hospital.incidents.model.BucketLines;
 import org.hospital.incidents.model.Candidate;
+import org.hospital.incidents.model.ClockReading;
 import org.hospital.incidents.model.EventBuckets;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.SurgeWindow;
@@ -60,6 +61,7 @@ public final class KryoClasses implements KryoRegistrator {
     private static final Class<?>[] RECORDS = {SourcedLine.class, ParseResult.class, Incident.class, Rejection.class,
         Candidate.class, Requalification.class, WardChange.class, Verdict.class, Amendment.class, Settled.class,
         WardTotal.class, WardWindow.class, Alert.class, OutputRecord.class, WardStatus.class, SurgeWindow.class,
+        ClockReading.class,
         // Archive entries as read back (a new checkpoint's ledger seed; the analytics job adds its own classes).
         ArchivedReport.class};
 
@@ -73,7 +75,7 @@ public final class KryoClasses implements KryoRegistrator {
         Candidate[].class, SourcedLine[].class,
         ParseResult[].class, Incident[].class, Rejection[].class, WardTotal[].class, WardWindow[].class,
         Alert[].class, OutputRecord[].class, ArchivedReport[].class, java.time.LocalDate.class,
-        EventBuckets.class, WardLimits.class, WardStatus[].class, SurgeWindow[].class};
+        EventBuckets.class, WardLimits.class, WardStatus[].class, SurgeWindow[].class, ClockReading[].class};
 
     /** Classes of other packages that are not public, registered by name. */
     private static final String[] PRIVATE_CLASSES = {
