@@ -82,10 +82,11 @@ public final class EventTimeRule implements Serializable {
      * The event-time clock a batch is judged by, from the wards' state after the batch before (docs/DESIGN.md
      * "Surges in event time"): the clock the latest batch was judged by, moved on to the largest {@code occurredAt}
      * counted in that batch from its input partition furthest behind (per partition the newest report over every
-     * ward, then the oldest of those). Never moves back. With one input partition (one Kafka partition, one socket
-     * block a batch) it is the largest {@code occurredAt} counted so far; a partition that brought nothing in the
-     * latest batch holds nobody back (a quiet ward's partition, a drained backlog), one still reading a backlog keeps
-     * the clock at its own event time, so its reports are not late against another partition's ({@link ClockReading}).
+     * ward, then the oldest of those). Never moves back. With one input partition (one Kafka partition; the socket,
+     * one partition a batch) it is the largest {@code occurredAt} counted so far; a partition that brought nothing in
+     * the latest batch holds nobody back (a quiet ward's partition, a drained backlog), one still reading a backlog
+     * keeps the clock at its own event time, so its reports are not late against another partition's
+     * ({@link ClockReading}).
      *
      * @param readings each ward's {@link WardStatus#clock()}, and a new checkpoint's seed ({@link ClockReading#of});
      *     any order

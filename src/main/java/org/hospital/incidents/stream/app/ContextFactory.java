@@ -112,9 +112,13 @@ public final class ContextFactory {
         JavaDStream<SourcedLine> lines = null;
         if (settings.socketHost() != null) {
             // Bytes, not socketTextStream's text: invalid UTF-8 is detected before a decoder hides it as U+FFFD.
+            // One partition a batch (a narrow coalesce of the receiver's blocks, no shuffle): the socket is one stream
+            // in arrival order, and the event-time clock is taken per input partition (EventTimeRule.clock), so its
+            // blocks, one each 200 ms, would each count as a partition and hold the clock at the first block's newest
+            // report. The receiver takes one core of local[2] anyway, leaving one for the batch's tasks.
             lines = ssc.socketStream(settings.socketHost(), settings.socketPort(),
                     Utf8Lines.socketLines(settings.maxLineBytes()),
-                    StorageLevel.fromString(settings.socketStorageLevel()));
+                    StorageLevel.fromString(settings.socketStorageLevel())).transform(rdd -> rdd.coalesce(1));
         }
         JavaInputDStream<ConsumerRecord<String, byte[]>> kafka = null;
         if (settings.kafkaBootstrap() != null) {
