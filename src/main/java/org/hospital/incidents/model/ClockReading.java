@@ -7,9 +7,9 @@ import java.util.Arrays;
  * What one ward's latest batch says about the stream's event-time clock (docs/DESIGN.md "Surges in event time"): the
  * batch, the clock that batch was judged by, and, for each input partition of the batch (a Kafka topic-partition's
  * offset range; the socket receiver's blocks of the batch, coalesced into one), the largest {@code occurredAt} of
- * the ward's reports counted from it for the first time. The clock of the next batch is made from the readings of
- * every ward ({@code EventTimeRule.clock}): per input partition the newest report, then the partition furthest
- * behind.
+ * the ward's reports counted from it for the first time and on time (a late report cannot move the clock). The clock
+ * of the next batch is made from the readings of every ward ({@code EventTimeRule.clock}): per input partition the
+ * newest report, then the partition furthest behind.
  *
  * <p>Why per partition: a Kafka backlog is read a fixed number of records per partition and batch
  * ({@code spark.streaming.kafka.maxRatePerPartition}), and partitions hold different shares of the stream (a topic

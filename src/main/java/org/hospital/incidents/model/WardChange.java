@@ -15,7 +15,7 @@ import java.io.Serializable;
  * @param watermarkMillis the batch's event-time watermark, epoch millis ({@link Long#MIN_VALUE} before any report)
  * @param limits the ward's SURGE limits for this run, or null on a change that carries none
  * @param clock the batch, its clock, and the largest {@code occurredAt} of the ward's reports counted for the first
- *     time in the batch (late or not) per input partition: what the next batch's clock is made from
+ *     time in the batch and on time, per input partition: what the next batch's clock is made from
  *     ({@link ClockReading}); {@link ClockReading#NONE} on a change that carries none
  */
 public record WardChange(String wardId, WardState delta, EventBuckets arrived, long watermarkMillis,

@@ -83,8 +83,9 @@ public final class EventTimeRule implements Serializable {
      * "Surges in event time"): the clock the latest batch was judged by, moved on to the largest {@code occurredAt}
      * counted in that batch from its input partition furthest behind (per partition the newest report over every
      * ward, then the oldest of those). Never moves back. With one input partition (one Kafka partition; the socket,
-     * one partition a batch) it is the largest {@code occurredAt} counted so far; a partition that brought nothing in
-     * the latest batch holds nobody back (a quiet ward's partition, a drained backlog), one still reading a backlog
+     * one partition a batch) it is the largest {@code occurredAt} counted so far; a partition that brought nothing on
+     * time in the latest batch holds nobody back (a quiet ward's partition, a drained backlog, a downtime form's old
+     * reports: a late report is not counted as progress, {@link WardChanges.Collector}), one still reading a backlog
      * keeps the clock at its own event time, so its reports are not late against another partition's
      * ({@link ClockReading}).
      *

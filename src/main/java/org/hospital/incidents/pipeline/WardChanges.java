@@ -68,7 +68,7 @@ public final class WardChanges {
         private final long bucketMillis;
         private final Map<String, WardState> deltas = new HashMap<>();
         private final Map<String, EventBuckets.Builder> arrivals = new HashMap<>();
-        /** Per ward, the largest occurredAt counted from each input partition, by partition index (MIN: none). */
+        /** Per ward, the newest on-time report counted from each input partition, by partition index (MIN: none). */
         private final Map<String, long[]> maxCounted = new HashMap<>();
 
         /**
@@ -120,6 +120,12 @@ public final class WardChanges {
          * @param level its harm level
          */
         public void arrived(int partition, String wardId, long occurredAtMillis, HarmLevel level) {
+            if (occurredAtMillis < watermarkMillis) {
+                // Not in the partition's newest either: a report behind the watermark cannot move the clock, and a
+                // partition bringing only such reports (a downtime form fed in through Kafka) must not hold it back.
+                delta(wardId, WardState.late(1));
+                return;
+            }
             long[] maxima = maxCounted.get(wardId);
             if (maxima == null || maxima.length <= partition) {
                 long[] grown = new long[Math.max(partition + 1, maxima == null ? 4 : maxima.length * 2)];
@@ -131,12 +137,8 @@ public final class WardChanges {
                 maxCounted.put(wardId, maxima);
             }
             maxima[partition] = Math.max(maxima[partition], occurredAtMillis);
-            if (occurredAtMillis < watermarkMillis) {
-                delta(wardId, WardState.late(1));
-            } else {
-                arrivals.computeIfAbsent(wardId, ward -> new EventBuckets.Builder(bucketMillis))
-                        .add(occurredAtMillis, level);
-            }
+            arrivals.computeIfAbsent(wardId, ward -> new EventBuckets.Builder(bucketMillis))
+                    .add(occurredAtMillis, level);
         }
 
         /**

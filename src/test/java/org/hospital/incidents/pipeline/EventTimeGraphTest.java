@@ -258,6 +258,28 @@ class EventTimeGraphTest {
         }
     }
 
+    /**
+     * A partition that brings only reports behind the watermark (a downtime form fed in through Kafka) does not hold
+     * the clock back: late reports do not count as the partition's progress.
+     */
+    @Test
+    void aPartitionBringingOnlyLateReportsDoesNotHoldTheClockBack() throws Exception {
+        Instant now = T0.plusSeconds(86_400);
+        List<List<String>> batches = Arrays.asList(
+                List.of(incidentAt("A", "ICU-1", "mild", now.toString()),
+                        incidentAt("B", "ED-1", "mild", now.toString())),
+                // Partition 0: a downtime form's report two hours old (late); partition 1 moves on 600 s.
+                List.of(incidentAt("FORM", "ICU-1", "mild", now.minusSeconds(7_200).toString()),
+                        incidentAt("C", "ED-1", "mild", now.plusSeconds(600).toString())),
+                // Behind now + 600 s - 3600 s: late. Had the form held the clock at now, it would be on time.
+                List.of(incidentAt("D", "ED-1", "mild", now.minusSeconds(3_300).toString())));
+        try (GraphHarness harness = new GraphHarness(SETTINGS, batches)) {
+            harness.runBatches(3);
+            assertEquals(List.of(1L, 1L), List.of(2000, 3000).stream().map(t -> harness.<Long>output("late-counts", t)
+                    .stream().mapToLong(Long::longValue).sum()).toList());
+        }
+    }
+
     @Test
     void aReportBehindTheWatermarkCountsInTheTotalsButInNoWindow() throws Exception {
         Instant newest = T0.plusSeconds(7200);
