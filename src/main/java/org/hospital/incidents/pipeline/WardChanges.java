@@ -69,7 +69,7 @@ public final class WardChanges {
         private final Map<String, WardState> deltas = new HashMap<>();
         private final Map<String, EventBuckets.Builder> arrivals = new HashMap<>();
         /** Per ward, the newest on-time report counted from each input partition, by partition index (MIN: none). */
-        private final Map<String, long[]> maxCounted = new HashMap<>();
+        private final Map<String, long[]> newestOnTime = new HashMap<>();
 
         /**
          * @param batchMillis the batch time, epoch millis
@@ -126,7 +126,7 @@ public final class WardChanges {
                 delta(wardId, WardState.late(1));
                 return;
             }
-            long[] maxima = maxCounted.get(wardId);
+            long[] maxima = newestOnTime.get(wardId);
             if (maxima == null || maxima.length <= partition) {
                 long[] grown = new long[Math.max(partition + 1, maxima == null ? 4 : maxima.length * 2)];
                 Arrays.fill(grown, Long.MIN_VALUE);
@@ -134,7 +134,7 @@ public final class WardChanges {
                     System.arraycopy(maxima, 0, grown, 0, maxima.length);
                 }
                 maxima = grown;
-                maxCounted.put(wardId, maxima);
+                newestOnTime.put(wardId, maxima);
             }
             maxima[partition] = Math.max(maxima[partition], occurredAtMillis);
             arrivals.computeIfAbsent(wardId, ward -> new EventBuckets.Builder(bucketMillis))
@@ -151,7 +151,7 @@ public final class WardChanges {
                 EventBuckets.Builder arrived = arrivals.get(ward);
                 pairs.add(new Tuple2<>(ward, new WardChange(ward, delta,
                         arrived == null ? EventBuckets.empty() : arrived.build(), watermarkMillis,
-                        limits.forWard(ward), reading(maxCounted.get(ward)))));
+                        limits.forWard(ward), reading(newestOnTime.get(ward)))));
             });
             return pairs.iterator();
         }

@@ -53,6 +53,15 @@ class EventTimeGraphTest {
         return lines;
     }
 
+    /** @return each batch's late reports (the summed {@code late-counts} of its partitions), in the order given */
+    private static List<Long> late(GraphHarness harness, long... batchTimes) {
+        List<Long> late = new ArrayList<>();
+        for (long batchTime : batchTimes) {
+            late.add(harness.<Long>output("late-counts", batchTime).stream().mapToLong(Long::longValue).sum());
+        }
+        return late;
+    }
+
     private static List<Alert> allSurges(GraphHarness harness) {
         List<Alert> all = new ArrayList<>();
         harness.all("surge-alerts").forEach(batch -> batch.records().forEach(a -> all.add((Alert) a)));
@@ -223,7 +232,7 @@ class EventTimeGraphTest {
             harness.runBatches(2);
             // Before the second batch the newest report is FAST's, a day on; SLOW's partition is an hour in. Judged
             // by the newest over both, every SLOW report of the second batch would be late and its burst lost.
-            assertEquals(0L, harness.<Long>output("late-counts", 2000).stream().mapToLong(Long::longValue).sum(),
+            assertEquals(List.of(0L), late(harness, 2000),
                     "nothing is late: the watermark follows the partition furthest behind");
             List<Alert> surges = allSurges(harness);
             assertEquals(1, surges.size(), surges.toString());
@@ -252,8 +261,7 @@ class EventTimeGraphTest {
                 List.of(incidentAt("OLD", "SLOW", "mild", newest.minusSeconds(3_700).toString())));
         try (GraphHarness harness = new GraphHarness(SETTINGS, batches)) {
             harness.runBatches(4);
-            assertEquals(List.of(0L, 0L, 1L), List.of(2000, 3000, 4000).stream().map(t -> harness.<Long>output(
-                    "late-counts", t).stream().mapToLong(Long::longValue).sum()).toList(),
+            assertEquals(List.of(0L, 0L, 1L), late(harness, 2000, 3000, 4000),
                     "C and D are judged by partition 1's T0; OLD by the newest report, the partitions being level");
         }
     }
@@ -275,8 +283,7 @@ class EventTimeGraphTest {
                 List.of(incidentAt("D", "ED-1", "mild", now.minusSeconds(3_300).toString())));
         try (GraphHarness harness = new GraphHarness(SETTINGS, batches)) {
             harness.runBatches(3);
-            assertEquals(List.of(1L, 1L), List.of(2000, 3000).stream().map(t -> harness.<Long>output("late-counts", t)
-                    .stream().mapToLong(Long::longValue).sum()).toList());
+            assertEquals(List.of(1L, 1L), late(harness, 2000, 3000));
         }
     }
 
@@ -299,7 +306,7 @@ class EventTimeGraphTest {
             assertTrue(windows.stream().anyMatch(w -> w.windowStartMillis() <= inside && inside < w.windowEndMillis()));
             assertTrue(windows.stream().allMatch(w -> w.counts().count() == 1),
                     "the late report is in no window, not even those it shares with the on-time one: " + windows);
-            assertEquals(1L, harness.<Long>output("late-counts", 2000).stream().mapToLong(Long::longValue).sum());
+            assertEquals(List.of(1L), late(harness, 2000));
             WardTotal third = GraphHarness.byWard(harness.output("ward-totals", 3000)).get("ICU-2");
             assertEquals(4, third.state().total());
             assertEquals(2, third.state().late());
@@ -348,7 +355,7 @@ class EventTimeGraphTest {
             assertTrue(ed != null, "ward totals: " + harness.all("ward-totals"));
             assertEquals(3, ed.state().total());
             assertEquals(2, ed.state().late(), "OLD and OUT are behind the watermark kept across the restart");
-            assertEquals(1L, harness.<Long>output("late-counts", 5000).stream().mapToLong(Long::longValue).sum());
+            assertEquals(List.of(1L), late(harness, 5000));
             long in = newest.minusSeconds(3599).toEpochMilli();
             List<WardWindow> windows = harness.output("ward-windows", 5000);
             assertTrue(windows.stream().allMatch(w -> w.wardId().equals("ED-1") && w.counts().count() == 1
