@@ -56,7 +56,7 @@ public final class BatchSlice implements Serializable, KnownSizeEstimation {
     private int arrivals;
     private byte[] archive;
     private long archived;
-    private List<String> archiveEntries;
+    private PackedEntries archiveEntries;
     private long estimatedBytes = 256;
 
     /** @param partition index of the batch partition this slice is made from */
@@ -192,15 +192,13 @@ public final class BatchSlice implements Serializable, KnownSizeEstimation {
      * @param entries the partition's archive entries, rendered and not yet compressed (the ledger decides an
      *     amendment's status first)
      */
-    public void archiveEntries(List<String> entries) {
+    public void archiveEntries(PackedEntries entries) {
         this.archiveEntries = entries;
-        for (String entry : entries) {
-            estimatedBytes += 48 + 2L * entry.length();
-        }
+        estimatedBytes += entries.estimatedBytes();
     }
 
     /** @return the rendered archive entries kept for after the ledger, or null */
-    public List<String> archiveEntries() {
+    public PackedEntries archiveEntries() {
         return archiveEntries;
     }
 

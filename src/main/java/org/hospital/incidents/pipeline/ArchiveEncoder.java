@@ -3,7 +3,8 @@ package org.hospital.incidents.pipeline;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.Serializable;
-import java.util.List;
+import java.util.Map;
+import org.hospital.incidents.model.PackedEntries;
 
 /**
  * Encodes the archive's entries (DESIGN.md "Archive") for one partition of one batch, as the graph parses it: the
@@ -35,10 +36,12 @@ public interface ArchiveEncoder extends Serializable {
 
     /**
      * @param entries rendered entries (from a deferred part), in order
+     * @param replaced entries to compress in another form, by index (an amendment's status, a rejection by the
+     *     ledger); empty when none
      * @return them compressed, a complete stream of the codec, or null when there is none
      * @throws IOException from the codec
      */
-    byte[] compress(List<String> entries) throws IOException;
+    byte[] compress(PackedEntries entries, Map<Integer, String> replaced) throws IOException;
 
     /**
      * Renders the entry of a line rejected after parsing (by the incident ledger: a duplicate, a refused
@@ -108,7 +111,7 @@ public interface ArchiveEncoder extends Serializable {
         long entries();
 
         /** @return a deferred part's rendered entries, in order; null for a compressing part */
-        List<String> rendered();
+        PackedEntries rendered();
 
         /**
          * @return the compressed entries, a complete stream of the codec, or null when none was added

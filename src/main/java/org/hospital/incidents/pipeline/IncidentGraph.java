@@ -3,8 +3,10 @@ package org.hospital.incidents.pipeline;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -19,6 +21,7 @@ import org.hospital.incidents.model.Candidate;
 import org.hospital.incidents.model.ClockReading;
 import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.LedgerShard;
+import org.hospital.incidents.model.PackedEntries;
 import org.hospital.incidents.model.ParseResult;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.Requalification;
@@ -168,8 +171,10 @@ public final class IncidentGraph {
         BatchSlice slice = slices.next();
         ArrayList<Rejection> rejections = new ArrayList<>();
         ArrayList<Incident> review = new ArrayList<>();
-        List<String> entries = slice.archiveEntries();
-        boolean copied = false;
+        PackedEntries entries = slice.archiveEntries();
+        // The entries the ledger changed, by index; the cached slice stays as it was parsed, so that a recomputed
+        // task starts from the same entries.
+        Map<Integer, String> replaced = new HashMap<>();
         while (verdicts.hasNext()) {
             Verdict verdict = verdicts.next();
             // Made again from the packed slice only for a rejection, and once for both its uses.
@@ -182,18 +187,13 @@ public final class IncidentGraph {
                 review.add(slice.unclassified(verdict.position()));
             }
             if ((verdict.kind() == Verdict.Kind.AMENDED || verdict.isRejected()) && entries != null) {
-                // The cached slice stays as it was parsed: a recomputed task must start from the same entries.
-                if (!copied) {
-                    entries = new ArrayList<>(entries);
-                    copied = true;
-                }
                 int at = slice.archiveEntryOf(verdict.position());
-                entries.set(at, verdict.isRejected()
+                replaced.put(at, verdict.isRejected()
                         ? archive.rejectedEntry(batchTimeMillis, line.source(), verdict.reason(), line.line())
                         : ArchiveEncoder.amended(entries.get(at)));
             }
         }
-        byte[] compressed = archive == null || entries == null ? null : archive.compress(entries);
+        byte[] compressed = archive == null || entries == null ? null : archive.compress(entries, replaced);
         return List.of(new Settled(rejections, review, compressed, entries == null ? 0 : entries.size())).iterator();
     }
 

@@ -31,6 +31,7 @@ import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.LedgerEntry;
 import org.hospital.incidents.model.LedgerShard;
+import org.hospital.incidents.model.PackedEntries;
 import org.hospital.incidents.model.PackedLines;
 import org.hospital.incidents.model.ParseResult;
 import org.hospital.incidents.model.Rejection;
@@ -67,7 +68,8 @@ public final class KryoClasses implements KryoRegistrator {
 
     /** Ordinary classes, enums and arrays; Kryo's field or default serializers handle them. */
     private static final Class<?>[] CLASSES = {BatchSlice.class, BatchSlice[].class, PackedLines.class,
-        java.util.HashMap.class, java.util.ArrayList.class, WardState.class, WindowCounts.class, HarmLevel.class,
+        PackedEntries.class, java.util.HashMap.class, java.util.ArrayList.class, WardState.class, WindowCounts.class,
+        HarmLevel.class,
         EventCategory.class, ReportType.class, Alert.Type.class, BatchLedger.Output.class, Instant.class,
         long[].class, String[].class, String[][].class, Object[].class, WardState[].class, WindowCounts[].class,
         Requalification[].class, WardChange[].class, Verdict.Kind.class, Verdict[].class, Amendment[].class,
