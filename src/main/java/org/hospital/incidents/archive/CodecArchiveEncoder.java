@@ -18,10 +18,11 @@ import org.hospital.incidents.pipeline.ArchiveEncoder;
 import org.hospital.incidents.support.HadoopConfs;
 
 /**
- * Archive entries as JSON lines compressed with a Hadoop codec (config key {@code archive.codec}): {@code gzip}
- * (default, {@code .gz}) or {@code bzip2} ({@code .bz2}). Both allow several compressed streams one after the
- * other in one file, which is how the batch's write task joins the parts of the partitions; {@code zcat},
- * {@code bzcat} and {@code hdfs dfs -text} read such files whole.
+ * Archive entries as JSON lines, compressed as config key {@code archive.codec} names: {@code gzip} (default,
+ * {@code .gz}, the JDK's deflater at its fastest level, see {@link #open}) or {@code bzip2} ({@code .bz2}, Hadoop's
+ * codec). Both allow several compressed streams one after the other in one file, which is how the batch's write task
+ * joins the parts of the partitions; {@code zcat}, {@code bzcat}, Hadoop's codecs and {@code hdfs dfs -text} read
+ * such files whole.
  *
  * <p>Entry shapes (DESIGN.md "Archive"): {@code {"batchTime","source","status":"accepted","incident":{…}}}
  * (status {@code requalified} for a re-qualification record) and
