@@ -670,6 +670,15 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
                 }
             }
         }
+
+        /** Visits every entry as stored: its eventId's packed form and its fields, with no object made. */
+        void forEachPacked(PackedEntryVisitor visitor) {
+            for (int i = 0; i < keyAt.length; i++) {
+                if (keyAt[i] != 0) {
+                    visitor.visit(keys, keyAt[i] - 1, wards[i], codes[i], occurredAt[i], firstSeen[i], updatedAt[i]);
+                }
+            }
+        }
     }
 
     /**
@@ -777,8 +786,24 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
         void visit(String eventId, LedgerEntry entry);
     }
 
+    /** Receives one entry of a version as a segment stores it (see {@link Segment}). */
+    @FunctionalInterface
+    private interface PackedEntryVisitor {
+        void visit(byte[] keys, int keyAt, int ward, int code, long occurredAt, long firstSeen, long updatedAt);
+    }
+
     /** Visits every entry of this version, segment by segment (of a version the store moved on from: a copy). */
     private void forEach(EntryVisitor visitor) {
+        forEachSegment(segment -> segment.forEach(visitor));
+    }
+
+    /** As {@link #forEach}, each entry as stored. */
+    private void forEachPacked(PackedEntryVisitor visitor) {
+        forEachSegment(segment -> segment.forEachPacked(visitor));
+    }
+
+    /** Gives each segment of this version in turn, holding the store's lock throughout so that no batch writes it. */
+    private void forEachSegment(java.util.function.Consumer<Segment> action) {
         if (store == null) {
             return;
         }
@@ -786,7 +811,7 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
             store.awaitIdle();
             Segment[] segments = store.version == version ? store.segments : store.copyAt(version).segments;
             for (Segment segment : segments) {
-                segment.forEach(visitor);
+                action.accept(segment);
             }
         }
     }
@@ -797,17 +822,33 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
      */
     public static final class KryoForm extends com.esotericsoftware.kryo.Serializer<LedgerShard> {
 
+        /**
+         * Longest eventId written without making its string: Kryo's {@code Output.writeString} writes 2 to 63 ASCII
+         * chars as their bytes, the last with its high bit set; anything else as a length and UTF-8.
+         */
+        private static final int KRYO_ASCII_MAX = 63;
+
         @Override
         public void write(com.esotericsoftware.kryo.Kryo kryo, com.esotericsoftware.kryo.io.Output output,
                 LedgerShard shard) {
             output.writeInt(shard.size, true);
-            shard.forEach((id, entry) -> {
-                output.writeString(id);
-                output.writeString(entry.wardId());
-                output.writeInt(pack(entry), true);
-                output.writeLong(entry.occurredAtMillis());
-                output.writeVarLong(entry.firstSeenBatchTime() - entry.occurredAtMillis(), false);
-                output.writeLong(entry.updatedAtMillis());
+            // Byte for byte what writeString(eventId) wrote, without a String per entry: at millions of entries,
+            // making each eventId's string and scanning it again was about a third of a checkpoint's CPU
+            // (docs/PERFORMANCE.md). Entries are written as the segments store them, so none is made either.
+            byte[] ascii = new byte[KRYO_ASCII_MAX];
+            shard.forEachPacked((keys, keyAt, ward, code, occurred, first, updated) -> {
+                int length = PackedChars.copyAscii(keys, keyAt, ascii);
+                if (length > 1) {
+                    ascii[length - 1] |= (byte) 0x80;
+                    output.writeBytes(ascii, 0, length);
+                } else {
+                    output.writeString(PackedChars.read(keys, keyAt));
+                }
+                output.writeString(WardNames.name(ward));
+                output.writeInt(code, true);
+                output.writeLong(occurred);
+                output.writeVarLong(first - occurred, false);
+                output.writeLong(updated);
             });
             output.writeInt(shard.verdicts.size(), true);
             for (Verdict verdict : shard.verdicts) {

@@ -131,6 +131,33 @@ public final class PackedChars {
         return start(header) - at + (wide(header) ? 2 : 1) * length(header);
     }
 
+    /**
+     * Copies the chars of the string packed at {@code at} as one byte each, when it is narrow, at most
+     * {@code to.length} chars long and all ASCII (U+0000 to U+007F): how a checkpoint writer copies an eventId out
+     * without making a {@code String} ({@code LedgerShard.KryoForm}).
+     *
+     * @param from the array
+     * @param at where a string's form starts
+     * @param to receives the chars from index 0
+     * @return how many chars were copied, or -1 when the string is wide, longer than {@code to} or not all ASCII
+     */
+    public static int copyAscii(byte[] from, int at, byte[] to) {
+        long header = header(from, at);
+        int length = length(header);
+        if (wide(header) || length > to.length) {
+            return -1;
+        }
+        int chars = start(header);
+        for (int i = 0; i < length; i++) {
+            byte b = from[chars + i];
+            if (b < 0) {
+                return -1;
+            }
+            to[i] = b;
+        }
+        return length;
+    }
+
     /** @return whether {@code s} has a char above U+00FF, so needs two bytes a char */
     private static boolean isWide(String s) {
         for (int i = 0; i < s.length(); i++) {

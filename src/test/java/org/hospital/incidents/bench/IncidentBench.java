@@ -391,6 +391,39 @@ public final class IncidentBench implements Callable<Integer> {
                 + (fillBatches == 1 ? " batch" : " batches") + ", as a backlog's");
         row("incident ledger heap per eventId, ledger of " + fmt(size) + " eventIds", fmt(heapPerEntry) + " bytes",
                 "heap used after a full GC, full ledger against empty; 36-char eventIds, 40 wards");
+        checkpointRow(shards, size);
+    }
+
+    /**
+     * What each state checkpoint of the full ledger costs the task that writes it, the disk aside: the 128 buckets
+     * through the job's Kryo serializer (as Spark's RDD checkpoint writes them) into a stream that only counts.
+     */
+    private void checkpointRow(LedgerShard[] shards, long size) {
+        org.apache.spark.serializer.SerializerInstance kryo = new org.apache.spark.serializer.KryoSerializer(
+                org.hospital.incidents.stream.app.KryoClasses.configure(new org.apache.spark.SparkConf()))
+                .newInstance();
+        int rounds = smoke ? 1 : 5;
+        long[] millis = new long[rounds];
+        long bytes = 0;
+        for (int round = 0; round < rounds + 1; round++) {
+            org.apache.commons.io.output.CountingOutputStream counted = new org.apache.commons.io.output
+                    .CountingOutputStream(org.apache.commons.io.output.NullOutputStream.INSTANCE);
+            long start = System.nanoTime();
+            org.apache.spark.serializer.SerializationStream out = kryo.serializeStream(counted);
+            for (LedgerShard shard : shards) {
+                out.writeObject(shard, scala.reflect.ClassTag$.MODULE$.apply(LedgerShard.class));
+            }
+            out.close();
+            if (round > 0) {
+                millis[round - 1] = (System.nanoTime() - start) / 1_000_000;
+            }
+            bytes = counted.getByteCount();
+        }
+        Arrays.sort(millis);
+        row("incident ledger state checkpoint, ledger of " + fmt(size) + " eventIds (one core, disk aside)",
+                "median " + fmt(millis[rounds / 2]) + " ms, " + fmt(bytes / Math.max(1, size)) + " bytes per eventId",
+                rounds + " rounds after one unmeasured: the 128 buckets through the job's Kryo serializer into a "
+                        + "counting stream");
     }
 
     /** @return heap bytes in use after a full collection (System.gc(): the bench runs with G1's defaults) */

@@ -209,4 +209,59 @@ class LedgerShardTest {
             assertNull(version.get("x".repeat(69)));
         }
     }
+
+    @Test
+    void theCheckpointWritesEachEventIdByteForByteAsKryosWriteStringDoes() {
+        // Every form: ASCII of 1, 2, 63 and 64 chars (Kryo's ASCII form covers 2 to 63), Latin-1, wide, a lone
+        // surrogate, empty, and the generated ids of the other tests.
+        List<String> ids = new java.util.ArrayList<>(List.of("", "A", "AB", "a".repeat(63), "b".repeat(64), "é1",
+                "\u007F\u007F", "Ā-1", "A\uD800", "患者-7", "x".repeat(300)));
+        for (int n = 0; n < 2_000; n++) {
+            if (!ids.contains(id(n))) {
+                ids.add(id(n));
+            }
+        }
+        LedgerShard.Builder builder = LedgerShard.empty().next(ids.size(), Long.MIN_VALUE);
+        Random random = new Random(5);
+        Map<String, LedgerEntry> model = new HashMap<>();
+        for (String id : ids) {
+            LedgerEntry entry = entry(random, 1_000);
+            builder.put(id, entry);
+            model.put(id, entry);
+        }
+        LedgerShard shard = builder.build();
+        com.esotericsoftware.kryo.Kryo kryo = new com.esotericsoftware.kryo.Kryo();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        // A small buffer, so that ids also straddle the buffer's flushes.
+        com.esotericsoftware.kryo.io.Output output = new com.esotericsoftware.kryo.io.Output(bytes, 100);
+        new LedgerShard.KryoForm().write(kryo, output, shard);
+        output.flush();
+        byte[] written = bytes.toByteArray();
+
+        com.esotericsoftware.kryo.io.Input input = new com.esotericsoftware.kryo.io.Input(written);
+        assertEquals(ids.size(), input.readInt(true));
+        Map<String, LedgerEntry> read = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            int start = input.position();
+            String id = input.readString();
+            byte[] expected = kryoString(id);
+            assertTrue(java.util.Arrays.equals(expected, java.util.Arrays.copyOfRange(written, start,
+                    input.position())), "eventId '" + id + "' is written as Output.writeString writes it");
+            String ward = input.readString();
+            assertEquals(model.get(id).wardId(), ward, id);
+            input.readInt(true);
+            long occurred = input.readLong();
+            assertEquals(model.get(id).occurredAtMillis(), occurred, id);
+            assertEquals(model.get(id).firstSeenBatchTime(), occurred + input.readVarLong(false), id);
+            assertEquals(model.get(id).updatedAtMillis(), input.readLong(), id);
+            read.put(id, model.get(id));
+        }
+        assertEquals(model.keySet(), read.keySet());
+    }
+
+    private static byte[] kryoString(String s) {
+        com.esotericsoftware.kryo.io.Output output = new com.esotericsoftware.kryo.io.Output(16, -1);
+        output.writeString(s);
+        return output.toBytes();
+    }
 }
