@@ -109,8 +109,8 @@ public final class CodecArchiveEncoder implements ArchiveEncoder {
     }
 
     /**
-     * Opens one compressed stream of the codec over {@code target}; closing it ends the stream, not the target's
-     * use (the caller closes what it opened). Gzip is written by the JDK's deflater at {@link Deflater#BEST_SPEED}
+     * Opens one compressed stream of the codec over {@code target}; closing it ends the compressed stream and closes
+     * {@code target}. Gzip is written by the JDK's deflater at {@link Deflater#BEST_SPEED}
      * (the Hadoop codec's pure-Java gzip stream, all there is without Hadoop's native library, takes no level and
      * writes level 6). On the archive's JSON, level 1 compresses about 7.7 to 1 against 9.7 at level 6 and is about
      * 2.6 times as fast; at level 6 the compression was a third of a backlog batch's executor time, the largest
