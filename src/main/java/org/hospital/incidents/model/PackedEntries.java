@@ -9,8 +9,6 @@ import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -33,18 +31,7 @@ public final class PackedEntries implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** Chunk size, bytes: under G1's humongous threshold, as {@link PackedLines#CHUNK_BYTES}. */
-    static final int CHUNK_BYTES = 64 * 1024;
-
-    private final ArrayList<byte[]> chunks = new ArrayList<>();
-    private byte[] current;
-    private int used;
-    /** Per entry: its chunk's index, and where its bytes start and end (the end after its {@code '\n'}). */
-    private int[] chunkOf = new int[16];
-    private int[] startOf = new int[16];
-    private int[] endOf = new int[16];
-    private int size;
-    private long bytes;
+    private final ByteChunks chunks = new ByteChunks();
     // Only while the entries are added, in the task that adds them.
     private transient CharsetEncoder encoder;
 
@@ -58,34 +45,19 @@ public final class PackedEntries implements Serializable {
     public int add(char[] chars, int length) {
         // At most 3 bytes a char in UTF-8 (a surrogate pair takes 4 for 2 chars), plus the line break: with this much
         // room the encoder cannot overflow.
-        int need = 3 * length + 1;
-        if (current == null || used + need > current.length) {
-            current = new byte[Math.max(CHUNK_BYTES, need)];
-            chunks.add(current);
-            used = 0;
-            bytes += 16 + current.length;
-        }
-        if (size == chunkOf.length) {
-            chunkOf = Arrays.copyOf(chunkOf, size * 2);
-            startOf = Arrays.copyOf(startOf, size * 2);
-            endOf = Arrays.copyOf(endOf, size * 2);
-        }
+        byte[] chunk = chunks.reserve(3 * length + 1);
         if (encoder == null) {
             encoder = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPLACE)
                     .onUnmappableCharacter(CodingErrorAction.REPLACE);
         }
-        ByteBuffer out = ByteBuffer.wrap(current, used, current.length - used);
+        ByteBuffer out = ByteBuffer.wrap(chunk, chunks.writeAt(), chunk.length - chunks.writeAt());
         encoder.reset();
         CoderResult result = encoder.encode(CharBuffer.wrap(chars, 0, length), out, true);
         if (!result.isUnderflow() || !encoder.flush(out).isUnderflow()) {
             throw new IllegalStateException("an archive entry did not fit its own bound: " + result);
         }
         out.put((byte) '\n');
-        chunkOf[size] = chunks.size() - 1;
-        startOf[size] = used;
-        endOf[size] = out.position();
-        used = out.position();
-        return size++;
+        return chunks.add(out.position());
     }
 
     /**
@@ -94,16 +66,16 @@ public final class PackedEntries implements Serializable {
      * @throws IndexOutOfBoundsException when no entry has that index
      */
     public String get(int index) {
-        if (index < 0 || index >= size) {
-            throw new IndexOutOfBoundsException("entry " + index + " of " + size);
+        if (index < 0 || index >= chunks.size()) {
+            throw new IndexOutOfBoundsException("entry " + index + " of " + chunks.size());
         }
-        return new String(chunks.get(chunkOf[index]), startOf[index], endOf[index] - startOf[index] - 1,
-                StandardCharsets.UTF_8);
+        int start = chunks.startOf(index);
+        return new String(chunks.chunk(index), start, chunks.endOf(index) - start - 1, StandardCharsets.UTF_8);
     }
 
     /** @return entries added */
     public int size() {
-        return size;
+        return chunks.size();
     }
 
     /**
@@ -115,34 +87,32 @@ public final class PackedEntries implements Serializable {
      * @throws IOException from {@code out}
      */
     public void writeTo(OutputStream out, Map<Integer, String> replaced) throws IOException {
-        int runChunk = -1;
-        int runStart = 0;
-        int runEnd = 0;
-        for (int i = 0; i < size; i++) {
+        // A run: entries that follow one another in one chunk, none replaced, written at once.
+        int runFirst = -1;
+        for (int i = 0; i < chunks.size(); i++) {
             String replacement = replaced.isEmpty() ? null : replaced.get(i);
-            if (replacement == null && chunkOf[i] == runChunk && startOf[i] == runEnd) {
-                runEnd = endOf[i];
+            if (replacement == null && runFirst >= 0 && chunks.followsPrevious(i)) {
                 continue;
             }
-            if (runChunk >= 0 && runEnd > runStart) {
-                out.write(chunks.get(runChunk), runStart, runEnd - runStart);
-            }
-            if (replacement == null) {
-                runChunk = chunkOf[i];
-                runStart = startOf[i];
-                runEnd = endOf[i];
-            } else {
+            writeRun(out, runFirst, i);
+            runFirst = replacement == null ? i : -1;
+            if (replacement != null) {
                 out.write((replacement + '\n').getBytes(StandardCharsets.UTF_8));
-                runChunk = -1;
             }
         }
-        if (runChunk >= 0 && runEnd > runStart) {
-            out.write(chunks.get(runChunk), runStart, runEnd - runStart);
+        writeRun(out, runFirst, chunks.size());
+    }
+
+    /** Writes entries {@code first} (none when negative) to {@code end}, exclusive, one run of one chunk. */
+    private void writeRun(OutputStream out, int first, int end) throws IOException {
+        if (first >= 0) {
+            int start = chunks.startOf(first);
+            out.write(chunks.chunk(first), start, chunks.endOf(end - 1) - start);
         }
     }
 
-    /** @return heap bytes, for Spark's memory store: the chunks and the three index arrays */
+    /** @return heap bytes, for Spark's memory store: the chunks and their index */
     public long estimatedBytes() {
-        return 64 + bytes + 12L * chunkOf.length;
+        return chunks.estimatedBytes();
     }
 }

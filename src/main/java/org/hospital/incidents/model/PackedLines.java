@@ -1,8 +1,6 @@
 package org.hospital.incidents.model;
 
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 
 /**
@@ -21,19 +19,9 @@ public final class PackedLines implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** Chunk size, bytes: under G1's humongous threshold (half a region: 512 KiB at the smallest region size). */
-    static final int CHUNK_BYTES = 64 * 1024;
-
-    private final ArrayList<byte[]> chunks = new ArrayList<>();
-    private byte[] current;
-    private int used;
-    /** Per line: its chunk's index and where its form starts in it. */
-    private int[] chunkOf = new int[16];
-    private int[] startOf = new int[16];
-    private int size;
+    private final ByteChunks chunks = new ByteChunks();
     /** The rare lines that carry an encoding error ({@link SourcedLine#encodingError()}), by index. */
     private HashMap<Integer, String> encodingErrors;
-    private long bytes;
 
     /**
      * Keeps a line.
@@ -45,27 +33,16 @@ public final class PackedLines implements Serializable {
         String text = line.line();
         String source = line.source();
         // An upper bound, so each string is scanned once, by write; the few bytes it over-counts stay unused.
-        int need = PackedChars.maxBytes(text) + PackedChars.maxBytes(source);
-        if (current == null || used + need > current.length) {
-            current = new byte[Math.max(CHUNK_BYTES, need)];
-            chunks.add(current);
-            used = 0;
-            bytes += 16 + current.length;
-        }
-        if (size == chunkOf.length) {
-            chunkOf = Arrays.copyOf(chunkOf, size * 2);
-            startOf = Arrays.copyOf(startOf, size * 2);
-        }
-        chunkOf[size] = chunks.size() - 1;
-        startOf[size] = used;
-        used = PackedChars.write(source, current, PackedChars.write(text, current, used));
+        byte[] chunk = chunks.reserve(PackedChars.maxBytes(text) + PackedChars.maxBytes(source));
+        int end = PackedChars.write(source, chunk, PackedChars.write(text, chunk, chunks.writeAt()));
+        int index = chunks.add(end);
         if (line.encodingError() != null) {
             if (encodingErrors == null) {
                 encodingErrors = new HashMap<>();
             }
-            encodingErrors.put(size, line.encodingError());
+            encodingErrors.put(index, line.encodingError());
         }
-        return size++;
+        return index;
     }
 
     /**
@@ -74,11 +51,11 @@ public final class PackedLines implements Serializable {
      * @throws IndexOutOfBoundsException when no line has that index
      */
     public SourcedLine get(int index) {
-        if (index < 0 || index >= size) {
-            throw new IndexOutOfBoundsException("line " + index + " of " + size);
+        if (index < 0 || index >= chunks.size()) {
+            throw new IndexOutOfBoundsException("line " + index + " of " + chunks.size());
         }
-        byte[] chunk = chunks.get(chunkOf[index]);
-        int at = startOf[index];
+        byte[] chunk = chunks.chunk(index);
+        int at = chunks.startOf(index);
         String text = PackedChars.read(chunk, at);
         String source = PackedChars.read(chunk, at + PackedChars.size(chunk, at));
         return new SourcedLine(text, source, encodingErrors == null ? null : encodingErrors.get(index));
@@ -86,11 +63,11 @@ public final class PackedLines implements Serializable {
 
     /** @return lines kept */
     public int size() {
-        return size;
+        return chunks.size();
     }
 
-    /** @return heap bytes, for Spark's memory store: the chunks and the two index arrays */
+    /** @return heap bytes, for Spark's memory store: the chunks and their index */
     public long estimatedBytes() {
-        return 64 + bytes + 8L * chunkOf.length;
+        return chunks.estimatedBytes();
     }
 }

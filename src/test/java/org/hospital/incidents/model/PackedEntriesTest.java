@@ -40,7 +40,7 @@ class PackedEntriesTest {
                 case 3 -> "{\"d\":\"pair " + new String(Character.toChars(0x1F600 + random.nextInt(40))) + "\"}";
                 case 4 -> "{\"d\":\"lone " + (char) (0xD800 + random.nextInt(0x800)) + " tail\"}";
                 case 5 -> "";
-                case 6 -> "{\"line\":\"" + "x".repeat(PackedEntries.CHUNK_BYTES + random.nextInt(1000)) + "\"}";
+                case 6 -> "{\"line\":\"" + "x".repeat(ByteChunks.CHUNK_BYTES + random.nextInt(1000)) + "\"}";
                 default -> "{\"w\":\"" + "w".repeat(random.nextInt(300)) + "\"}";
             });
         }

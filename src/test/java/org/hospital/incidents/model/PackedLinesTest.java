@@ -26,7 +26,7 @@ class PackedLinesTest {
             case 2 -> "病棟-" + n + " ward";
             case 3 -> "S-" + n + (char) (0xD800 + random.nextInt(0x400)) + "tail";
             case 4 -> "";
-            case 5 -> "x".repeat(PackedLines.CHUNK_BYTES + random.nextInt(1000));
+            case 5 -> "x".repeat(ByteChunks.CHUNK_BYTES + random.nextInt(1000));
             default -> "w".repeat(random.nextInt(200)) + (char) (0x100 + random.nextInt(0xFF00));
         };
     }
@@ -68,13 +68,13 @@ class PackedLinesTest {
         }
         // 1,000 × (2 + 300 + 1 + 6) bytes fit in five 64 KiB chunks (two bytes a char would need ten); the index
         // arrays grew from 16 lines to 1,024.
-        assertEquals(5L * (16 + PackedLines.CHUNK_BYTES) + 8L * (1024 - 16), packed.estimatedBytes() - before);
+        assertEquals(5L * (16 + ByteChunks.CHUNK_BYTES) + 8L * (1024 - 16), packed.estimatedBytes() - before);
     }
 
     @Test
     void charsEqualAndSizeWithoutMakingTheString() {
         Random random = new Random(3);
-        byte[] buffer = new byte[4 * PackedLines.CHUNK_BYTES];
+        byte[] buffer = new byte[4 * ByteChunks.CHUNK_BYTES];
         for (int n = 0; n < 500; n++) {
             String s = text(random, n);
             int end = PackedChars.write(s, buffer, 11);

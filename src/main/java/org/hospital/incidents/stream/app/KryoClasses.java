@@ -19,6 +19,7 @@ import org.hospital.incidents.stream.sink.OutputRecord;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.Amendment;
 import org.hospital.incidents.model.BatchSlice;
+import org.hospital.incidents.model.ByteChunks;
 import org.hospital.incidents.model.BucketLines;
 import org.hospital.incidents.model.Candidate;
 import org.hospital.incidents.model.ClockReading;
@@ -68,8 +69,8 @@ public final class KryoClasses implements KryoRegistrator {
 
     /** Ordinary classes, enums and arrays; Kryo's field or default serializers handle them. */
     private static final Class<?>[] CLASSES = {BatchSlice.class, BatchSlice[].class, PackedLines.class,
-        PackedEntries.class, java.util.HashMap.class, java.util.ArrayList.class, WardState.class, WindowCounts.class,
-        HarmLevel.class,
+        PackedEntries.class, ByteChunks.class, java.util.HashMap.class, java.util.ArrayList.class, WardState.class,
+        WindowCounts.class, HarmLevel.class,
         EventCategory.class, ReportType.class, Alert.Type.class, BatchLedger.Output.class, Instant.class,
         long[].class, String[].class, String[][].class, Object[].class, WardState[].class, WindowCounts[].class,
         Requalification[].class, WardChange[].class, Verdict.Kind.class, Verdict[].class, Amendment[].class,
