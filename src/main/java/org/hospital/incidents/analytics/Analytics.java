@@ -27,7 +27,8 @@ import org.hospital.incidents.archive.ArchiveLayout;
 
 /**
  * {@code bin/incident-analytics}: a Spark batch job over the archive that answers the safety committee's four
- * questions (DESIGN.md "Analytics") with CSV files, PNG charts and {@code report.html}.
+ * questions (DESIGN.md "Analytics") and draws each ward's XmR charts for the safety committee (DESIGN.md "The
+ * committee report", {@link Spc}) with CSV files, PNG charts and {@code report.html}.
  *
  * <p>Reads every part of the archive's {@code date=*&#47;batch-*} (the stream) and {@code date=*&#47;import-*} (the
  * history importer) folders, gzip or bzip2 (Hadoop's codecs, by file extension); an import that did not finish
@@ -168,13 +169,18 @@ public final class Analytics implements Callable<Integer> {
             writer.surgeLimits(limits, first == null ? LocalDate.EPOCH : first, last == null ? LocalDate.EPOCH : last,
                     scope.timeZone(), windowSeconds);
             writer.surgeLimitsChart(limits);
-            writer.html(describe(scope), count, answers);
+            // The committee report's XmR charts come from Q1's ward-month counts: no other pass over the incidents.
+            List<SpcSeries> spc = SpcSeries.of(q1);
+            int spcCharts = writer.spc(spc);
+            writer.html(describe(scope), count, answers, spc);
             if (unreadable.value() > 0) {
                 stderr.println("incident-analytics: skipped " + unreadable.value() + " archive lines that are not "
                         + "archive entries (foreign files in the archive?)");
             }
             stdout.println(count + " incidents (one per eventId) from " + archive + "; wrote incidents.csv, "
-                    + "4 question files, surge-limits.csv, 5 charts and " + new Path(writer.folder(), "report.html"));
+                    + "4 question files, surge-limits.csv, spc.csv, spc-summary.csv, " + (5 + spcCharts)
+                    + " charts and "
+                    + new Path(writer.folder(), "report.html"));
             return 0;
         } catch (IOException | RuntimeException e) {
             stderr.println("incident-analytics: failed: " + e);

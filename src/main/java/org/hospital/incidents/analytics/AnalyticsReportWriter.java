@@ -292,24 +292,79 @@ public final class AnalyticsReportWriter {
         png(SURGE_LIMITS, chart);
     }
 
+    /** The committee report's files: every point, and each ward and measure at its latest month. */
+    public static final String SPC = "spc";
+
+    /** Folded tables: a table longer than this many rows is shown in a {@code <details>} block. */
+    static final int FOLD_ROWS = 12;
+
     /**
-     * Writes {@code report.html}: the four charts (as sibling PNG files) with their tables, Q2 as a weekday × hour
-     * grid; every value HTML-escaped.
+     * Writes {@code spc.csv}, {@code spc-summary.csv} and one XmR chart per ward and measure
+     * ({@code spc-<n>-<measure>.png}, n the ward's place in ward order from 1: ward names are not file names).
+     *
+     * @param series every ward's two series, in ward order ({@link SpcSeries#of})
+     * @return the number of charts written
+     * @throws IOException from the file system
+     */
+    public int spc(List<SpcSeries> series) throws IOException {
+        List<List<Object>> rows = new ArrayList<>();
+        List<List<Object>> summary = new ArrayList<>();
+        for (SpcSeries one : series) {
+            rows.addAll(one.rows());
+            summary.add(one.summaryRow());
+        }
+        csv(SPC + ".csv", SpcSeries.HEADER, rows.iterator());
+        csv(SPC + "-summary.csv", SpcSeries.SUMMARY_HEADER, summary.iterator());
+        for (int i = 0; i < series.size(); i++) {
+            try (OutputStream stream = BatchOutputWriter.replaceOwnerOnly(fs,
+                    new Path(out, spcChartName(series, i)))) {
+                stream.write(SpcChartImage.png(series.get(i)));
+            }
+        }
+        return series.size();
+    }
+
+    private static String spcChartName(List<SpcSeries> series, int index) {
+        int ward = 0;
+        for (int i = 0; i <= index; i++) {
+            if (i == 0 || !series.get(i).wardId().equals(series.get(i - 1).wardId())) {
+                ward++;
+            }
+        }
+        return String.format(Locale.ROOT, "%s-%03d-%s.png", SPC, ward, series.get(index).measure());
+    }
+
+    /**
+     * Writes {@code report.html}, the committee's page (docs/DESIGN.md "The committee report"): first the variation
+     * summary (each ward and measure at its latest month, Making Data Count's colours and words), then the XmR chart
+     * of each ward and measure, then the four questions' charts with their tables (long ones folded), Q2 as a weekday
+     * × hour grid, and the SURGE limits. Charts are sibling PNG files with their CSV linked beside them; every value
+     * is HTML-escaped; no script.
      *
      * @param title the page's heading (the scope: archive, dates, time zone)
      * @param incidents the number of incidents analysed
      * @param tables the four questions' rows, in order
+     * @param series every ward's two SPC series, in ward order, as given to {@link #spc}
      * @throws IOException from the file system
      */
-    public void html(String title, long incidents, List<List<List<Object>>> tables) throws IOException {
+    public void html(String title, long incidents, List<List<List<Object>>> tables, List<SpcSeries> series)
+            throws IOException {
         StringBuilder page = new StringBuilder(64 * 1024);
         page.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Incident analytics")
                 .append("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1100px}")
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 6px;")
                 .append("text-align:right}th{background:#eee}td:first-child,th:first-child{text-align:left}")
-                .append("img{max-width:100%;border:1px solid #ddd}</style></head><body>\n<h1>Incident analytics</h1>\n")
+                .append("img{max-width:100%;border:1px solid #ddd}.variation{text-align:left;white-space:nowrap}")
+                .append(".icon{display:inline-block;width:1.1em;height:1.1em;border-radius:50%;vertical-align:")
+                .append("middle;margin-right:.4em;color:#fff;font-size:.75em;font-weight:bold;text-align:center;")
+                .append("line-height:1.5em}.special-cause-concerning{background:").append(hex(SpcChartImage.CONCERNING))
+                .append("}.special-cause-improving{background:").append(hex(SpcChartImage.IMPROVING))
+                .append("}.common-cause{background:").append(hex(SpcChartImage.COMMON))
+                .append("}details{margin:.5em 0}</style></head><body>\n<h1>Incident analytics</h1>\n")
                 .append("<p>").append(escape(title)).append("<br>").append(incidents)
                 .append(" incidents, one per eventId; data: <a href=\"incidents.csv\">incidents.csv</a></p>\n");
+        variationSummary(page, series);
+        xmrCharts(page, series);
         String[] headings = {"Q1 Where does serious harm concentrate?", "Q2 When do incidents happen?",
             "Q3 What goes wrong where?", "Q4 How much human re-qualification does each ward need?"};
         List<List<String>> headers = List.of(org.hospital.incidents.analytics.Questions.Q1_HEADER,
@@ -323,7 +378,9 @@ public final class AnalyticsReportWriter {
                     .append(escape(headings[q])).append("\">\n<p><a href=\"").append(file).append(".csv\">")
                     .append(file).append(".csv</a></p>\n");
             if (q == 1) {
+                page.append("<details><summary>Incidents by weekday and hour (table)</summary>\n");
                 weekdayHourGrid(page, tables.get(1));
+                page.append("</details>\n");
             } else {
                 table(page, headers.get(q), tables.get(q));
             }
@@ -341,7 +398,103 @@ public final class AnalyticsReportWriter {
         }
     }
 
+    private static void variationSummary(StringBuilder page, List<SpcSeries> series) {
+        page.append("<h2 id=\"variation\">Variation by ward, latest month</h2>\n<p>Each ward's monthly counts on an ")
+                .append("XmR chart (NHS England, \"Making Data Count\"): ")
+                .append(icon(Spc.Variation.SPECIAL_CAUSE_CONCERNING)).append("<b>special cause, concerning</b>: the ")
+                .append("latest month is a signal that incidents rose (beyond the process limits, a run of 7 above the")
+                .append(" ")
+                .append("mean or rising, or 2 of 3 near the upper limit): look for the cause. ")
+                .append(icon(Spc.Variation.SPECIAL_CAUSE_IMPROVING)).append("<b>special cause, improving</b>: a ")
+                .append("signal that they fell: learn what changed. ").append(icon(Spc.Variation.COMMON_CAUSE))
+                .append("<b>common cause</b>: no signal, the ward's usual variation: react to no single month. ")
+                .append("Limits from fewer than ").append(Spc.TRIAL_BELOW).append(" months are trial limits.</p>\n")
+                .append("<table id=\"variation-summary\"><tr><th>ward</th><th>month</th><th>incidents</th>")
+                .append("<th>variation</th><th>severe harm or death</th><th>variation</th><th>limits</th></tr>\n");
+        for (int i = 0; i + 1 < series.size(); i += 2) {
+            SpcSeries incidents = series.get(i);
+            SpcSeries severe = series.get(i + 1);
+            int last = incidents.months().size() - 1;
+            page.append("<tr><td><a href=\"#spc-").append(i / 2 + 1).append("\">").append(escape(incidents.wardId()))
+                    .append("</a></td><td>").append(incidents.months().get(last)).append("</td><td>")
+                    .append(incidents.chart().points().get(last).value()).append("</td>");
+            variationCell(page, incidents);
+            page.append("<td>").append(severe.chart().points().get(last).value()).append("</td>");
+            variationCell(page, severe);
+            page.append("<td>").append(incidents.chart().trial() ? "trial" : "").append("</td></tr>\n");
+        }
+        page.append("</table>\n<p>Every point: <a href=\"").append(SPC).append(".csv\">").append(SPC)
+                .append(".csv</a>; the latest: <a href=\"").append(SPC).append("-summary.csv\">").append(SPC)
+                .append("-summary.csv</a></p>\n");
+    }
+
+    private static void variationCell(StringBuilder page, SpcSeries series) {
+        Spc.Variation variation = series.chart().latestVariation();
+        page.append("<td class=\"variation\" data-variation=\"").append(variation.code()).append("\">")
+                .append(icon(variation)).append(words(variation)).append("</td>");
+    }
+
+    private static String icon(Spc.Variation variation) {
+        String letter = switch (variation) {
+            case SPECIAL_CAUSE_CONCERNING -> "H";
+            case SPECIAL_CAUSE_IMPROVING -> "L";
+            case COMMON_CAUSE -> "~";
+        };
+        return "<span class=\"icon " + variation.code() + "\" title=\"" + words(variation) + "\">" + letter
+                + "</span>";
+    }
+
+    private static String words(Spc.Variation variation) {
+        return switch (variation) {
+            case SPECIAL_CAUSE_CONCERNING -> "special cause, concerning";
+            case SPECIAL_CAUSE_IMPROVING -> "special cause, improving";
+            case COMMON_CAUSE -> "common cause";
+        };
+    }
+
+    private static void xmrCharts(StringBuilder page, List<SpcSeries> series) {
+        page.append("<h2 id=\"xmr\">XmR charts by ward</h2>\n<p>Mean solid, process limits (mean &plusmn; 2.66 ")
+                .append("&times; the average moving range) dashed; points orange where a signal says concerning, ")
+                .append("blue where it says improving.</p>\n");
+        for (int i = 0; i < series.size(); i++) {
+            SpcSeries one = series.get(i);
+            if (i % 2 == 0) {
+                page.append("<h3 id=\"spc-").append(i / 2 + 1).append("\">").append(escape(one.wardId()))
+                        .append("</h3>\n");
+            }
+            String name = spcChartName(series, i);
+            page.append("<img id=\"chart-").append(name, 0, name.length() - 4).append("\" src=\"").append(name)
+                    .append("\" alt=\"").append(escape(one.wardId() + ": " + SpcChartImage.title(one.measure())))
+                    .append("\">\n<p><a href=\"").append(SPC).append(".csv\">").append(SPC).append(".csv</a></p>\n")
+                    .append("<details><summary>").append(escape(SpcChartImage.title(one.measure())))
+                    .append(": points and signals</summary>\n");
+            List<List<Object>> rows = new ArrayList<>();
+            for (List<Object> row : one.rows()) {
+                rows.add(List.of(row.get(2), row.get(3), row.get(7), row.get(8)));
+            }
+            plainTable(page, List.of("month", "value", "signals", "direction"), rows);
+            page.append("<p>mean ").append(Spc.written(one.chart().mean())).append(", limits ")
+                    .append(Spc.written(one.chart().lowerLimit())).append(" to ")
+                    .append(Spc.written(one.chart().upperLimit())).append(one.chart().trial() ? " (trial)" : "")
+                    .append("</p></details>\n");
+        }
+    }
+
+    private static String hex(Color color) {
+        return String.format(Locale.ROOT, "#%06X", color.getRGB() & 0xFFFFFF);
+    }
+
     private static void table(StringBuilder page, List<String> header, List<List<Object>> rows) {
+        if (rows.size() > FOLD_ROWS) {
+            page.append("<details><summary>").append(rows.size()).append(" rows</summary>\n");
+            plainTable(page, header, rows);
+            page.append("</details>\n");
+        } else {
+            plainTable(page, header, rows);
+        }
+    }
+
+    private static void plainTable(StringBuilder page, List<String> header, List<List<Object>> rows) {
         page.append("<table><tr>");
         header.forEach(h -> page.append("<th>").append(escape(h)).append("</th>"));
         page.append("</tr>\n");
