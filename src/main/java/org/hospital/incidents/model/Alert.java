@@ -23,10 +23,12 @@ import java.io.Serializable;
  * @param windowStartMillis event-time window start, epoch millis, inclusive (SURGE only, else 0)
  * @param limit the ward's limit the window reached (SURGE only, else 0)
  * @param limitSource {@code threshold} or {@code history <from>..<to>} (SURGE only, else null)
+ * @param occurredAtMillis when the incident occurred, epoch millis (CRITICAL only, else 0): not in the alert's line,
+ *     it orders a batch's CRITICAL alerts on the Incidents tab
  */
 public record Alert(String alertId, Type type, String wardId, long batchTime, String message, String eventId,
         HarmLevel harmLevel, long count, long windowEndMillis, boolean amended, long windowStartMillis, long limit,
-        String limitSource) implements Serializable {
+        String limitSource, long occurredAtMillis) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 

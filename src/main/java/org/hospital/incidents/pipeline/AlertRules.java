@@ -48,7 +48,7 @@ public final class AlertRules {
                 + (amended ? " (harm level raised by an amendment)" : "");
         String id = "CRITICAL:" + eventId + (amended ? ":amended:" + report.updatedAtMillis() : "");
         return new Alert(id, Alert.Type.CRITICAL, report.wardId(), batchTimeMillis, message, eventId,
-                report.harmLevel(), 0, 0, amended, 0, 0, null);
+                report.harmLevel(), 0, 0, amended, 0, 0, null, report.occurredAtMillis());
     }
 
     /**
@@ -95,6 +95,6 @@ public final class AlertRules {
                 + surge.limitSource() + ")";
         return new Alert("SURGE:" + window.wardId() + ":" + window.windowStartMillis(), Alert.Type.SURGE,
                 window.wardId(), batchTimeMillis, message, null, null, count, window.windowEndMillis(), false,
-                window.windowStartMillis(), surge.limit(), surge.limitSource());
+                window.windowStartMillis(), surge.limit(), surge.limitSource(), 0);
     }
 }

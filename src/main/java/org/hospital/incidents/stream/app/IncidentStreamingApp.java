@@ -1,5 +1,6 @@
 package org.hospital.incidents.stream.app;
 
+import org.hospital.incidents.stream.ui.IncidentsFeed;
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.util.ShutdownHookManager;
@@ -159,6 +160,7 @@ public final class IncidentStreamingApp {
         // before all of Spark's (Hadoop priority 45 > Spark's 40), while the executor can still run them.
         ShutdownHookManager.get().addShutdownHook(gracefulStop, GRACEFUL_STOP_HOOK_PRIORITY,
                 GRACEFUL_STOP_HOOK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        IncidentsFeed feed = IncidentsConsole.feed(settings, ssc);
         try {
             ssc.start();
             LOG.info("Streaming started: checkpoint {}, output {}, batch interval {} s, driver pid {}",
@@ -169,6 +171,7 @@ public final class IncidentStreamingApp {
                 LOG.info("Spark UI: {} (Streaming tab); Prometheus metrics: {}/metrics/prometheus/", ui.get(),
                         ui.get());
             }
+            IncidentsConsole.snapshotInBackground(settings, ssc, feed);
             if (settings.runSeconds() > 0) {
                 if (!ssc.awaitTerminationOrTimeout(settings.runSeconds() * 1000L)) {
                     LOG.info("--run-seconds {} reached: stopping gracefully", settings.runSeconds());
@@ -190,6 +193,7 @@ public final class IncidentStreamingApp {
             System.err.println("incident-stream: streaming failed: " + e);
             return 1;
         } finally {
+            feed.stop();
             if (!ShutdownHookManager.get().isShutdownInProgress()) {
                 ShutdownHookManager.get().removeShutdownHook(gracefulStop);
             }

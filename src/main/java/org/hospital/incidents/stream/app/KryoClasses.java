@@ -1,5 +1,6 @@
 package org.hospital.incidents.stream.app;
 
+import org.hospital.incidents.stream.ui.BatchDigest;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
@@ -63,7 +64,7 @@ public final class KryoClasses implements KryoRegistrator {
     private static final Class<?>[] RECORDS = {SourcedLine.class, ParseResult.class, Incident.class, Rejection.class,
         Candidate.class, Requalification.class, WardChange.class, Verdict.class, Amendment.class, Settled.class,
         WardTotal.class, WardWindow.class, Alert.class, OutputRecord.class, WardStatus.class, SurgeWindow.class,
-        ClockReading.class,
+        ClockReading.class, BatchDigest.Figure.class,
         // Archive entries as read back (a new checkpoint's ledger seed; the analytics job adds its own classes).
         ArchivedReport.class};
 
@@ -78,7 +79,8 @@ public final class KryoClasses implements KryoRegistrator {
         Candidate[].class, SourcedLine[].class,
         ParseResult[].class, Incident[].class, Rejection[].class, WardTotal[].class, WardWindow[].class,
         Alert[].class, OutputRecord[].class, ArchivedReport[].class, java.time.LocalDate.class,
-        EventBuckets.class, WardLimits.class, WardStatus[].class, SurgeWindow[].class, ClockReading[].class};
+        EventBuckets.class, WardLimits.class, WardStatus[].class, SurgeWindow[].class, ClockReading[].class,
+        BatchDigest.class, BatchDigest.Figure.Kind.class, BatchDigest.Figure[].class};
 
     /** Classes of other packages that are not public, registered by name. */
     private static final String[] PRIVATE_CLASSES = {

@@ -168,6 +168,7 @@ public final class SettingKeys {
         defaults.put("spark.ui.prometheus.enabled", "true");
         // Nobody who reaches the operator console may kill a stage or job of the stream from it.
         defaults.put("spark.ui.killEnabled", "false");
+        defaults.put("spark.plugins", "org.hospital.incidents.stream.ui.IncidentsPlugin");
         defaults.put("kafka.consumer.receive.buffer.bytes", "1048576");
         defaults.put("kafka.consumer.max.partition.fetch.bytes", "8388608");
         defaults.put("kafka.consumer.fetch.max.bytes", "67108864");

@@ -53,6 +53,21 @@ public final class StateSeeds {
      * @throws IllegalStateException naming the file's batch when a line is not a ward-totals record
      */
     public static Map<String, WardState> latestWardTotals(JavaSparkContext sc, String output) throws IOException {
+        Map<String, WardState> wards = new HashMap<>();
+        latestWardTotalLines(sc, output).forEach((ward, line) -> wards.put(ward, wardState(line)));
+        return wards;
+    }
+
+    /**
+     * Each ward's latest {@code ward-totals} line under the output root, as written: the one with the largest
+     * {@code batchTime}. One Spark job over the output's {@code ward-totals} parts.
+     *
+     * @param sc the Spark context
+     * @param output the {@code --output} root
+     * @return ward id to its latest line; empty when there is no {@code ward-totals} output yet
+     * @throws IOException when the output cannot be listed
+     */
+    public static Map<String, String> latestWardTotalLines(JavaSparkContext sc, String output) throws IOException {
         String glob = output + "/" + BatchLedger.Output.WARD_TOTALS.folder() + "/batch-*/"
                 + BatchLedger.Output.WARD_TOTALS.partPrefix() + "-*";
         if (!matchesAny(glob, sc.hadoopConfiguration())) {
@@ -68,11 +83,11 @@ public final class StateSeeds {
                 })
                 .reduceByKey((a, b) -> a._1() >= b._1() ? a : b)
                 .collect();
-        Map<String, WardState> wards = new HashMap<>();
+        Map<String, String> lines = new HashMap<>();
         for (Tuple2<String, Tuple2<Long, String>> ward : latest) {
-            wards.put(ward._1(), wardState(ward._2()._2()));
+            lines.put(ward._1(), ward._2()._2());
         }
-        return wards;
+        return lines;
     }
 
     /**

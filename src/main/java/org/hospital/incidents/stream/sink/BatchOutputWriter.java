@@ -27,6 +27,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.hospital.incidents.support.HadoopConfs;
 import org.hospital.incidents.support.OwnerOnly;
 import org.hospital.incidents.archive.ArchiveLayout;
+import org.hospital.incidents.stream.ui.BatchDigest;
 import scala.Option;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
@@ -150,11 +151,13 @@ public final class BatchOutputWriter implements Serializable {
         }, false).collect();
 
         long[] counts = new long[OUTPUTS.length];
+        BatchDigest digest = new BatchDigest();
         List<List<String>> console = new ArrayList<>();
         for (int i = 0; i < OUTPUTS.length; i++) {
             console.add(new ArrayList<>());
         }
         for (TaskFiles task : tasks) {
+            digest.merge(task.digest);
             for (int i = 0; i < OUTPUTS.length; i++) {
                 counts[i] += task.counts[i];
                 for (String line : task.console[i]) {
@@ -175,7 +178,7 @@ public final class BatchOutputWriter implements Serializable {
             archiveFs.delete(archiveJobDir, true);
         }
         lastBatchRecords = Arrays.stream(counts).sum();
-        return new Written(counts, console);
+        return new Written(counts, console, digest);
     }
 
     private void commit(FileSystem fs, BatchLedger.Output output, long batchTimeMillis, List<TaskFiles> tasks)
@@ -231,6 +234,9 @@ public final class BatchOutputWriter implements Serializable {
                 } else {
                     streams[i].write(record.line().getBytes(StandardCharsets.UTF_8));
                     streams[i].write('\n');
+                }
+                if (record.figure() != null) {
+                    result.digest.add(record.line(), record.figure());
                 }
                 if (record.console() != null && result.console[i].length < MAX_CONSOLE_LINES) {
                     String[] grown = Arrays.copyOf(result.console[i], result.console[i].length + 1);
@@ -391,8 +397,9 @@ public final class BatchOutputWriter implements Serializable {
      *
      * @param counts records per output, indexed by {@link BatchLedger.Output#ordinal()}
      * @param console console lines per output (same index), at most {@link #MAX_CONSOLE_LINES} each
+     * @param digest what the batch's lines tell the Incidents tab, gathered by the write tasks
      */
-    public record Written(long[] counts, List<List<String>> console) {
+    public record Written(long[] counts, List<List<String>> console, BatchDigest digest) {
 
         /**
          * @param output an output
@@ -423,6 +430,7 @@ public final class BatchOutputWriter implements Serializable {
         private final String[] files = new String[OUTPUTS.length];
         private final long[] counts = new long[OUTPUTS.length];
         private final String[][] console = new String[OUTPUTS.length][0];
+        private final BatchDigest digest = new BatchDigest();
 
         TaskFiles(int index) {
             this.index = index;

@@ -77,6 +77,18 @@ public final class LedgerMetrics implements Source {
     }
 
     /**
+     * @param sc the running Spark context (driver side)
+     * @return the ledger's last measured size {@code {eventIds, estimatedBytes, measuredAt}}, or null before the
+     *     first count (or with the ledger off)
+     */
+    public static synchronized long[] latest(SparkContext sc) {
+        if (instance == null || instanceContext != sc || instance.entries.get() < 0) {
+            return null;
+        }
+        return new long[] {instance.entries.get(), instance.estimatedBytes.get(), instance.measuredAt.get()};
+    }
+
+    /**
      * Registers the periodic count; call inside the {@code getOrCreate} function, like every output operation.
      *
      * @param ledger the graph's ledger sizes ({@code {entries, estimated bytes}} per bucket), or null when the

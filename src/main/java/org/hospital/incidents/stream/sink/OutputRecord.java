@@ -14,9 +14,11 @@ import java.io.Serializable;
  * @param console what to print on the console for this line (alerts), or null
  * @param count records this item stands for: 1 for a line, any number for a count
  * @param bytes already encoded content written as it is (the compressed archive entries of a partition), or null
+ * @param figure what the line tells the Incidents tab ({@link org.hospital.incidents.stream.ui.BatchDigest#add}),
+ *     or null
  */
-public record OutputRecord(BatchLedger.Output output, String line, String console, long count, byte[] bytes)
-        implements Serializable {
+public record OutputRecord(BatchLedger.Output output, String line, String console, long count, byte[] bytes,
+        Object figure) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -26,7 +28,17 @@ public record OutputRecord(BatchLedger.Output output, String line, String consol
      * @return a line item
      */
     public static OutputRecord line(BatchLedger.Output output, String line) {
-        return new OutputRecord(output, line, null, 1, null);
+        return new OutputRecord(output, line, null, 1, null, null);
+    }
+
+    /**
+     * @param output a written output
+     * @param line its JSON line
+     * @param figure what the line tells the Incidents tab
+     * @return a line item with its figure
+     */
+    public static OutputRecord line(BatchLedger.Output output, String line, Object figure) {
+        return new OutputRecord(output, line, null, 1, null, figure);
     }
 
     /**
@@ -36,7 +48,18 @@ public record OutputRecord(BatchLedger.Output output, String line, String consol
      * @return a line item that is also shown on the console
      */
     public static OutputRecord shown(BatchLedger.Output output, String line, String console) {
-        return new OutputRecord(output, line, console, 1, null);
+        return new OutputRecord(output, line, console, 1, null, null);
+    }
+
+    /**
+     * @param alert an alert
+     * @param line its JSON line
+     * @return a line item shown on the console (the alert's message), the alert itself its figure
+     */
+    public static OutputRecord alert(org.hospital.incidents.model.Alert alert, String line) {
+        return new OutputRecord(alert.type() == org.hospital.incidents.model.Alert.Type.CRITICAL
+                ? BatchLedger.Output.CRITICAL_ALERTS : BatchLedger.Output.SURGE_ALERTS, line, alert.message(), 1,
+                null, alert);
     }
 
     /**
@@ -45,7 +68,7 @@ public record OutputRecord(BatchLedger.Output output, String line, String consol
      * @return a count item
      */
     public static OutputRecord count(BatchLedger.Output output, long count) {
-        return new OutputRecord(output, null, null, count, null);
+        return new OutputRecord(output, null, null, count, null, null);
     }
 
     /**
@@ -55,6 +78,6 @@ public record OutputRecord(BatchLedger.Output output, String line, String consol
      * @return a bytes item
      */
     public static OutputRecord bytes(BatchLedger.Output output, byte[] bytes, long count) {
-        return new OutputRecord(output, null, null, count, bytes);
+        return new OutputRecord(output, null, null, count, bytes, null);
     }
 }

@@ -9,6 +9,8 @@ import org.hospital.incidents.pipeline.GraphOutputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.hospital.incidents.support.ConsoleText;
+import org.hospital.incidents.stream.ui.BatchDigest;
+import org.hospital.incidents.stream.ui.IncidentsFeed;
 
 /**
  * Attaches the DESIGN.md outputs to a graph: the batch-folder outputs under {@code --output}, alerts on the
@@ -40,6 +42,9 @@ public final class OutputSinks {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputSinks.class);
 
+    private static final BatchDigest.Figure WARD_TOTAL_FIGURE = new BatchDigest.Figure(
+            BatchDigest.Figure.Kind.WARD_TOTAL, null);
+
     private OutputSinks() {
     }
 
@@ -54,23 +59,27 @@ public final class OutputSinks {
      */
     public static void attach(GraphOutputs outputs, BatchOutputWriter writer, AlertPublisher alerts,
             BatchLedger ledger, ConsoleSink console) {
+        // Each line also carries what it tells the Incidents tab (its figure), which the write tasks gather into the
+        // batch's digest as they write: the tab needs no Spark job of its own.
         JavaDStream<OutputRecord> everyBatch = outputs.rejected()
-                .map(r -> OutputRecord.line(BatchLedger.Output.REJECTED, JsonCodec.rejection(r)))
+                .map(r -> OutputRecord.line(BatchLedger.Output.REJECTED, JsonCodec.rejection(r),
+                        new BatchDigest.Figure(BatchDigest.Figure.Kind.REJECTED, r.reason())))
                 .union(outputs.wardTotals()
-                        .map(t -> OutputRecord.line(BatchLedger.Output.WARD_TOTALS, JsonCodec.wardTotal(t))))
-                .union(outputs.criticalAlerts().map(a -> OutputRecord.shown(BatchLedger.Output.CRITICAL_ALERTS,
-                        JsonCodec.alert(a), a.message())))
+                        .map(t -> OutputRecord.line(BatchLedger.Output.WARD_TOTALS, JsonCodec.wardTotal(t),
+                                WARD_TOTAL_FIGURE)))
+                .union(outputs.criticalAlerts().map(a -> OutputRecord.alert(a, JsonCodec.alert(a))))
                 .union(outputs.acceptedCounts().map(n -> OutputRecord.count(BatchLedger.Output.INCIDENTS, n)))
                 .union(outputs.lateCounts().filter(n -> n > 0).map(n -> OutputRecord.count(BatchLedger.Output.LATE,
                         n)))
                 .union(outputs.wardWindows()
-                        .map(w -> OutputRecord.line(BatchLedger.Output.WARD_WINDOWS, JsonCodec.wardWindow(w))))
-                .union(outputs.surgeAlerts().map(a -> OutputRecord.shown(BatchLedger.Output.SURGE_ALERTS,
-                        JsonCodec.alert(a), a.message())))
+                        .map(w -> OutputRecord.line(BatchLedger.Output.WARD_WINDOWS, JsonCodec.wardWindow(w), w)))
+                .union(outputs.surgeAlerts().map(a -> OutputRecord.alert(a, JsonCodec.alert(a))))
                 .union(outputs.review().transform((rdd, time) -> rdd.map(report -> OutputRecord.line(
-                        BatchLedger.Output.REVIEW, JsonCodec.review(report, time.milliseconds())))))
+                        BatchLedger.Output.REVIEW, JsonCodec.review(report, time.milliseconds()),
+                        new BatchDigest.Figure(BatchDigest.Figure.Kind.REVIEWED, report.eventId())))))
                 .union(outputs.requalifications().transform((rdd, time) -> rdd.map(r -> OutputRecord.line(
-                        BatchLedger.Output.REQUALIFICATIONS, JsonCodec.requalification(r, time.milliseconds())))))
+                        BatchLedger.Output.REQUALIFICATIONS, JsonCodec.requalification(r, time.milliseconds()),
+                        new BatchDigest.Figure(BatchDigest.Figure.Kind.REQUALIFIED, r.eventId())))))
                 .union(outputs.amendments().transform((rdd, time) -> rdd.map(a -> OutputRecord.line(
                         BatchLedger.Output.AMENDMENTS, JsonCodec.amendment(a, time.milliseconds())))))
                 // The archive's entries, compressed by the tasks that hold the parsed lines; written by the same job,
@@ -144,6 +153,12 @@ public final class OutputSinks {
                 }
                 printAlerts(written.console(output), console);
             }
+            // The Incidents tab's figures: what the write tasks gathered, handed to the driver's feed (none in a
+            // graph test); the feed posts them when the batch completes.
+            IncidentsFeed.written(rdd.context(), batchTime, written.digest(), new long[] {
+                written.count(BatchLedger.Output.INCIDENTS), written.count(BatchLedger.Output.LATE),
+                written.count(BatchLedger.Output.REJECTED), written.count(BatchLedger.Output.AMENDMENTS),
+                written.count(BatchLedger.Output.REQUALIFICATIONS)}, LedgerMetrics.latest(rdd.context()));
         });
     }
 
