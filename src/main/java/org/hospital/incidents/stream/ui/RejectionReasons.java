@@ -18,7 +18,8 @@ public final class RejectionReasons {
     public static final String OTHER = "(other reasons)";
 
     private static final Pattern QUOTED = Pattern.compile("'[^']*'|\"[^\"]*\"");
-    private static final Pattern AFTER_NOUN = Pattern.compile("\\b(eventId|ward|occurredAt|status|classified as) \\S+");
+    private static final Pattern AFTER_NOUN = Pattern.compile(
+            "\\b(eventId|ward|occurredAt|status|classified as) [^\\s(]\\S*");
     private static final Pattern NUMBERS = Pattern.compile("\\d[\\d.:TZ+-]*");
     private static final int MAX_CHARS = 120;
 
