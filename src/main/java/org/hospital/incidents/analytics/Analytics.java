@@ -86,10 +86,10 @@ public final class Analytics implements Callable<Integer> {
             stderr.println("incident-analytics: " + e.getMessage());
             return 2;
         }
-        // Kryo with every class registered: Java serialization of the shuffled and cached rows was 40 % of the
-        // job's time on a million incidents (JFR, docs/PERFORMANCE.md).
+        // Kryo with every class registered: Java serialization of the shuffled and cached rows was the largest cost
+        // of the job on a million incidents (JFR, docs/PERFORMANCE.md).
         // Without reference tracking: the rows hold no shared or cyclic references, and clearing Kryo's reference
-        // map after each record was the next 20 % (Kryo.reset in the profile).
+        // map after each record was the next (Kryo.reset in the recording).
         SparkConf conf = KryoClasses.configure(new SparkConf().setAppName("hospital-incident-analytics")
                 .setIfMissing("spark.master", "local[2]").setIfMissing("spark.kryo.referenceTracking", "false")
                 .setIfMissing("spark.hadoop." + HadoopConfs.UMASK_KEY, HadoopConfs.OWNER_ONLY_UMASK),

@@ -113,8 +113,8 @@ public final class CodecArchiveEncoder implements ArchiveEncoder {
      * {@code target}. Gzip is written by the JDK's deflater at {@link Deflater#BEST_SPEED}
      * (the Hadoop codec's pure-Java gzip stream, all there is without Hadoop's native library, takes no level and
      * writes level 6). On the archive's JSON, level 1 compresses about 7.7 to 1 against 9.7 at level 6 and is about
-     * 2.6 times as fast; at level 6 the compression was a third of a backlog batch's executor time, the largest
-     * single cost of the shipped default (docs/PERFORMANCE.md). Any gzip reader reads it: {@code zcat}, Hadoop's
+     * 2.6 times as fast; at level 6 the compression was the largest single cost of a backlog batch with the shipped
+     * default (docs/PERFORMANCE.md "Why the code is shaped this way"). Any gzip reader reads it: {@code zcat}, Hadoop's
      * codec, the analytics job. Bzip2 (the smaller, slower choice) is Hadoop's codec.
      *
      * @param target where the compressed bytes go

@@ -10,8 +10,8 @@ import java.util.Arrays;
  * <p>Why not a library writer: commons-io's {@code StringBuilderWriter}, used before, appends through
  * {@code StringBuilder.append(CharSequence, int, int)}, which on Java 17 copies char by char, and once one entry held
  * a char above U+00FF the reused builder stayed two bytes a char for every later entry; in a JFR recording of a
- * backlog run with the archive on, Gson's string writes into it were 11 % of the executors' samples
- * (docs/PERFORMANCE.md). {@link java.io.CharArrayWriter} copies in bulk but takes a lock on every one of the writer's
+ * backlog run with the archive on, Gson's string writes into it stood out (docs/PERFORMANCE.md "Why the code is
+ * shaped this way"). {@link java.io.CharArrayWriter} copies in bulk but takes a lock on every one of the writer's
  * dozens of calls per entry.
  */
 final class EntryText extends Writer {

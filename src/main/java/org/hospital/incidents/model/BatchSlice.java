@@ -22,7 +22,8 @@ import scala.Tuple2;
  * compressed here.
  *
  * <p>Why: the graph's branches all read each batch. Keeping every parsed {@link Incident} cached for them cost more
- * than the parse (issue 10), and shuffling whole lines to the ledger put patient data into the state (issue 18).
+ * than the parse, and shuffling whole lines to the ledger put patient data into the state (docs/PERFORMANCE.md
+ * "Why the code is shaped this way").
  *
  * <p>Mutable while it is filled (by one task), then read only.
  */
@@ -248,8 +249,8 @@ public final class BatchSlice implements Serializable, KnownSizeEstimation {
 
     /**
      * The slice's heap size for Spark's memory store, kept as it is filled. Why: without it Spark's SizeEstimator
-     * walks the cached slice (tens of thousands of reports) after every batch's parse; the issue 12 profile showed
-     * it at 23 % of the executor's samples.
+     * walks the cached slice (tens of thousands of reports) after every batch's parse, a cost that grows with the
+     * batch (docs/PERFORMANCE.md "Why the code is shaped this way").
      *
      * @return estimated bytes
      */

@@ -22,7 +22,8 @@ public record BucketLines(long batchTimeMillis, ArrayList<Candidate> lines)
 
     /**
      * Why: {@code updateStateByKey}'s cogroup holds these in Spark's spillable map, which sizes itself with
-     * SizeEstimator as it grows; walking the candidates was 46 % of the job's samples (issue 18 profile).
+     * SizeEstimator as it grows, and walking the candidates object by object dominated a backlog batch
+     * (docs/PERFORMANCE.md "Why the code is shaped this way").
      *
      * @return estimated heap bytes
      */

@@ -19,7 +19,7 @@ import org.apache.spark.util.KnownSizeEstimation;
  *
  * <p>Why not Spark's {@code mapWithState}: its state map keeps an object graph per entry (a state record, the entry,
  * boxed times) that Spark's SizeEstimator walked after every batch and Kryo wrote object by object at every
- * checkpoint; together about two thirds of the job's time at 200,000 reports per batch (issue 18 profile). Here the
+ * checkpoint, both growing with the ledger (docs/PERFORMANCE.md "Why the code is shaped this way"). Here the
  * size is known ({@link KnownSizeEstimation}) and {@link KryoForm} writes the arrays in one loop.
  *
  * <p>Updated in place, with an undo log: the next batch's version ({@link #next}) writes into the same store and
@@ -379,9 +379,9 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
      * object per entry: the eventIds are packed into one byte array ({@link #keys}), each slot keeps its hash, and
      * the wards are numbers ({@link WardNames}). Why (docs/PERFORMANCE.md "No object per ledger entry"): the table
      * lives in the old generation and a batch writes into it; each reference it stored to a string the batch had
-     * just made was a card for G1 to scan at the next young collection (scanning cards was 70 % of the collector's
-     * pause time in a backlog run), and each probe followed a reference to compare strings. Packed, a backlog
-     * batch's update takes a third less time and the ledger a seventh less heap.
+     * just made was a card for G1 to scan at the next young collection (most of the collector's pause time in a
+     * backlog run), and each probe followed a reference to compare strings. Packed, a backlog batch's update is
+     * faster and the ledger smaller.
      */
     private static final class Segment {
 
@@ -833,8 +833,9 @@ public final class LedgerShard implements Serializable, KnownSizeEstimation {
                 LedgerShard shard) {
             output.writeInt(shard.size, true);
             // Byte for byte what writeString(eventId) wrote, without a String per entry: at millions of entries,
-            // making each eventId's string and scanning it again was about a third of a checkpoint's CPU
-            // (docs/PERFORMANCE.md). Entries are written as the segments store them, so none is made either.
+            // making each eventId's string and scanning it again was much of a checkpoint's CPU
+            // (docs/PERFORMANCE.md "Why the code is shaped this way"). Entries are written as the segments store
+            // them, so none is made either.
             byte[] ascii = new byte[KRYO_ASCII_MAX];
             shard.forEachPacked((keys, keyAt, ward, code, occurred, first, updated) -> {
                 int length = PackedChars.copyAscii(keys, keyAt, ascii);

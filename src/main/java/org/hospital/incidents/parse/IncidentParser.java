@@ -450,7 +450,8 @@ public final class IncidentParser implements Serializable {
 
     /**
      * The common shape {@code yyyy-MM-ddTHH:mm:ss[.f…]Z} (1 to 9 fraction digits, upper-case T and Z) read by hand:
-     * {@code Instant.parse} was a fifth of the job's time at 200,000 reports per batch (issue 10 profile).
+     * {@code Instant.parse} was a large share of a backlog batch (docs/PERFORMANCE.md "Why the code is shaped this
+     * way").
      *
      * @param text a timestamp
      * @return the instant, equal to {@code Instant.parse(text)}; or null when the text has any other shape or a

@@ -320,7 +320,7 @@ public final class IncidentGraph {
             batchChanges = wardChanges(statesBefore, verdicts, WardChanges.Collector::add, limits, latenessMillis,
                     bucketMillis, seed.clockMillis());
         } else {
-            // dedup-horizon-hours=0: no ledger, every report counted in the parsing pass (issue 10's fast path).
+            // dedup-horizon-hours=0: no ledger, every report counted in the parsing pass (the fast path).
             criticalAlerts = slices.flatMap(slice -> slice.critical().iterator())
                     .transform((rdd, time) -> rdd.map(report -> AlertRules.critical(report, time.milliseconds())));
             review = slices.flatMap(slice -> slice.review().iterator());

@@ -8,8 +8,8 @@ import java.time.LocalDate;
  * {@code .SSS} fraction only when the millis are not whole seconds), without {@code DateTimeFormatter}.
  *
  * <p>Why: a backlog writes about two {@code ward-windows} lines per report, each with two instants, and {@code
- * Instant.toString} (a {@code DateTimeFormatter} walk per call) was 15 % of the executors' samples in a JFR recording
- * at 200,000 reports a batch (docs/PERFORMANCE.md, "The batch's critical path, shortened"). Values outside years
+ * Instant.toString} (a {@code DateTimeFormatter} walk per call) stood out in a JFR recording of a backlog
+ * (docs/PERFORMANCE.md "Why the code is shaped this way"). Values outside years
  * 1000-9999 go to {@code Instant.toString} itself, so the output is the same for every input.
  */
 public final class IsoInstants {

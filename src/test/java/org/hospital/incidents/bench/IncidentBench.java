@@ -710,6 +710,15 @@ public final class IncidentBench implements Callable<Integer> {
                 String.format(Locale.ROOT, "%d batches: median %d ms, max %d ms; shipped configuration, every "
                         + "output on (Spark's processing time: the batch's jobs, first to last), after %d s at that "
                         + "rate unmeasured", ms.length, ms[ms.length / 2], ms[ms.length - 1], steadyWarmupSeconds));
+        com.google.gson.JsonObject tab = rest.incidentsStatus();
+        if (tab == null) {
+            throw new IllegalStateException("no Incidents tab at the steady run's driver (spark.plugins)");
+        }
+        row("Incidents tab: driver time per batch at " + fmt(steadyRate) + " reports/s",
+                String.format(Locale.ROOT, "mean %.2f ms", tab.get("figuresMicrosMean").getAsLong() / 1000.0),
+                String.format(Locale.ROOT, "max %.2f ms since the job started (target: at most 10 ms); merging the "
+                        + "write tasks' digests, the batch's event and applying it to the tab's figures",
+                        tab.get("figuresMicrosMax").getAsLong() / 1000.0));
     }
 
     private void latency(SparkRest rest, Path out, Map<String, Long> sentAt, long from) throws Exception {

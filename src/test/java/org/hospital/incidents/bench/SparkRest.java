@@ -98,6 +98,25 @@ final class SparkRest {
         return appId == null ? null : "/applications/" + appId;
     }
 
+    /**
+     * @return the Incidents tab's status ({@code /incidents/json}'s {@code status}), or null when the tab is not
+     *     there
+     */
+    JsonObject incidentsStatus() {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base.replace("/api/v1", "")
+                    + "/incidents/json/")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200
+                    ? JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonObject("status") : null;
+        } catch (IOException | JsonParseException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     private JsonElement get(String path) {
         if (path == null) {
             return null;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job on a Spark standalone cluster (issue 11): {@code bin/spark-cluster start}, the job submitted by
+ * The job on a Spark standalone cluster: {@code bin/spark-cluster start}, the job submitted by
  * {@code bin/incident-stream} in cluster deploy mode with {@code --supervise} (checkpoint, outputs and archive on
  * HDFS, Kafka input), the driver JVM on the worker killed with SIGKILL mid-stream, restarted by the cluster, and
  * the final totals exact.

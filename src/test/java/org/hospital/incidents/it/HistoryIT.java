@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * History end to end with the real scripts (issue 9): {@code bin/incident-import} into a real Kafka topic, the real
+ * History end to end with the real scripts: {@code bin/incident-import} into a real Kafka topic, the real
  * job (SparkSubmit) counting it to exact per-ward totals, {@code bin/incident-analytics} (SparkSubmit) over the job's
  * archive; and a million-row file imported into the archive with a 256 MB heap.
  */

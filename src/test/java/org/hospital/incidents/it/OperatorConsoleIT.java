@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What an operator sees on the console of {@code bin/incident-stream} (issue 11): no Spark hostname warnings, one
+ * What an operator sees on the console of {@code bin/incident-stream}: no Spark hostname warnings, one
  * line per failed socket connection attempt (no stack traces), and a start against a Kafka or an HDFS that is not
  * there giving up within {@code startup-timeout-seconds} with one line and exit status 1.
  */

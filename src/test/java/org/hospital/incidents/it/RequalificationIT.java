@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The re-qualification loop end to end (issue 8): the job on Kafka under SparkSubmit, {@code bin/incident-review
+ * The re-qualification loop end to end: the job on Kafka under SparkSubmit, {@code bin/incident-review
  * list} shows exactly the unclassified reports, a {@code --decisions} file re-qualifies some through Kafka, the
  * driver is SIGKILLed between the two, and after the restart the counts have moved exactly once and {@code list}
  * shows only the rest.

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Restarts and upgrades on a real Kafka broker and real Spark (DESIGN.md "Restarts and upgrades", issue 12): a new
+ * Restarts and upgrades on a real Kafka broker and real Spark (DESIGN.md "Restarts and upgrades"): a new
  * checkpoint carries the totals on and counts replayed reports once; a changed flag with an old checkpoint is
  * refused; a second driver on a live group is refused without disturbing the first; a run from another working
  * directory reads the installation's configuration.

@@ -51,7 +51,8 @@ import org.hospital.incidents.model.WindowCounts;
 /**
  * Kryo for everything Spark serializes besides closures: shuffle records (ward counts), receiver blocks (socket
  * lines), cached and checkpointed state, task results. Spark's Java serializer was most of the job's cost
- * (issue 10 profile) and Kryo is Spark's recommended replacement (Spark tuning guide, "Data Serialization").
+ * (docs/PERFORMANCE.md "Why the code is shaped this way") and Kryo is Spark's recommended replacement (Spark tuning
+ * guide, "Data Serialization").
  *
  * <p>Every class is registered, so Kryo writes a small id instead of the class name; tests set
  * {@code spark.kryo.registrationRequired=true}, so a class missing here fails a test rather than silently costing
@@ -123,7 +124,7 @@ public final class KryoClasses implements KryoRegistrator {
                 + (more == null ? "" : "," + more.getName()));
         // No object graph the job serializes has a cycle or shares objects that matter; with reference tracking on,
         // Kryo remembered every object it wrote, and writing the incident ledger's state at each checkpoint spent
-        // most of its time there (issue 18 profile: IdentityObjectIntMap about 30 % of the samples).
+        // most of its time there (IdentityObjectIntMap in a JFR recording).
         conf.setIfMissing("spark.kryo.referenceTracking", "false");
         // A checkpoint writes each ledger bucket as one record (about 68 bytes an entry): Spark's 64 MB default would
         // stop a ledger of about 120 million entries; 512 MB takes one of a billion (docs/PERFORMANCE.md).
@@ -193,7 +194,7 @@ public final class KryoClasses implements KryoRegistrator {
     /**
      * What crosses the ledger's shuffle, written in one loop: the batch time, the count, then per candidate its
      * strings, enum ordinals and times, without a class id per field (the record serializer's per-component class ids
-     * were a tenth of the job's samples, issue 18 profile).
+     * showed in a JFR recording of a backlog).
      */
     static final class BucketLinesSerializer extends Serializer<BucketLines> {
 
@@ -257,7 +258,7 @@ public final class KryoClasses implements KryoRegistrator {
          * again and again through a run (its pool holds them softly), each registering a new serializer; had each
          * its own {@link Method} objects, every one would get its own generated reflection accessor class after
          * fifteen calls: a JFR recording of a backlog run showed 800 such classes made in 35 s, each compiled anew
-         * (the JIT took a third of the job's CPU; docs/PERFORMANCE.md). Shared, they are made once.
+         * by the JIT, which bounds a fresh job (docs/PERFORMANCE.md). Shared, they are made once.
          */
         private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
             @Override

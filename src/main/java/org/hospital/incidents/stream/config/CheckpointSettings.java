@@ -48,7 +48,7 @@ import org.apache.hadoop.fs.Path;
  *
  * <p>Why: {@code JavaStreamingContext.getOrCreate} rebuilds the whole graph from the checkpoint and never calls
  * the factory again, so after a restart every new flag value that shapes the graph (window, output, sources...)
- * would have no effect while the start-up log printed it (issue 12; DESIGN.md "Restarts and upgrades").
+ * would have no effect while the start-up log printed it (DESIGN.md "Restarts and upgrades").
  *
  * <p>The file is a Java properties file of {@link #frozen}, written when a fresh context
  * is created. A checkpoint directory is taken to hold a checkpoint when it has Spark's {@code checkpoint-<time>}

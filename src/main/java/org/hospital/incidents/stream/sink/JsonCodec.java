@@ -69,9 +69,9 @@ public final class JsonCodec {
      */
     public static String wardWindow(WardWindow window) {
         // Built in one StringBuilder, not through a JsonObject tree or a JsonWriter over a StringWriter: a backlog
-        // writes about two of these lines per report, and in a JFR recording at 200,000 reports a batch the tree was a
-        // fifth of the job's time, the JsonWriter and Instant.toString then 39 % of the executors' samples
-        // (docs/PERFORMANCE.md "The batch's critical path, shortened"). The only text from outside, the ward id, is
+        // writes about two of these lines per report, and in a JFR recording of a backlog the tree, then the JsonWriter
+        // and Instant.toString, were the executors' largest costs (docs/PERFORMANCE.md "Why the code is shaped this
+        // way"). The only text from outside, the ward id, is
         // escaped by Gson.
         StringBuilder line = new StringBuilder(160).append("{\"wardId\":").append(quoted(window.wardId()))
                 .append(",\"windowStart\":\"");

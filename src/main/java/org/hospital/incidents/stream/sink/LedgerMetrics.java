@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The incident ledger's size as a metric an operator can watch (docs/DESIGN.md "The incident ledger"; issue 18):
+ * The incident ledger's size as a metric an operator can watch (docs/DESIGN.md "The incident ledger"):
  * a Spark metrics source {@code incidentLedger} with the gauges {@code entries} (eventIds remembered),
  * {@code estimatedBytes} (the heap one version of it holds, as Spark's memory store is told), {@code storageBytes}
  * (the storage memory of the block managers that run tasks) and {@code measuredAt} (batch time of the count, epoch

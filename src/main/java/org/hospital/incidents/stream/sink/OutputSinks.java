@@ -183,7 +183,7 @@ public final class OutputSinks {
      * Registers the per-batch summary; call after every other output operation, including Kafka's. A line is
      * printed for a batch with input (accepted, rejected or re-qualified reports), alerts or a failed output, and
      * otherwise at most once a minute as a heartbeat ({@link #worthPrinting}): an idle 1 s stream would print a line
-     * a second that hides the ones that matter (issue 11).
+     * a second that hides the ones that matter.
      *
      * @param anyBatchStream a stream with an RDD every batch interval (e.g. the accepted incidents)
      * @param ledger the ledger the other output operations recorded in

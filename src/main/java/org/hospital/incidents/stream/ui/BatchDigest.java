@@ -45,6 +45,8 @@ public final class BatchDigest implements Serializable {
     final ArrayList<String> reviewed = new ArrayList<>();
     /** eventIds re-qualified in the batch. */
     final ArrayList<String> requalified = new ArrayList<>();
+    /** Driver time spent merging the tasks' digests, nanoseconds (not sent anywhere). */
+    private transient long mergeNanos;
 
     /**
      * Adds one written line's figure; called by the write task for every record that has one.
@@ -185,6 +187,20 @@ public final class BatchDigest implements Serializable {
         reviewed.addAll(other.reviewed);
         requalified.addAll(other.requalified);
         return this;
+    }
+
+    /**
+     * @param nanos driver time the merge of this batch's digests took, nanoseconds
+     * @return this
+     */
+    public BatchDigest mergeNanos(long nanos) {
+        mergeNanos = nanos;
+        return this;
+    }
+
+    /** @return driver time the merge of this batch's digests took, nanoseconds */
+    public long mergeNanos() {
+        return mergeNanos;
     }
 
     /** @return the ward-totals lines of the batch */

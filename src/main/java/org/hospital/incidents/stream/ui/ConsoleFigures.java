@@ -54,6 +54,8 @@ public final class ConsoleFigures {
     private JsonObject ledger;
     private long applyNanosLast;
     private long applyNanosMax;
+    private long applyNanosSum;
+    private long appliedBatches;
 
     /**
      * Applies one batch's figures.
@@ -142,15 +144,31 @@ public final class ConsoleFigures {
         applyNanosLast = System.nanoTime() - started + (batch.has("feedNanos") ? batch.get("feedNanos").getAsLong()
                 : 0);
         applyNanosMax = Math.max(applyNanosMax, applyNanosLast);
+        applyNanosSum += applyNanosLast;
+        appliedBatches++;
     }
 
-    /** A SURGE burst stays open while the ward's newest window overlaps the window that raised it. */
+    /**
+     * A SURGE burst stays open while the ward's current window ({@link #current}) overlaps the window that raised it,
+     * as the surge rule pages no second time while the ward's windows overlap an alerted one (docs/DESIGN.md "Surges
+     * in event time").
+     */
     private void closeSurges() {
+        long clock = clock();
         surges.values().removeIf(surge -> {
             TreeMap<Long, long[]> counts = windows.get(surge.get("wardId").getAsString());
             long end = Instant.parse(surge.get("windowEnd").getAsString()).toEpochMilli();
-            return counts != null && !counts.isEmpty() && counts.lastKey() >= end;
+            return counts != null && !counts.isEmpty() && current(counts, clock).getKey() >= end;
         });
+    }
+
+    /** @return the event-time clock: the newest {@code lastOccurredAt} of the wards, or {@link Long#MIN_VALUE} */
+    private long clock() {
+        long clock = Long.MIN_VALUE;
+        for (JsonObject ward : wards.values()) {
+            clock = Math.max(clock, Instant.parse(ward.get("lastOccurredAt").getAsString()).toEpochMilli());
+        }
+        return clock;
     }
 
     /**
@@ -183,10 +201,9 @@ public final class ConsoleFigures {
         JsonObject json = new JsonObject();
         json.addProperty("batchTime", batchTime < 0 ? null : batchTime);
         JsonObject status = this.status.deepCopy();
-        long clock = Long.MIN_VALUE;
+        long clock = clock();
         long late = 0;
         for (JsonObject ward : wards.values()) {
-            clock = Math.max(clock, Instant.parse(ward.get("lastOccurredAt").getAsString()).toEpochMilli());
             late += ward.has("late") ? ward.get("late").getAsLong() : 0;
         }
         if (clock != Long.MIN_VALUE) {
@@ -199,6 +216,7 @@ public final class ConsoleFigures {
         status.addProperty("late", late);
         status.addProperty("figuresMicrosLastBatch", applyNanosLast / 1000);
         status.addProperty("figuresMicrosMax", applyNanosMax / 1000);
+        status.addProperty("figuresMicrosMean", appliedBatches == 0 ? 0 : applyNanosSum / appliedBatches / 1000);
         json.add("status", status);
         JsonArray wardArray = new JsonArray();
         long unclassified = 0;

@@ -139,8 +139,10 @@ public final class IncidentsHtml {
         if (points == null || points.isEmpty()) {
             return "";
         }
+        // The last hour, or less when the ward has less: the line spans the width either way.
         long newest = points.get(points.size() - 1).getAsJsonArray().get(0).getAsLong();
-        long from = newest - BatchDigest.SPARKLINE_MILLIS;
+        long from = Math.max(newest - BatchDigest.SPARKLINE_MILLIS, points.get(0).getAsJsonArray().get(0).getAsLong());
+        long span = Math.max(1, newest - from);
         long max = Math.max(1, limit);
         for (JsonElement point : points) {
             max = Math.max(max, point.getAsJsonArray().get(1).getAsLong());
@@ -156,7 +158,7 @@ public final class IncidentsHtml {
         svg.append("<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\" points=\"");
         for (JsonElement element : points) {
             JsonArray point = element.getAsJsonArray();
-            double x = (point.get(0).getAsLong() - from) * (double) SPARK_WIDTH / BatchDigest.SPARKLINE_MILLIS;
+            double x = (point.get(0).getAsLong() - from) * (double) (SPARK_WIDTH - 2) / span + 1;
             svg.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y(point.get(1).getAsLong(), max)));
         }
         return svg.append("\"/></svg>").toString();

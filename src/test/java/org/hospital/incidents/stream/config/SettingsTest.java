@@ -135,7 +135,7 @@ class SettingsTest {
         assertNull(parse("--help"));
     }
 
-    /** Typos and settings the application owns fail the start with one line naming the key (issue 12). */
+    /** Typos and settings the application owns fail the start with one line naming the key. */
     @Test
     void unknownOrOwnedSparkStreamingAndKafkaKeysAreRefused() throws Exception {
         Path typo = TestFiles.configWith(temp.resolve("typo.properties"),
