@@ -13,7 +13,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.util.LongAccumulator;
 import org.hospital.incidents.model.LedgerEntry;
 import org.hospital.incidents.model.Verdict;
-import org.hospital.incidents.pipeline.LedgerRule;
+import org.hospital.incidents.ledger.LedgerRule;
 import scala.Tuple2;
 import org.hospital.incidents.archive.ArchivedReport;
 

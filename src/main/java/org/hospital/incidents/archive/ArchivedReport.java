@@ -9,7 +9,7 @@ import org.hospital.incidents.model.Candidate;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.ReportType;
-import org.hospital.incidents.pipeline.LedgerRule;
+import org.hospital.incidents.ledger.LedgerRule;
 
 /**
  * One accepted or re-qualification entry of the archive (DESIGN.md "Archive"), the fields analytics needs: from the

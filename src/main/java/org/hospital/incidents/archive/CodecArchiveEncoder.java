@@ -13,7 +13,7 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
-import org.hospital.incidents.model.PackedEntries;
+import org.hospital.incidents.pipeline.batch.PackedEntries;
 import org.hospital.incidents.pipeline.ArchiveEncoder;
 import org.hospital.incidents.support.HadoopConfs;
 

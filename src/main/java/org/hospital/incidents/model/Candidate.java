@@ -8,7 +8,7 @@ import java.time.Instant;
  * re-qualification, reduced to what the ledger decides on, plus where its line stays.
  *
  * <p>Why so little: every accepted line crosses one shuffle, keyed by eventId, to the ledger's partition. The raw
- * line, the patient token and the description never do; they stay in the parsing task's cached {@link BatchSlice}
+ * line, the patient token and the description never do; they stay in the parsing task's cached {@code BatchSlice}
  * at ({@link #partition()}, {@link #position()}), and the few lines an output needs after the ledger (a duplicate's
  * or a refusal's line for {@code rejected/}, an unclassified report for the review queue) are looked up there.
  *

@@ -1,6 +1,6 @@
 package org.hospital.incidents.ops;
 
-import org.hospital.incidents.stream.sink.BatchLedger;
+import org.hospital.incidents.stream.sink.BatchOutcomes;
 import org.hospital.incidents.support.ConsoleText;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -121,7 +121,7 @@ public final class Report implements Callable<Integer> {
             }
         }
         Map<String, Integer> critical = new TreeMap<>();
-        for (JsonObject alert : read(fs, new Path(root, BatchLedger.Output.CRITICAL_ALERTS.folder()))) {
+        for (JsonObject alert : read(fs, new Path(root, BatchOutcomes.Output.CRITICAL_ALERTS.folder()))) {
             if (alert.get("type").getAsString().equals("CRITICAL")) {
                 critical.merge(alert.get("eventId").getAsString(), 1, Integer::sum);
             }
@@ -142,7 +142,7 @@ public final class Report implements Callable<Integer> {
         });
         java.util.Set<String> amended = amended(answer);
         Map<String, Integer> amendments = new TreeMap<>();
-        for (JsonObject amendment : read(fs, new Path(root, BatchLedger.Output.AMENDMENTS.folder()))) {
+        for (JsonObject amendment : read(fs, new Path(root, BatchOutcomes.Output.AMENDMENTS.folder()))) {
             amendments.merge(amendment.get("eventId").getAsString(), 1, Integer::sum);
         }
         amendments.forEach((id, n) -> {
@@ -152,7 +152,7 @@ public final class Report implements Callable<Integer> {
                 differences.add("amendment of event " + id + " written " + n + " times");
             }
         });
-        List<String> rejectedLines = readLines(fs, new Path(root, BatchLedger.Output.REJECTED.folder()));
+        List<String> rejectedLines = readLines(fs, new Path(root, BatchOutcomes.Output.REJECTED.folder()));
         int overtaken = overtakenOriginals(rejectedLines, amended);
         int expectedRejected = answer.get("malformed").getAsInt() + repeats(answer) + overtaken;
         if (rejectedLines.size() != expectedRejected) {
@@ -210,7 +210,7 @@ public final class Report implements Callable<Integer> {
 
     private static Map<String, JsonObject> latestWardTotals(FileSystem fs, Path root) throws IOException {
         Map<String, JsonObject> latest = new TreeMap<>();
-        for (JsonObject total : read(fs, new Path(root, BatchLedger.Output.WARD_TOTALS.folder()))) {
+        for (JsonObject total : read(fs, new Path(root, BatchOutcomes.Output.WARD_TOTALS.folder()))) {
             String ward = total.get("wardId").getAsString();
             JsonObject seen = latest.get(ward);
             if (seen == null || seen.get("batchTime").getAsLong() < total.get("batchTime").getAsLong()) {
@@ -247,7 +247,7 @@ public final class Report implements Callable<Integer> {
         }
         out.printf("  %-12s %7d%n", "all wards", all);
 
-        List<JsonObject> alerts = read(fs, new Path(root, BatchLedger.Output.CRITICAL_ALERTS.folder()));
+        List<JsonObject> alerts = read(fs, new Path(root, BatchOutcomes.Output.CRITICAL_ALERTS.folder()));
         alerts.sort((a, b) -> Long.compare(b.get("batchTime").getAsLong(), a.get("batchTime").getAsLong()));
         long critical = alerts.stream().filter(a -> a.get("type").getAsString().equals("CRITICAL")).count();
         out.println();
@@ -256,7 +256,7 @@ public final class Report implements Callable<Integer> {
                 + ConsoleText.escape(a.get("message").getAsString())));
 
         Map<String, Integer> reasons = new TreeMap<>();
-        List<JsonObject> rejected = read(fs, new Path(root, BatchLedger.Output.REJECTED.folder()));
+        List<JsonObject> rejected = read(fs, new Path(root, BatchOutcomes.Output.REJECTED.folder()));
         for (JsonObject r : rejected) {
             String reason = r.get("reason").getAsString();
             reasons.merge(reason.length() > 70 ? reason.substring(0, 70) + "..." : reason, 1, Integer::sum);

@@ -4,7 +4,7 @@ import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.Map;
-import org.hospital.incidents.model.PackedEntries;
+import org.hospital.incidents.pipeline.batch.PackedEntries;
 
 /**
  * Encodes the archive's entries (DESIGN.md "Archive") for one partition of one batch, as the graph parses it: the

@@ -1,16 +1,19 @@
 package org.hospital.incidents.pipeline;
 
+import org.hospital.incidents.ledger.LedgerRule;
+import org.hospital.incidents.ledger.LedgerSeed;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.Optional;
 import org.apache.spark.api.java.function.Function2;
-import org.hospital.incidents.model.BatchSlice;
-import org.hospital.incidents.model.BucketLines;
+import org.hospital.incidents.pipeline.batch.BatchSlice;
+import org.hospital.incidents.pipeline.batch.BucketLines;
 import org.hospital.incidents.model.Candidate;
 import org.hospital.incidents.model.LedgerEntry;
-import org.hospital.incidents.model.LedgerShard;
+import org.hospital.incidents.ledger.LedgerShard;
 import org.hospital.incidents.model.Verdict;
 
 /**

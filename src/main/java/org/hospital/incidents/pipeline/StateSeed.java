@@ -1,5 +1,7 @@
 package org.hospital.incidents.pipeline;
 
+import org.hospital.incidents.ledger.LedgerSeed;
+
 import java.io.Serializable;
 import java.util.Map;
 import org.hospital.incidents.model.EventBuckets;

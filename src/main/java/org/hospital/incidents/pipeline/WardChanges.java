@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.hospital.incidents.model.BatchSlice;
+import org.hospital.incidents.pipeline.batch.BatchSlice;
 import org.hospital.incidents.model.ClockReading;
 import org.hospital.incidents.model.EventBuckets;
 import org.hospital.incidents.model.EventCategory;

@@ -1,6 +1,6 @@
 package org.hospital.incidents.review;
 
-import org.hospital.incidents.stream.sink.BatchLedger;
+import org.hospital.incidents.stream.sink.BatchOutcomes;
 import org.hospital.incidents.support.ConsoleText;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -167,11 +167,11 @@ public final class Review implements Callable<Integer> {
             throw new Refused("--output: output folder not found: " + fs.makeQualified(root));
         }
         Set<String> done = new HashSet<>();
-        for (String line : Report.readLines(fs, new Path(root, BatchLedger.Output.REQUALIFICATIONS.folder()))) {
+        for (String line : Report.readLines(fs, new Path(root, BatchOutcomes.Output.REQUALIFICATIONS.folder()))) {
             done.add(JsonParser.parseString(line).getAsJsonObject().get("eventId").getAsString());
         }
         Map<String, Pending> pending = new LinkedHashMap<>();
-        for (String line : Report.readLines(fs, new Path(root, BatchLedger.Output.REVIEW.folder()))) {
+        for (String line : Report.readLines(fs, new Path(root, BatchOutcomes.Output.REVIEW.folder()))) {
             Pending report = new Pending(JsonParser.parseString(line).getAsJsonObject());
             if (!done.contains(report.eventId())) {
                 pending.putIfAbsent(report.eventId(), report);

@@ -1,5 +1,6 @@
 package org.hospital.incidents.bench;
 
+import org.hospital.incidents.pipeline.batch.BatchSlice;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -28,11 +29,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.hospital.incidents.stream.source.Utf8Lines;
-import org.hospital.incidents.model.BucketLines;
+import org.hospital.incidents.pipeline.batch.BucketLines;
 import org.hospital.incidents.model.Candidate;
 import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
-import org.hospital.incidents.model.LedgerShard;
+import org.hospital.incidents.ledger.LedgerShard;
 import org.hospital.incidents.model.ParseResult;
 import org.hospital.incidents.model.ReportType;
 import org.hospital.incidents.pipeline.LedgerUpdate;
@@ -441,7 +442,7 @@ public final class IncidentBench implements Callable<Integer> {
         }
         for (int i = from; i < from + n; i++) {
             String id = String.format(Locale.ROOT, "%08x-7c1e-4b7a-9d3f-%012d", i, i);
-            byBucket.get(org.hospital.incidents.model.BatchSlice.bucket(id, shards.length)).add(new Candidate(id,
+            byBucket.get(BatchSlice.bucket(id, shards.length)).add(new Candidate(id,
                     "W-" + (i % 40), HarmLevel.values()[i % 6], EventCategory.values()[i % 11], ReportType.INCIDENT,
                     batchTime - 60_000, Candidate.NO_TIME, null, Candidate.NO_TIME, 0, i - from));
         }

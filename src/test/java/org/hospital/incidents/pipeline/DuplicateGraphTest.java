@@ -22,16 +22,16 @@ import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.ReportType;
-import org.hospital.incidents.model.BucketLines;
+import org.hospital.incidents.pipeline.batch.BucketLines;
 import org.hospital.incidents.model.LedgerEntry;
-import org.hospital.incidents.model.LedgerShard;
+import org.hospital.incidents.ledger.LedgerShard;
 import org.hospital.incidents.model.Verdict;
 import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.model.WardTotal;
 import org.hospital.incidents.testing.GraphHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.hospital.incidents.stream.restart.LedgerSeedFolder;
+import org.hospital.incidents.ledger.LedgerSeedFolder;
 
 /** Each eventId counted once within the horizon, and a new checkpoint's seed (DESIGN.md "Restarts and upgrades"). */
 class DuplicateGraphTest {

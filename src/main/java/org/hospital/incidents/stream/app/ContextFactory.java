@@ -14,15 +14,15 @@ import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaInputDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
 import org.hospital.incidents.stream.sink.AlertPublisher;
-import org.hospital.incidents.stream.sink.BatchLedger;
+import org.hospital.incidents.stream.sink.BatchOutcomes;
 import org.hospital.incidents.stream.sink.BatchOutputWriter;
 import org.hospital.incidents.stream.sink.ConsoleSink;
 import org.hospital.incidents.archive.CodecArchiveEncoder;
 import org.hospital.incidents.support.HadoopConfs;
 import org.hospital.incidents.stream.source.KafkaSource;
-import org.hospital.incidents.stream.sink.LedgerMetrics;
+import org.hospital.incidents.ledger.LedgerMetrics;
 import org.hospital.incidents.stream.sink.OutputSinks;
-import org.hospital.incidents.stream.restart.LedgerSeedFolder;
+import org.hospital.incidents.ledger.LedgerSeedFolder;
 import org.hospital.incidents.stream.restart.StateSeeds;
 import org.hospital.incidents.stream.config.SurgeLimitsFile;
 import org.hospital.incidents.stream.source.Utf8Lines;
@@ -137,17 +137,18 @@ public final class ContextFactory {
                         : SurgeLimitsFile.source(settings.surgeLimits()));
         AlertPublisher alerts = settings.alertsTopic() == null ? null
                 : new AlertPublisher(settings.kafkaBootstrap(), settings.alertsTopic(), settings.kafkaConsumerParams());
-        // One ledger of what each batch wrote, shared by the writer, the Kafka commit and the summary.
-        BatchLedger ledger = new BatchLedger();
+        // One record of what each batch wrote, shared by the writer, the Kafka commit and the summary.
+        BatchOutcomes outcomes = new BatchOutcomes();
         // A batch is written by one task, or by one per state partition after a large batch (a backlog).
         OutputSinks.attach(outputs, new BatchOutputWriter(settings.output(), settings.archive(),
-                archive == null ? null : archive.extension(), settings.graph().partitions()), alerts, ledger, console);
+                archive == null ? null : archive.extension(), settings.graph().partitions()), alerts, outcomes,
+                console);
         if (kafka != null) {
-            KafkaSource.commitAfterOutputs(kafka, ledger);
+            KafkaSource.commitAfterOutputs(kafka, outcomes);
         }
         // The ledger's size for Prometheus, every 10 s (one small job: a count per ledger bucket).
         LedgerMetrics.watch(outputs.ledger(), 10_000L, settings.graph().batchSeconds() * 1000L);
-        OutputSinks.printSummaries(outputs.acceptedCounts(), ledger, console);
+        OutputSinks.printSummaries(outputs.acceptedCounts(), outcomes, console);
         return ssc;
     }
 

@@ -15,13 +15,13 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.apache.spark.serializer.KryoSerializer;
 import org.hospital.incidents.archive.ArchivedReport;
-import org.hospital.incidents.stream.sink.BatchLedger;
+import org.hospital.incidents.stream.sink.BatchOutcomes;
 import org.hospital.incidents.stream.sink.OutputRecord;
 import org.hospital.incidents.model.Alert;
 import org.hospital.incidents.model.Amendment;
-import org.hospital.incidents.model.BatchSlice;
-import org.hospital.incidents.model.ByteChunks;
-import org.hospital.incidents.model.BucketLines;
+import org.hospital.incidents.pipeline.batch.BatchSlice;
+import org.hospital.incidents.pipeline.batch.ByteChunks;
+import org.hospital.incidents.pipeline.batch.BucketLines;
 import org.hospital.incidents.model.Candidate;
 import org.hospital.incidents.model.ClockReading;
 import org.hospital.incidents.model.EventBuckets;
@@ -32,9 +32,10 @@ import org.hospital.incidents.model.WardStatus;
 import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.Incident;
 import org.hospital.incidents.model.LedgerEntry;
-import org.hospital.incidents.model.LedgerShard;
-import org.hospital.incidents.model.PackedEntries;
-import org.hospital.incidents.model.PackedLines;
+import org.hospital.incidents.ledger.LedgerShard;
+import org.hospital.incidents.ledger.LedgerShardKryoForm;
+import org.hospital.incidents.pipeline.batch.PackedEntries;
+import org.hospital.incidents.pipeline.batch.PackedLines;
 import org.hospital.incidents.model.ParseResult;
 import org.hospital.incidents.model.Rejection;
 import org.hospital.incidents.model.Requalification;
@@ -73,7 +74,7 @@ public final class KryoClasses implements KryoRegistrator {
     private static final Class<?>[] CLASSES = {BatchSlice.class, BatchSlice[].class, PackedLines.class,
         PackedEntries.class, ByteChunks.class, java.util.HashMap.class, java.util.ArrayList.class, WardState.class,
         WindowCounts.class, HarmLevel.class,
-        EventCategory.class, ReportType.class, Alert.Type.class, BatchLedger.Output.class, Instant.class,
+        EventCategory.class, ReportType.class, Alert.Type.class, BatchOutcomes.Output.class, Instant.class,
         long[].class, String[].class, String[][].class, Object[].class, WardState[].class, WindowCounts[].class,
         Requalification[].class, WardChange[].class, Verdict.Kind.class, Verdict[].class, Amendment[].class,
         Settled[].class, LedgerEntry[].class, LedgerShard[].class, BucketLines[].class, byte[][].class,
@@ -141,7 +142,7 @@ public final class KryoClasses implements KryoRegistrator {
             kryo.register(type);
         }
         kryo.register(LedgerEntry.class, new LedgerEntrySerializer());
-        kryo.register(LedgerShard.class, new LedgerShard.KryoForm());
+        kryo.register(LedgerShard.class, new LedgerShardKryoForm());
         kryo.register(BucketLines.class, new BucketLinesSerializer());
         // Once per receiver start, not per record: Java serialization is fine and copes with the lambda inside.
         kryo.register(SocketReceiverClass.TYPE, new JavaSerializer());

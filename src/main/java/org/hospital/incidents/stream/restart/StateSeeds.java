@@ -1,5 +1,7 @@
 package org.hospital.incidents.stream.restart;
 
+import org.hospital.incidents.ledger.LedgerSeedFolder;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -23,9 +25,9 @@ import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.LedgerEntry;
 import org.hospital.incidents.model.WardState;
 import org.hospital.incidents.archive.ArchivedReport;
-import org.hospital.incidents.pipeline.LedgerRule;
+import org.hospital.incidents.ledger.LedgerRule;
 import scala.Tuple2;
-import org.hospital.incidents.stream.sink.BatchLedger;
+import org.hospital.incidents.stream.sink.BatchOutcomes;
 import org.hospital.incidents.stream.sink.BatchOutputWriter;
 import org.hospital.incidents.stream.sink.JsonCodec;
 import org.hospital.incidents.archive.ArchiveLayout;
@@ -68,8 +70,8 @@ public final class StateSeeds {
      * @throws IOException when the output cannot be listed
      */
     public static Map<String, String> latestWardTotalLines(JavaSparkContext sc, String output) throws IOException {
-        String glob = output + "/" + BatchLedger.Output.WARD_TOTALS.folder() + "/batch-*/"
-                + BatchLedger.Output.WARD_TOTALS.partPrefix() + "-*";
+        String glob = output + "/" + BatchOutcomes.Output.WARD_TOTALS.folder() + "/batch-*/"
+                + BatchOutcomes.Output.WARD_TOTALS.partPrefix() + "-*";
         if (!matchesAny(glob, sc.hadoopConfiguration())) {
             return Map.of();
         }

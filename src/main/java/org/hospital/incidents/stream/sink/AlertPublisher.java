@@ -65,8 +65,8 @@ public final class AlertPublisher implements Serializable {
      * @return the number of alerts published
      */
     public long publish(JavaRDD<OutputRecord> records) {
-        return records.filter(r -> (r.output() == BatchLedger.Output.CRITICAL_ALERTS
-                        || r.output() == BatchLedger.Output.SURGE_ALERTS) && r.line() != null)
+        return records.filter(r -> (r.output() == BatchOutcomes.Output.CRITICAL_ALERTS
+                        || r.output() == BatchOutcomes.Output.SURGE_ALERTS) && r.line() != null)
                 .mapPartitions(alerts -> List.of(send(alerts)).iterator())
                 .fold(0L, Long::sum);
     }

@@ -57,7 +57,7 @@ public final class BatchOutputWriter implements Serializable {
     /** Most console lines kept per output and batch; the driver prints at most this many. */
     public static final int MAX_CONSOLE_LINES = 51;
 
-    private static final BatchLedger.Output[] OUTPUTS = BatchLedger.Output.values();
+    private static final BatchOutcomes.Output[] OUTPUTS = BatchOutcomes.Output.values();
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
@@ -171,9 +171,9 @@ public final class BatchOutputWriter implements Serializable {
                 }
             }
         }
-        for (BatchLedger.Output output : OUTPUTS) {
+        for (BatchOutcomes.Output output : OUTPUTS) {
             if (output.folder() != null && counts[output.ordinal()] > 0) {
-                boolean archive = output == BatchLedger.Output.ARCHIVE;
+                boolean archive = output == BatchOutcomes.Output.ARCHIVE;
                 commit(archive ? archiveFs : fs, output, batchTimeMillis, tasks);
             }
         }
@@ -185,9 +185,9 @@ public final class BatchOutputWriter implements Serializable {
         return new Written(counts, console, digest);
     }
 
-    private void commit(FileSystem fs, BatchLedger.Output output, long batchTimeMillis, List<TaskFiles> tasks)
+    private void commit(FileSystem fs, BatchOutcomes.Output output, long batchTimeMillis, List<TaskFiles> tasks)
             throws IOException {
-        boolean archive = output == BatchLedger.Output.ARCHIVE;
+        boolean archive = output == BatchOutcomes.Output.ARCHIVE;
         if (archive && archiveRoot == null) {
             throw new IllegalStateException("archive entries but no archive root");
         }
@@ -226,7 +226,7 @@ public final class BatchOutputWriter implements Serializable {
                     continue;
                 }
                 if (streams[i] == null) {
-                    boolean archive = record.output() == BatchLedger.Output.ARCHIVE;
+                    boolean archive = record.output() == BatchOutcomes.Output.ARCHIVE;
                     Path dir = new Path(archive ? archiveJobDir : jobDir);
                     FileSystem fs = fileSystem(dir, HadoopConfs.forThisApplication());
                     Path file = new Path(dir, record.output().name() + "-task-" + index + "-" + attempt);
@@ -399,7 +399,7 @@ public final class BatchOutputWriter implements Serializable {
     /**
      * What one batch wrote.
      *
-     * @param counts records per output, indexed by {@link BatchLedger.Output#ordinal()}
+     * @param counts records per output, indexed by {@link BatchOutcomes.Output#ordinal()}
      * @param console console lines per output (same index), at most {@link #MAX_CONSOLE_LINES} each
      * @param digest what the batch's lines tell the Incidents tab, gathered by the write tasks
      */
@@ -409,7 +409,7 @@ public final class BatchOutputWriter implements Serializable {
          * @param output an output
          * @return its records in the batch
          */
-        public long count(BatchLedger.Output output) {
+        public long count(BatchOutcomes.Output output) {
             return counts[output.ordinal()];
         }
 
@@ -417,7 +417,7 @@ public final class BatchOutputWriter implements Serializable {
          * @param output an output
          * @return its console lines in the batch
          */
-        public List<String> console(BatchLedger.Output output) {
+        public List<String> console(BatchOutcomes.Output output) {
             return console.get(output.ordinal());
         }
     }

@@ -50,14 +50,14 @@ public final class IncidentCounters implements Serializable {
     /**
      * Adds one write task's counts (called in the task).
      *
-     * @param counts records per output, indexed by {@link BatchLedger.Output#ordinal()}
+     * @param counts records per output, indexed by {@link BatchOutcomes.Output#ordinal()}
      */
     void add(long[] counts) {
-        accepted.add(counts[BatchLedger.Output.INCIDENTS.ordinal()]);
-        rejected.add(counts[BatchLedger.Output.REJECTED.ordinal()]);
-        critical.add(counts[BatchLedger.Output.CRITICAL_ALERTS.ordinal()]);
-        surge.add(counts[BatchLedger.Output.SURGE_ALERTS.ordinal()]);
-        requalified.add(counts[BatchLedger.Output.REQUALIFICATIONS.ordinal()]);
+        accepted.add(counts[BatchOutcomes.Output.INCIDENTS.ordinal()]);
+        rejected.add(counts[BatchOutcomes.Output.REJECTED.ordinal()]);
+        critical.add(counts[BatchOutcomes.Output.CRITICAL_ALERTS.ordinal()]);
+        surge.add(counts[BatchOutcomes.Output.SURGE_ALERTS.ordinal()]);
+        requalified.add(counts[BatchOutcomes.Output.REQUALIFICATIONS.ordinal()]);
     }
 
     /** @return reports accepted so far (driver side) */

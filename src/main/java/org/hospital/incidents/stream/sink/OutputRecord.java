@@ -4,7 +4,7 @@ import java.io.Serializable;
 
 /**
  * One item for {@link BatchOutputWriter}: a JSON line of one output, or a count of records that are only
- * counted ({@link BatchLedger.Output#INCIDENTS}).
+ * counted ({@link BatchOutcomes.Output#INCIDENTS}).
  *
  * <p>Lets one Spark job write every output of a batch: the sink unions the graph's output streams as
  * {@code OutputRecord}s and the writer sorts them into their folders as it goes.
@@ -17,7 +17,7 @@ import java.io.Serializable;
  * @param figure what the line tells the Incidents tab ({@link org.hospital.incidents.stream.ui.BatchDigest#add}),
  *     or null
  */
-public record OutputRecord(BatchLedger.Output output, String line, String console, long count, byte[] bytes,
+public record OutputRecord(BatchOutcomes.Output output, String line, String console, long count, byte[] bytes,
         Object figure) implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -27,7 +27,7 @@ public record OutputRecord(BatchLedger.Output output, String line, String consol
      * @param line its JSON line
      * @return a line item
      */
-    public static OutputRecord line(BatchLedger.Output output, String line) {
+    public static OutputRecord line(BatchOutcomes.Output output, String line) {
         return new OutputRecord(output, line, null, 1, null, null);
     }
 
@@ -37,7 +37,7 @@ public record OutputRecord(BatchLedger.Output output, String line, String consol
      * @param figure what the line tells the Incidents tab
      * @return a line item with its figure
      */
-    public static OutputRecord line(BatchLedger.Output output, String line, Object figure) {
+    public static OutputRecord line(BatchOutcomes.Output output, String line, Object figure) {
         return new OutputRecord(output, line, null, 1, null, figure);
     }
 
@@ -47,7 +47,7 @@ public record OutputRecord(BatchLedger.Output output, String line, String consol
      * @param console the text printed on the console after the batch's files are written
      * @return a line item that is also shown on the console
      */
-    public static OutputRecord shown(BatchLedger.Output output, String line, String console) {
+    public static OutputRecord shown(BatchOutcomes.Output output, String line, String console) {
         return new OutputRecord(output, line, console, 1, null, null);
     }
 
@@ -58,7 +58,7 @@ public record OutputRecord(BatchLedger.Output output, String line, String consol
      */
     public static OutputRecord alert(org.hospital.incidents.model.Alert alert, String line) {
         return new OutputRecord(alert.type() == org.hospital.incidents.model.Alert.Type.CRITICAL
-                ? BatchLedger.Output.CRITICAL_ALERTS : BatchLedger.Output.SURGE_ALERTS, line, alert.message(), 1,
+                ? BatchOutcomes.Output.CRITICAL_ALERTS : BatchOutcomes.Output.SURGE_ALERTS, line, alert.message(), 1,
                 null, alert);
     }
 
@@ -67,7 +67,7 @@ public record OutputRecord(BatchLedger.Output output, String line, String consol
      * @param count how many records
      * @return a count item
      */
-    public static OutputRecord count(BatchLedger.Output output, long count) {
+    public static OutputRecord count(BatchOutcomes.Output output, long count) {
         return new OutputRecord(output, null, null, count, null, null);
     }
 
@@ -77,7 +77,7 @@ public record OutputRecord(BatchLedger.Output output, String line, String consol
      * @param count records the bytes hold
      * @return a bytes item
      */
-    public static OutputRecord bytes(BatchLedger.Output output, byte[] bytes, long count) {
+    public static OutputRecord bytes(BatchOutcomes.Output output, byte[] bytes, long count) {
         return new OutputRecord(output, null, null, count, bytes, null);
     }
 }

@@ -1,5 +1,7 @@
 package org.hospital.incidents.stream.sink;
 
+import org.hospital.incidents.ledger.LedgerMetrics;
+
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -21,21 +23,21 @@ import org.hospital.incidents.stream.ui.IncidentsFeed;
  * {@link BatchOutputWriter} run over the union of the outputs' records.
  *
  * <p>Output operations run in the order they are registered; the summary comes last, so when it runs every
- * output of the batch has been written (or has failed and been recorded in the {@link BatchLedger}).
+ * output of the batch has been written (or has failed and been recorded in the {@link BatchOutcomes}).
  *
- * <p>The sinks are given, not reached: the writer, the alerts publisher, the batch ledger and the console are
+ * <p>The sinks are given, not reached: the writer, the alerts publisher, the batch outcomes and the console are
  * parameters, so a test runs the same operations with its own console and folders.
  */
 public final class OutputSinks {
 
     /** Output folder names (DESIGN.md). */
-    public static final String WARD_TOTALS = BatchLedger.Output.WARD_TOTALS.folder();
+    public static final String WARD_TOTALS = BatchOutcomes.Output.WARD_TOTALS.folder();
     /** Output folder of per-ward window counts. */
-    public static final String WARD_WINDOWS = BatchLedger.Output.WARD_WINDOWS.folder();
+    public static final String WARD_WINDOWS = BatchOutcomes.Output.WARD_WINDOWS.folder();
     /** Output folder of alerts. */
-    public static final String ALERTS = BatchLedger.Output.CRITICAL_ALERTS.folder();
+    public static final String ALERTS = BatchOutcomes.Output.CRITICAL_ALERTS.folder();
     /** Output folder of rejected lines. */
-    public static final String REJECTED = BatchLedger.Output.REJECTED.folder();
+    public static final String REJECTED = BatchOutcomes.Output.REJECTED.folder();
 
     /** Most alerts printed on the console per batch; every alert is in the {@code alerts} folder anyway. */
     static final int MAX_CONSOLE_ALERTS = BatchOutputWriter.MAX_CONSOLE_LINES - 1;
@@ -54,39 +56,39 @@ public final class OutputSinks {
      * @param outputs the graph's streams
      * @param writer where batch folders go
      * @param alerts publishes each batch's alerts after its files are written, or null (no {@code --alerts-topic})
-     * @param ledger records what each batch wrote (read by the Kafka commit and the summary)
+     * @param outcomes records what each batch wrote (read by the Kafka commit and the summary)
      * @param console where alert lines go
      */
     public static void attach(GraphOutputs outputs, BatchOutputWriter writer, AlertPublisher alerts,
-            BatchLedger ledger, ConsoleSink console) {
+            BatchOutcomes outcomes, ConsoleSink console) {
         // Each line also carries what it tells the Incidents tab (its figure), which the write tasks gather into the
         // batch's digest as they write: the tab needs no Spark job of its own.
         JavaDStream<OutputRecord> everyBatch = outputs.rejected()
-                .map(r -> OutputRecord.line(BatchLedger.Output.REJECTED, JsonCodec.rejection(r),
+                .map(r -> OutputRecord.line(BatchOutcomes.Output.REJECTED, JsonCodec.rejection(r),
                         new BatchDigest.Figure(BatchDigest.Figure.Kind.REJECTED, r.reason())))
                 .union(outputs.wardTotals()
-                        .map(t -> OutputRecord.line(BatchLedger.Output.WARD_TOTALS, JsonCodec.wardTotal(t),
+                        .map(t -> OutputRecord.line(BatchOutcomes.Output.WARD_TOTALS, JsonCodec.wardTotal(t),
                                 WARD_TOTAL_FIGURE)))
                 .union(outputs.criticalAlerts().map(a -> OutputRecord.alert(a, JsonCodec.alert(a))))
-                .union(outputs.acceptedCounts().map(n -> OutputRecord.count(BatchLedger.Output.INCIDENTS, n)))
-                .union(outputs.lateCounts().filter(n -> n > 0).map(n -> OutputRecord.count(BatchLedger.Output.LATE,
+                .union(outputs.acceptedCounts().map(n -> OutputRecord.count(BatchOutcomes.Output.INCIDENTS, n)))
+                .union(outputs.lateCounts().filter(n -> n > 0).map(n -> OutputRecord.count(BatchOutcomes.Output.LATE,
                         n)))
                 .union(outputs.wardWindows()
-                        .map(w -> OutputRecord.line(BatchLedger.Output.WARD_WINDOWS, JsonCodec.wardWindow(w), w)))
+                        .map(w -> OutputRecord.line(BatchOutcomes.Output.WARD_WINDOWS, JsonCodec.wardWindow(w), w)))
                 .union(outputs.surgeAlerts().map(a -> OutputRecord.alert(a, JsonCodec.alert(a))))
                 .union(outputs.review().transform((rdd, time) -> rdd.map(report -> OutputRecord.line(
-                        BatchLedger.Output.REVIEW, JsonCodec.review(report, time.milliseconds()),
+                        BatchOutcomes.Output.REVIEW, JsonCodec.review(report, time.milliseconds()),
                         new BatchDigest.Figure(BatchDigest.Figure.Kind.REVIEWED, report.eventId())))))
                 .union(outputs.requalifications().transform((rdd, time) -> rdd.map(r -> OutputRecord.line(
-                        BatchLedger.Output.REQUALIFICATIONS, JsonCodec.requalification(r, time.milliseconds()),
+                        BatchOutcomes.Output.REQUALIFICATIONS, JsonCodec.requalification(r, time.milliseconds()),
                         new BatchDigest.Figure(BatchDigest.Figure.Kind.REQUALIFIED, r.eventId())))))
                 .union(outputs.amendments().transform((rdd, time) -> rdd.map(a -> OutputRecord.line(
-                        BatchLedger.Output.AMENDMENTS, JsonCodec.amendment(a, time.milliseconds())))))
+                        BatchOutcomes.Output.AMENDMENTS, JsonCodec.amendment(a, time.milliseconds())))))
                 // The archive's entries, compressed by the tasks that hold the parsed lines; written by the same job,
                 // before the Kafka offsets of the batch are committed.
-                .union(outputs.archive().map(part -> OutputRecord.bytes(BatchLedger.Output.ARCHIVE, part._1(),
+                .union(outputs.archive().map(part -> OutputRecord.bytes(BatchOutcomes.Output.ARCHIVE, part._1(),
                         part._2())));
-        writeEachBatch(everyBatch, writer, alerts, ledger, console);
+        writeEachBatch(everyBatch, writer, alerts, outcomes, console);
         // Every output of the batch that reads the parsed slices has run: free their blocks now rather than when
         // the graph's remember duration expires.
         outputs.slices().foreachRDD(rdd -> {
@@ -129,36 +131,36 @@ public final class OutputSinks {
     }
 
     private static void writeEachBatch(JavaDStream<OutputRecord> records, BatchOutputWriter writer,
-            AlertPublisher alerts, BatchLedger ledger, ConsoleSink console) {
+            AlertPublisher alerts, BatchOutcomes outcomes, ConsoleSink console) {
         records.foreachRDD((JavaRDD<OutputRecord> rdd, Time time) -> {
             long batchTime = time.milliseconds();
             BatchOutputWriter.Written written;
             try {
                 written = writer.write(rdd, batchTime, rdd.context().hadoopConfiguration(),
                         IncidentCounters.get(rdd.context()));
-                if (alerts != null && (written.count(BatchLedger.Output.CRITICAL_ALERTS) > 0
-                        || written.count(BatchLedger.Output.SURGE_ALERTS) > 0)) {
+                if (alerts != null && (written.count(BatchOutcomes.Output.CRITICAL_ALERTS) > 0
+                        || written.count(BatchOutcomes.Output.SURGE_ALERTS) > 0)) {
                     // After the files, before the offsets are committed (a later output operation): at least once.
                     alerts.publish(rdd);
                 }
             } catch (Exception e) {
-                ledger.fail(batchTime, "outputs: " + e);
+                outcomes.fail(batchTime, "outputs: " + e);
                 // Failing the job stops the context: the batch is re-run from the checkpoint on restart,
                 // which is safer than carrying on with an output folder missing a batch.
                 throw e;
             }
-            for (BatchLedger.Output output : BatchLedger.Output.values()) {
+            for (BatchOutcomes.Output output : BatchOutcomes.Output.values()) {
                 if (written.count(output) > 0) {
-                    ledger.record(batchTime, output, written.count(output));
+                    outcomes.record(batchTime, output, written.count(output));
                 }
                 printAlerts(written.console(output), console);
             }
             // The Incidents tab's figures: what the write tasks gathered, handed to the driver's feed (none in a
             // graph test); the feed posts them when the batch completes.
             IncidentsFeed.written(rdd.context(), batchTime, written.digest(), new long[] {
-                written.count(BatchLedger.Output.INCIDENTS), written.count(BatchLedger.Output.LATE),
-                written.count(BatchLedger.Output.REJECTED), written.count(BatchLedger.Output.AMENDMENTS),
-                written.count(BatchLedger.Output.REQUALIFICATIONS)}, LedgerMetrics.latest(rdd.context()));
+                written.count(BatchOutcomes.Output.INCIDENTS), written.count(BatchOutcomes.Output.LATE),
+                written.count(BatchOutcomes.Output.REJECTED), written.count(BatchOutcomes.Output.AMENDMENTS),
+                written.count(BatchOutcomes.Output.REQUALIFICATIONS)}, LedgerMetrics.latest(rdd.context()));
         });
     }
 
@@ -186,15 +188,15 @@ public final class OutputSinks {
      * a second that hides the ones that matter.
      *
      * @param anyBatchStream a stream with an RDD every batch interval (e.g. the accepted incidents)
-     * @param ledger the ledger the other output operations recorded in
+     * @param outcomes what the other output operations recorded
      * @param console where summary lines go
      */
-    public static void printSummaries(JavaDStream<?> anyBatchStream, BatchLedger ledger, ConsoleSink console) {
+    public static void printSummaries(JavaDStream<?> anyBatchStream, BatchOutcomes outcomes, ConsoleSink console) {
         // When the driver last printed a summary line, epoch millis; kept with the operation in the checkpoint, so
         // a restarted driver prints its first line at once (the last one is older than a minute by then, or news).
         java.util.concurrent.atomic.AtomicLong lastPrinted = new java.util.concurrent.atomic.AtomicLong();
         anyBatchStream.foreachRDD((rdd, time) -> {
-            BatchLedger.Summary summary = ledger.finish(time.milliseconds());
+            BatchOutcomes.Summary summary = outcomes.finish(time.milliseconds());
             long now = System.currentTimeMillis();
             if (!worthPrinting(summary, lastPrinted.get(), now)) {
                 return;
@@ -214,13 +216,13 @@ public final class OutputSinks {
      * @param summary what a batch wrote
      * @return true when the batch had input, alerts, re-qualifications or a failed output
      */
-    static boolean hasNews(BatchLedger.Summary summary) {
-        return !summary.succeeded() || summary.count(BatchLedger.Output.INCIDENTS) > 0
-                || summary.count(BatchLedger.Output.REJECTED) > 0
-                || summary.count(BatchLedger.Output.REQUALIFICATIONS) > 0
-                || summary.count(BatchLedger.Output.AMENDMENTS) > 0
-                || summary.count(BatchLedger.Output.CRITICAL_ALERTS) > 0
-                || summary.count(BatchLedger.Output.SURGE_ALERTS) > 0;
+    static boolean hasNews(BatchOutcomes.Summary summary) {
+        return !summary.succeeded() || summary.count(BatchOutcomes.Output.INCIDENTS) > 0
+                || summary.count(BatchOutcomes.Output.REJECTED) > 0
+                || summary.count(BatchOutcomes.Output.REQUALIFICATIONS) > 0
+                || summary.count(BatchOutcomes.Output.AMENDMENTS) > 0
+                || summary.count(BatchOutcomes.Output.CRITICAL_ALERTS) > 0
+                || summary.count(BatchOutcomes.Output.SURGE_ALERTS) > 0;
     }
 
     /**
@@ -229,7 +231,7 @@ public final class OutputSinks {
      * @param nowMillis now, epoch millis
      * @return true to print the batch's line: it has news ({@link #hasNews}), or the last line is a minute old
      */
-    static boolean worthPrinting(BatchLedger.Summary summary, long lastPrintedMillis, long nowMillis) {
+    static boolean worthPrinting(BatchOutcomes.Summary summary, long lastPrintedMillis, long nowMillis) {
         return hasNews(summary) || nowMillis - lastPrintedMillis >= HEARTBEAT_MILLIS;
     }
 
@@ -238,20 +240,20 @@ public final class OutputSinks {
      * @return e.g. {@code batch 2026-11-21T08:00:05Z: 240 accepted, 2 rejected, 8 ward totals, 0 ward windows,
      *     alerts 1 CRITICAL 0 SURGE}
      */
-    public static String summaryLine(BatchLedger.Summary summary) {
+    public static String summaryLine(BatchOutcomes.Summary summary) {
         return "batch " + Instant.ofEpochMilli(summary.batchTimeMillis()) + ": "
-                + summary.count(BatchLedger.Output.INCIDENTS) + " accepted, "
-                + summary.count(BatchLedger.Output.REJECTED) + " rejected, "
-                + (summary.count(BatchLedger.Output.REQUALIFICATIONS) == 0 ? ""
-                        : summary.count(BatchLedger.Output.REQUALIFICATIONS) + " requalified, ")
-                + (summary.count(BatchLedger.Output.AMENDMENTS) == 0 ? ""
-                        : summary.count(BatchLedger.Output.AMENDMENTS) + " amended, ")
-                + (summary.count(BatchLedger.Output.LATE) == 0 ? ""
-                        : summary.count(BatchLedger.Output.LATE) + " late, ")
-                + summary.count(BatchLedger.Output.WARD_TOTALS) + " ward totals, "
-                + summary.count(BatchLedger.Output.WARD_WINDOWS) + " ward windows, alerts "
-                + summary.count(BatchLedger.Output.CRITICAL_ALERTS) + " CRITICAL "
-                + summary.count(BatchLedger.Output.SURGE_ALERTS) + " SURGE"
+                + summary.count(BatchOutcomes.Output.INCIDENTS) + " accepted, "
+                + summary.count(BatchOutcomes.Output.REJECTED) + " rejected, "
+                + (summary.count(BatchOutcomes.Output.REQUALIFICATIONS) == 0 ? ""
+                        : summary.count(BatchOutcomes.Output.REQUALIFICATIONS) + " requalified, ")
+                + (summary.count(BatchOutcomes.Output.AMENDMENTS) == 0 ? ""
+                        : summary.count(BatchOutcomes.Output.AMENDMENTS) + " amended, ")
+                + (summary.count(BatchOutcomes.Output.LATE) == 0 ? ""
+                        : summary.count(BatchOutcomes.Output.LATE) + " late, ")
+                + summary.count(BatchOutcomes.Output.WARD_TOTALS) + " ward totals, "
+                + summary.count(BatchOutcomes.Output.WARD_WINDOWS) + " ward windows, alerts "
+                + summary.count(BatchOutcomes.Output.CRITICAL_ALERTS) + " CRITICAL "
+                + summary.count(BatchOutcomes.Output.SURGE_ALERTS) + " SURGE"
                 + (summary.succeeded() ? "" : " -- OUTPUT FAILED: " + summary.failure());
     }
 }

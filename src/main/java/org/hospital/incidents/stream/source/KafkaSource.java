@@ -29,7 +29,7 @@ import org.apache.spark.streaming.kafka010.OffsetRange;
 import org.hospital.incidents.model.SourcedLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.hospital.incidents.stream.sink.BatchLedger;
+import org.hospital.incidents.stream.sink.BatchOutcomes;
 
 /**
  * The Kafka source: a direct DStream (spark-streaming-kafka-0-10, one RDD partition per topic partition, offset
@@ -190,16 +190,16 @@ public final class KafkaSource {
 
     /**
      * Registers the offset commit; call after every output operation of the graph, so that it runs last in each
-     * batch. Skips the commit when the {@link BatchLedger} says an output of the batch failed.
+     * batch. Skips the commit when the {@link BatchOutcomes} says an output of the batch failed.
      *
      * @param stream the direct stream
-     * @param ledger the batch ledger the output operations record in
+     * @param outcomes what the output operations recorded of each batch
      */
     public static void commitAfterOutputs(JavaInputDStream<ConsumerRecord<String, byte[]>> stream,
-            BatchLedger ledger) {
+            BatchOutcomes outcomes) {
         stream.foreachRDD((rdd, time) -> {
             OffsetRange[] ranges = ((HasOffsetRanges) rdd.rdd()).offsetRanges();
-            if (ledger.hasFailed(time.milliseconds())) {
+            if (outcomes.hasFailed(time.milliseconds())) {
                 LOG.warn("Batch {}: an output failed, Kafka offsets not committed", time.milliseconds());
                 return;
             }

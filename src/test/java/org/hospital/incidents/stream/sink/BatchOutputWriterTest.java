@@ -53,8 +53,8 @@ class BatchOutputWriterTest {
     private JavaRDD<OutputRecord> records(String prefix, int n, int partitions) {
         List<OutputRecord> records = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            records.add(OutputRecord.line(BatchLedger.Output.REJECTED, "{\"r\":\"" + prefix + i + "\"}"));
-            records.add(OutputRecord.line(BatchLedger.Output.WARD_TOTALS, "{\"w\":\"" + prefix + i + "\"}"));
+            records.add(OutputRecord.line(BatchOutcomes.Output.REJECTED, "{\"r\":\"" + prefix + i + "\"}"));
+            records.add(OutputRecord.line(BatchOutcomes.Output.WARD_TOTALS, "{\"w\":\"" + prefix + i + "\"}"));
         }
         return sc.parallelize(records, partitions);
     }
@@ -79,7 +79,7 @@ class BatchOutputWriterTest {
         assertEquals(5, lines(root.resolve("rejected/batch-1000")).size());
         // Batch 1000 again (recovery recomputes it), with fewer lines: its files are replaced, not added to.
         BatchOutputWriter.Written again = writer.write(records("c", 2), 1000, sc.hadoopConfiguration(), null);
-        assertEquals(2, again.count(BatchLedger.Output.REJECTED));
+        assertEquals(2, again.count(BatchOutcomes.Output.REJECTED));
         assertEquals(List.of("{\"r\":\"c0\"}", "{\"r\":\"c1\"}"), lines(root.resolve("rejected/batch-1000")));
         assertEquals(List.of("{\"w\":\"c0\"}", "{\"w\":\"c1\"}"), lines(root.resolve("ward-totals/batch-1000")));
         assertEquals(3, lines(root.resolve("rejected/batch-2000")).size(), "batch 2000 untouched");
@@ -108,7 +108,7 @@ class BatchOutputWriterTest {
         // After the large batch (a backlog): two tasks, each dealt two of the four partitions, every line once.
         BatchOutputWriter.Written next = writer.write(records("c", large, 4), 3000,
                 sc.hadoopConfiguration(), null);
-        assertEquals(large, next.count(BatchLedger.Output.REJECTED));
+        assertEquals(large, next.count(BatchOutcomes.Output.REJECTED));
         assertEquals(List.of("part-00000", "part-00001"), fileNames(root.resolve("rejected/batch-3000")));
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < large; i++) {
@@ -146,7 +146,7 @@ class BatchOutputWriterTest {
         // The only write task fails after writing half its lines on its first attempt; Spark runs it again.
         JavaRDD<OutputRecord> flaky = records("x", 6).coalesce(1).mapPartitions(BatchOutputWriterTest::dieOnFirstTry);
         BatchOutputWriter.Written written = writer.write(flaky, 3000, sc.hadoopConfiguration(), null);
-        assertEquals(6, written.count(BatchLedger.Output.REJECTED));
+        assertEquals(6, written.count(BatchOutcomes.Output.REJECTED));
         try (Stream<Path> files = Files.list(root.resolve("rejected/batch-3000"))) {
             assertEquals(List.of("part-00000"), files.map(p -> p.getFileName().toString()).toList(),
                     "one file: the failed attempt's half-written file never becomes visible");
@@ -192,7 +192,7 @@ class BatchOutputWriterTest {
         Path archive = temp.resolve("private-archive");
         BatchOutputWriter writer = new BatchOutputWriter(root.toString(), archive.toString(), ".gz", 2);
         JavaRDD<OutputRecord> records = records("p", 4).union(sc.parallelize(List.of(
-                OutputRecord.bytes(BatchLedger.Output.ARCHIVE, new byte[] {1, 2, 3}, 1))));
+                OutputRecord.bytes(BatchOutcomes.Output.ARCHIVE, new byte[] {1, 2, 3}, 1))));
         writer.write(records, 4000, sc.hadoopConfiguration(), null);
         assertTrue(TestFiles.assertOwnerOnly(root) >= 2);
         assertTrue(TestFiles.assertOwnerOnly(archive) >= 1);

@@ -11,27 +11,27 @@ import org.junit.jupiter.api.Test;
 /** The console's per-batch summary: a line for news, a heartbeat at most once a minute otherwise. */
 class OutputSinksTest {
 
-    private static BatchLedger.Summary summary(BatchLedger.Output output, long count, String failure) {
-        Map<BatchLedger.Output, Long> counts = new EnumMap<>(BatchLedger.Output.class);
-        for (BatchLedger.Output each : BatchLedger.Output.values()) {
+    private static BatchOutcomes.Summary summary(BatchOutcomes.Output output, long count, String failure) {
+        Map<BatchOutcomes.Output, Long> counts = new EnumMap<>(BatchOutcomes.Output.class);
+        for (BatchOutcomes.Output each : BatchOutcomes.Output.values()) {
             counts.put(each, 0L);
         }
         if (output != null) {
             counts.put(output, count);
         }
-        return new BatchLedger.Summary(1_795_308_797_000L, counts, failure);
+        return new BatchOutcomes.Summary(1_795_308_797_000L, counts, failure);
     }
 
     @Test
     void printsBatchesWithNewsAndAnIdleHeartbeatOnceAMinute() {
         long now = 10_000_000;
-        for (BatchLedger.Output output : new BatchLedger.Output[] {BatchLedger.Output.INCIDENTS,
-            BatchLedger.Output.REJECTED, BatchLedger.Output.REQUALIFICATIONS, BatchLedger.Output.CRITICAL_ALERTS,
-            BatchLedger.Output.SURGE_ALERTS}) {
+        for (BatchOutcomes.Output output : new BatchOutcomes.Output[] {BatchOutcomes.Output.INCIDENTS,
+            BatchOutcomes.Output.REJECTED, BatchOutcomes.Output.REQUALIFICATIONS, BatchOutcomes.Output.CRITICAL_ALERTS,
+            BatchOutcomes.Output.SURGE_ALERTS}) {
             assertTrue(OutputSinks.worthPrinting(summary(output, 1, null), now - 1, now), output.name());
         }
         assertTrue(OutputSinks.worthPrinting(summary(null, 0, "outputs: disk full"), now - 1, now));
-        BatchLedger.Summary idle = summary(BatchLedger.Output.WARD_WINDOWS, 4, null);
+        BatchOutcomes.Summary idle = summary(BatchOutcomes.Output.WARD_WINDOWS, 4, null);
         assertFalse(OutputSinks.worthPrinting(idle, now - 59_999, now), "idle, printed under a minute ago");
         assertTrue(OutputSinks.worthPrinting(idle, now - 60_000, now), "idle for a minute: heartbeat");
         assertTrue(OutputSinks.worthPrinting(idle, 0, now), "the first batch of a run");
@@ -39,6 +39,6 @@ class OutputSinksTest {
                 + "0 CRITICAL 0 SURGE", OutputSinks.summaryLine(idle));
         assertEquals("batch 2026-11-22T00:53:17Z: 0 accepted, 0 rejected, 2 requalified, 0 ward totals, 0 ward "
                 + "windows, alerts 0 CRITICAL 0 SURGE",
-                OutputSinks.summaryLine(summary(BatchLedger.Output.REQUALIFICATIONS, 2, null)));
+                OutputSinks.summaryLine(summary(BatchOutcomes.Output.REQUALIFICATIONS, 2, null)));
     }
 }

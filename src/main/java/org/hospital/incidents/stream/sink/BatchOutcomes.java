@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * operations of one batch run one after another on the driver (one streaming job at a time), in the order they were
  * registered.
  */
-public final class BatchLedger implements java.io.Serializable {
+public final class BatchOutcomes implements java.io.Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -70,8 +70,8 @@ public final class BatchLedger implements java.io.Serializable {
     private transient Map<Long, Map<Output, Long>> counts = new ConcurrentHashMap<>();
     private transient Map<Long, String> failures = new ConcurrentHashMap<>();
 
-    /** An empty ledger, for one streaming context. */
-    public BatchLedger() {
+    /** No batch recorded yet, for one streaming context. */
+    public BatchOutcomes() {
     }
 
     private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {

@@ -1,4 +1,4 @@
-package org.hospital.incidents.stream.restart;
+package org.hospital.incidents.ledger;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
@@ -21,11 +21,10 @@ import org.hospital.incidents.model.EventCategory;
 import org.hospital.incidents.model.HarmLevel;
 import org.hospital.incidents.model.LedgerEntry;
 import org.hospital.incidents.model.ReportType;
-import org.hospital.incidents.pipeline.LedgerSeed;
 import org.hospital.incidents.support.HadoopConfs;
 
 /**
- * The ledger's seed as a folder beside the checkpoint, written by {@link StateSeeds#rebuildLedger} from the archive:
+ * The ledger's seed as a folder beside the checkpoint, written by {@code StateSeeds#rebuildLedger} from the archive:
  * gzip text files of one JSON array per line ({@link #seedLine}). An executor reads the folder once into memory on
  * its first lookup; the graph (and so the checkpoint) holds only the folder's URI.
  *

@@ -1,4 +1,4 @@
-package org.hospital.incidents.pipeline;
+package org.hospital.incidents.ledger;
 
 import java.util.Comparator;
 import java.util.List;
@@ -9,7 +9,7 @@ import org.hospital.incidents.model.Verdict;
 
 /**
  * The incident ledger's rule (docs/DESIGN.md "The incident ledger"), a pure function over plain values shared by the
- * stream ({@link LedgerUpdate}, inside {@code updateStateByKey}), the seed of a new checkpoint and
+ * stream ({@code LedgerUpdate}, inside {@code updateStateByKey}), the seed of a new checkpoint and
  * {@code bin/incident-analytics}, so that all three agree on which version of an incident counts and whether a
  * re-qualification applies.
  *

@@ -1,4 +1,6 @@
-package org.hospital.incidents.pipeline;
+package org.hospital.incidents.ledger;
+
+import org.hospital.incidents.pipeline.WardChanges;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.hospital.incidents.pipeline;
+package org.hospital.incidents.ledger;
 
 import java.io.Serializable;
 import org.hospital.incidents.model.LedgerEntry;

@@ -1,4 +1,12 @@
-package org.hospital.incidents.model;
+package org.hospital.incidents.pipeline.batch;
+
+import org.hospital.incidents.model.Candidate;
+import org.hospital.incidents.model.EventCategory;
+import org.hospital.incidents.model.HarmLevel;
+import org.hospital.incidents.model.Incident;
+import org.hospital.incidents.model.Rejection;
+import org.hospital.incidents.model.SourcedLine;
+import org.hospital.incidents.model.WardState;
 
 import java.io.Serializable;
 import java.util.ArrayList;

@@ -1,4 +1,10 @@
-package org.hospital.incidents.model;
+package org.hospital.incidents.ledger;
+
+import org.hospital.incidents.model.Candidate;
+import org.hospital.incidents.model.EventCategory;
+import org.hospital.incidents.model.HarmLevel;
+import org.hospital.incidents.model.LedgerEntry;
+import org.hospital.incidents.model.ReportType;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -234,7 +240,7 @@ class LedgerShardTest {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         // A small buffer, so that ids also straddle the buffer's flushes.
         com.esotericsoftware.kryo.io.Output output = new com.esotericsoftware.kryo.io.Output(bytes, 100);
-        new LedgerShard.KryoForm().write(kryo, output, shard);
+        new LedgerShardKryoForm().write(kryo, output, shard);
         output.flush();
         byte[] written = bytes.toByteArray();
 

@@ -1,4 +1,7 @@
-package org.hospital.incidents.model;
+package org.hospital.incidents.pipeline.batch;
+
+import org.hospital.incidents.ledger.PackedChars;
+import org.hospital.incidents.model.SourcedLine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.hospital.incidents.stream.sink;
+package org.hospital.incidents.ledger;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

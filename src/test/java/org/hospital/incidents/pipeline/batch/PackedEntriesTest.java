@@ -1,4 +1,4 @@
-package org.hospital.incidents.model;
+package org.hospital.incidents.pipeline.batch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,6 @@
-package org.hospital.incidents.model;
+package org.hospital.incidents.pipeline.batch;
+
+import org.hospital.incidents.model.Candidate;
 
 import java.io.Serializable;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
-package org.hospital.incidents.model;
+package org.hospital.incidents.ledger;
 
 import java.nio.charset.StandardCharsets;
 
 /**
  * Strings packed into a byte array, with no object per string: the ledger's eventIds ({@link LedgerShard}) and a
- * batch's kept lines ({@link PackedLines}).
+ * batch's kept lines ({@code PackedLines}).
  *
  * <p>Form of one string at {@code at}: a header, its length in chars shifted left by one plus 1 when it is
  * <em>wide</em>, as a varint (7 bits a byte, low first, high bit set on all but the last), then its chars: one byte
@@ -134,7 +134,7 @@ public final class PackedChars {
     /**
      * Copies the chars of the string packed at {@code at} as one byte each, when it is narrow, at most
      * {@code to.length} chars long and all ASCII (U+0000 to U+007F): how a checkpoint writer copies an eventId out
-     * without making a {@code String} ({@code LedgerShard.KryoForm}).
+     * without making a {@code String} ({@link LedgerShardKryoForm}).
      *
      * @param from the array
      * @param at where a string's form starts

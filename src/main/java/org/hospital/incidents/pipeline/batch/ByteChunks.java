@@ -1,4 +1,4 @@
-package org.hospital.incidents.model;
+package org.hospital.incidents.pipeline.batch;
 
 import java.io.Serializable;
 import java.util.ArrayList;

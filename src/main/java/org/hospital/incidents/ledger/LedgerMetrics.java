@@ -1,4 +1,4 @@
-package org.hospital.incidents.stream.sink;
+package org.hospital.incidents.ledger;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
