@@ -1,5 +1,6 @@
 package org.hospital.incidents.history;
 
+import org.hospital.incidents.stream.config.Setting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -27,7 +28,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import org.hospital.incidents.support.ToolCommandLine;
-import org.hospital.incidents.stream.config.SettingKeys;
 import org.hospital.incidents.stream.config.ConfigFile;
 
 /**
@@ -146,16 +146,16 @@ public final class Import implements Callable<Integer> {
         String codec;
         int maxLineBytes;
         try {
-            keyFile = ConfigFile.configuredValue(SettingKeys.PSEUDONYM_KEY_FILE, config);
-            codec = ConfigFile.configuredValue(SettingKeys.ARCHIVE_CODEC, config);
+            keyFile = ConfigFile.configuredValue(Setting.PSEUDONYM_KEY_FILE.key(), config);
+            codec = ConfigFile.configuredValue(Setting.ARCHIVE_CODEC.key(), config);
             kafkaClient = kafka == null ? Map.of() : Settings.kafkaClient(config);
             maxLineBytes = Settings.maxLineBytes(config);
         } catch (SettingsException e) {
             throw new Refused(e.getMessage());
         }
         if (!CodecArchiveEncoder.CODECS.contains(codec)) {
-            throw new Refused(SettingKeys.ARCHIVE_CODEC + ": expected one of " + CodecArchiveEncoder.CODECS + ", got '"
-                    + codec + "'");
+            throw new Refused(Setting.ARCHIVE_CODEC.key() + ": expected one of " + CodecArchiveEncoder.CODECS
+                    + ", got '" + codec + "'");
         }
         long importMillis = System.currentTimeMillis();
         try {

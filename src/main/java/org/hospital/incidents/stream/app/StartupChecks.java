@@ -1,5 +1,6 @@
 package org.hospital.incidents.stream.app;
 
+import org.hospital.incidents.stream.config.Setting;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -77,7 +78,7 @@ final class StartupChecks {
                         keyFile.toAbsolutePath(), Pseudonymizer.GENERATED_KEY_BYTES);
             }
         } catch (IOException e) {
-            throw new Failed(2, SettingKeys.PSEUDONYM_KEY_FILE + ": " + e.getMessage());
+            throw new Failed(2, Setting.PSEUDONYM_KEY_FILE.key() + ": " + e.getMessage());
         }
         LOG.info("Configuration: {}", settings.configFile() == null
                 ? "built-in defaults (no --config, no -D" + SettingKeys.CONFIG_PROPERTY + ")"

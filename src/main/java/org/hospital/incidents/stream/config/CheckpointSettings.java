@@ -1,29 +1,8 @@
 package org.hospital.incidents.stream.config;
 
-import static org.hospital.incidents.stream.config.SettingKeys.ALERTS_TOPIC;
-import static org.hospital.incidents.stream.config.SettingKeys.ALLOWED_LATENESS_SECONDS;
-import static org.hospital.incidents.stream.config.SettingKeys.ARCHIVE;
-import static org.hospital.incidents.stream.config.SettingKeys.ARCHIVE_CODEC;
-import static org.hospital.incidents.stream.config.SettingKeys.BATCH_SECONDS;
-import static org.hospital.incidents.stream.config.SettingKeys.DEDUP_HORIZON_HOURS;
-import static org.hospital.incidents.stream.config.SettingKeys.GROUP_ID;
-import static org.hospital.incidents.stream.config.SettingKeys.KAFKA;
-import static org.hospital.incidents.stream.config.SettingKeys.KAFKA_AUTO_OFFSET_RESET;
+import static org.hospital.incidents.stream.config.Setting.ARCHIVE;
 import static org.hospital.incidents.stream.config.SettingKeys.KAFKA_CLIENT_PREFIX;
 import static org.hospital.incidents.stream.config.SettingKeys.KAFKA_CONSUMER_PREFIX;
-import static org.hospital.incidents.stream.config.SettingKeys.MAX_FUTURE_SECONDS;
-import static org.hospital.incidents.stream.config.SettingKeys.MAX_LINE_BYTES;
-import static org.hospital.incidents.stream.config.SettingKeys.OUTPUT;
-import static org.hospital.incidents.stream.config.SettingKeys.PARTITIONS;
-import static org.hospital.incidents.stream.config.SettingKeys.PSEUDONYM_KEY_FILE;
-import static org.hospital.incidents.stream.config.SettingKeys.SLIDE_SECONDS;
-import static org.hospital.incidents.stream.config.SettingKeys.SOCKET;
-import static org.hospital.incidents.stream.config.SettingKeys.SOCKET_STORAGE_LEVEL;
-import static org.hospital.incidents.stream.config.SettingKeys.STATE_CHECKPOINT_SECONDS;
-import static org.hospital.incidents.stream.config.SettingKeys.SURGE_LIMITS;
-import static org.hospital.incidents.stream.config.SettingKeys.SURGE_THRESHOLD;
-import static org.hospital.incidents.stream.config.SettingKeys.TOPICS;
-import static org.hospital.incidents.stream.config.SettingKeys.WINDOW_SECONDS;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -178,29 +157,13 @@ public final class CheckpointSettings {
      */
     public static Map<String, String> frozen(Settings settings) {
         Map<String, String> frozen = new LinkedHashMap<>();
-        frozen.put(SOCKET, settings.socketHost() == null ? "" : settings.socketHost() + ":" + settings.socketPort());
-        frozen.put(KAFKA, settings.kafkaBootstrap() == null ? "" : settings.kafkaBootstrap());
-        frozen.put(TOPICS, String.join(",", settings.topics()));
-        frozen.put(GROUP_ID, settings.groupId());
-        frozen.put(OUTPUT, settings.output());
-        frozen.put(ARCHIVE, settings.archive() == null ? "none" : settings.archive());
-        frozen.put(ARCHIVE_CODEC, settings.archiveCodec());
-        frozen.put(BATCH_SECONDS, Integer.toString(settings.graph().batchSeconds()));
-        frozen.put(WINDOW_SECONDS, Integer.toString(settings.graph().windowSeconds()));
-        frozen.put(SLIDE_SECONDS, Integer.toString(settings.graph().slideSeconds()));
-        frozen.put(SURGE_THRESHOLD, Long.toString(settings.graph().surgeThreshold()));
-        frozen.put(PARTITIONS, Integer.toString(settings.graph().partitions()));
-        frozen.put(STATE_CHECKPOINT_SECONDS, Integer.toString(settings.graph().stateCheckpointSeconds()));
-        frozen.put(ALLOWED_LATENESS_SECONDS, Integer.toString(settings.graph().allowedLatenessSeconds()));
-        frozen.put(MAX_FUTURE_SECONDS, Integer.toString(settings.graph().maxFutureSeconds()));
-        frozen.put(SURGE_LIMITS, settings.surgeLimits() == null ? "" : settings.surgeLimits());
-        frozen.put(MAX_LINE_BYTES, Integer.toString(settings.maxLineBytes()));
-        frozen.put(KAFKA_AUTO_OFFSET_RESET, settings.kafkaAutoOffsetReset());
-        frozen.put(SOCKET_STORAGE_LEVEL, settings.socketStorageLevel());
-        frozen.put(PSEUDONYM_KEY_FILE, settings.pseudonymKeyFile());
-        frozen.put(DEDUP_HORIZON_HOURS, Integer.toString(settings.dedupHorizonHours()));
-        // Captured by the settings.output() operations the checkpoint keeps: a new value would silently not apply.
-        frozen.put(ALERTS_TOPIC, settings.alertsTopic() == null ? "" : settings.alertsTopic());
+        // The settings the table declares frozen (Setting#frozen), as resolved; the Spark and Kafka keys follow.
+        for (Setting setting : Setting.values()) {
+            if (setting.frozen() && setting.type() != Setting.Type.PASSED_ON) {
+                frozen.put(setting.key(), setting == ARCHIVE && settings.archive() == null ? "none"
+                        : settings.value(setting));
+            }
+        }
         for (Map.Entry<String, String> entry : settings.sparkConf().entrySet()) {
             if (!RELOADED_SPARK_KEYS.contains(entry.getKey())) {
                 frozen.put(entry.getKey(), hideSecret(entry.getKey(), entry.getValue()));
@@ -248,7 +211,6 @@ public final class CheckpointSettings {
      * @return how a user sets it: {@code --window-seconds} for a flag, else {@code config key partitions}
      */
     public static String describeKey(String key) {
-        return List.of(SOCKET, KAFKA, TOPICS, GROUP_ID, OUTPUT, ARCHIVE, ALERTS_TOPIC, BATCH_SECONDS, WINDOW_SECONDS,
-                SLIDE_SECONDS, SURGE_THRESHOLD).contains(key) ? "--" + key : "config key " + key;
+        return Setting.of(key).filter(Setting::hasFlag).map(Setting::flag).orElse("config key " + key);
     }
 }

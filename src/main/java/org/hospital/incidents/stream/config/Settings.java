@@ -1,35 +1,35 @@
 package org.hospital.incidents.stream.config;
 
-import static org.hospital.incidents.stream.config.SettingKeys.ALERTS_TOPIC;
-import static org.hospital.incidents.stream.config.SettingKeys.ALLOWED_LATENESS_SECONDS;
-import static org.hospital.incidents.stream.config.SettingKeys.ARCHIVE;
-import static org.hospital.incidents.stream.config.SettingKeys.ARCHIVE_CODEC;
+import static org.hospital.incidents.stream.config.Setting.ALERTS_TOPIC;
+import static org.hospital.incidents.stream.config.Setting.ALLOWED_LATENESS_SECONDS;
+import static org.hospital.incidents.stream.config.Setting.ARCHIVE;
+import static org.hospital.incidents.stream.config.Setting.ARCHIVE_CODEC;
 import static org.hospital.incidents.stream.config.SettingKeys.BASE_DIR_PROPERTY;
-import static org.hospital.incidents.stream.config.SettingKeys.BATCH_SECONDS;
-import static org.hospital.incidents.stream.config.SettingKeys.CHECKPOINT;
-import static org.hospital.incidents.stream.config.SettingKeys.DEDUP_HORIZON_HOURS;
+import static org.hospital.incidents.stream.config.Setting.BATCH_SECONDS;
+import static org.hospital.incidents.stream.config.Setting.CHECKPOINT;
+import static org.hospital.incidents.stream.config.Setting.DEDUP_HORIZON_HOURS;
 import static org.hospital.incidents.stream.config.SettingKeys.DEFAULTS;
-import static org.hospital.incidents.stream.config.SettingKeys.GROUP_ID;
-import static org.hospital.incidents.stream.config.SettingKeys.KAFKA;
-import static org.hospital.incidents.stream.config.SettingKeys.KAFKA_AUTO_OFFSET_RESET;
+import static org.hospital.incidents.stream.config.Setting.GROUP_ID;
+import static org.hospital.incidents.stream.config.Setting.KAFKA;
+import static org.hospital.incidents.stream.config.Setting.KAFKA_AUTO_OFFSET_RESET;
 import static org.hospital.incidents.stream.config.SettingKeys.KAFKA_CLIENT_PREFIX;
 import static org.hospital.incidents.stream.config.SettingKeys.KAFKA_CONSUMER_PREFIX;
-import static org.hospital.incidents.stream.config.SettingKeys.MAX_FUTURE_SECONDS;
-import static org.hospital.incidents.stream.config.SettingKeys.MAX_LINE_BYTES;
-import static org.hospital.incidents.stream.config.SettingKeys.OUTPUT;
-import static org.hospital.incidents.stream.config.SettingKeys.PARTITIONS;
-import static org.hospital.incidents.stream.config.SettingKeys.PSEUDONYM_KEY_FILE;
-import static org.hospital.incidents.stream.config.SettingKeys.RUN_SECONDS;
-import static org.hospital.incidents.stream.config.SettingKeys.SLIDE_SECONDS;
-import static org.hospital.incidents.stream.config.SettingKeys.SOCKET;
-import static org.hospital.incidents.stream.config.SettingKeys.SOCKET_STORAGE_LEVEL;
+import static org.hospital.incidents.stream.config.Setting.MAX_FUTURE_SECONDS;
+import static org.hospital.incidents.stream.config.Setting.MAX_LINE_BYTES;
+import static org.hospital.incidents.stream.config.Setting.OUTPUT;
+import static org.hospital.incidents.stream.config.Setting.PARTITIONS;
+import static org.hospital.incidents.stream.config.Setting.PSEUDONYM_KEY_FILE;
+import static org.hospital.incidents.stream.config.Setting.RUN_SECONDS;
+import static org.hospital.incidents.stream.config.Setting.SLIDE_SECONDS;
+import static org.hospital.incidents.stream.config.Setting.SOCKET;
+import static org.hospital.incidents.stream.config.Setting.SOCKET_STORAGE_LEVEL;
 import static org.hospital.incidents.stream.config.SettingKeys.SPARK_PREFIX;
-import static org.hospital.incidents.stream.config.SettingKeys.STARTUP_TIMEOUT_SECONDS;
-import static org.hospital.incidents.stream.config.SettingKeys.STATE_CHECKPOINT_SECONDS;
-import static org.hospital.incidents.stream.config.SettingKeys.SURGE_LIMITS;
-import static org.hospital.incidents.stream.config.SettingKeys.SURGE_THRESHOLD;
-import static org.hospital.incidents.stream.config.SettingKeys.TOPICS;
-import static org.hospital.incidents.stream.config.SettingKeys.WINDOW_SECONDS;
+import static org.hospital.incidents.stream.config.Setting.STARTUP_TIMEOUT_SECONDS;
+import static org.hospital.incidents.stream.config.Setting.STATE_CHECKPOINT_SECONDS;
+import static org.hospital.incidents.stream.config.Setting.SURGE_LIMITS;
+import static org.hospital.incidents.stream.config.Setting.SURGE_THRESHOLD;
+import static org.hospital.incidents.stream.config.Setting.TOPICS;
+import static org.hospital.incidents.stream.config.Setting.WINDOW_SECONDS;
 
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -40,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.storage.StorageLevel;
-import org.hospital.incidents.archive.CodecArchiveEncoder;
 import org.hospital.incidents.pipeline.GraphSettings;
 
 /**
@@ -83,11 +82,27 @@ public final class Settings implements Serializable {
     private final Map<String, String> kafkaClient;
     private final Map<String, String> kafkaClientAsSet;
     private final String configFile;
+    /** Every declared setting's value as resolved (flag, file or default), trimmed. */
+    private final Map<String, String> values = new TreeMap<>();
     private boolean resetState;
     private boolean takeover;
 
     private Settings(Resolver r) throws SettingsException {
         configFile = r.fileName();
+        // The declared type and range of every setting, checked the same way for all (Setting); the rules between
+        // settings follow.
+        String base = System.getProperty(BASE_DIR_PROPERTY);
+        for (Setting setting : Setting.values()) {
+            String value = r.text(setting);
+            boolean path = setting.type() == Setting.Type.PATH && !value.isEmpty() && !"none".equals(value);
+            values.put(setting.key(), path ? ConfigFile.local(value, base) : value);
+            if (value.isEmpty() && setting.defaultValue().isEmpty()) {
+                continue;
+            }
+            if (setting.type() == Setting.Type.CHOICE && !setting.choices().contains(value)) {
+                throw r.error(setting, "expected " + String.join(", ", setting.choices()) + ", got '" + value + "'");
+            }
+        }
         String socket = r.text(SOCKET);
         if (socket.isEmpty()) {
             socketHost = null;
@@ -98,7 +113,7 @@ public final class Settings implements Serializable {
                 throw r.error(SOCKET, "expected HOST:PORT, got '" + socket + "'");
             }
             socketHost = socket.substring(0, colon);
-            socketPort = r.parseInt(SOCKET, socket.substring(colon + 1), 1, 65_535, "a port from 1 to 65535");
+            socketPort = r.parseInt(SOCKET.key(), socket.substring(colon + 1), 1, 65_535, "a port from 1 to 65535");
         }
         kafkaBootstrap = r.text(KAFKA).isEmpty() ? null : r.text(KAFKA);
         if (socketHost == null && kafkaBootstrap == null) {
@@ -117,9 +132,9 @@ public final class Settings implements Serializable {
         String baseDir = System.getProperty(BASE_DIR_PROPERTY);
         checkpoint = ConfigFile.local(r.required(CHECKPOINT), baseDir);
         output = ConfigFile.local(r.required(OUTPUT), baseDir);
-        int batch = r.positiveInt(BATCH_SECONDS);
-        int window = r.positiveInt(WINDOW_SECONDS);
-        int slide = r.positiveInt(SLIDE_SECONDS);
+        int batch = r.intValue(BATCH_SECONDS);
+        int window = r.intValue(WINDOW_SECONDS);
+        int slide = r.intValue(SLIDE_SECONDS);
         if (window % batch != 0) {
             throw r.error(WINDOW_SECONDS, "must be a multiple of --batch-seconds (" + batch + "), got " + window);
         }
@@ -129,24 +144,20 @@ public final class Settings implements Serializable {
         if (slide > window) {
             throw r.error(SLIDE_SECONDS, "must not exceed --window-seconds (" + window + "), got " + slide);
         }
-        int threshold = r.positiveInt(SURGE_THRESHOLD);
-        runSeconds = r.text(RUN_SECONDS).isEmpty() ? 0 : r.positiveInt(RUN_SECONDS);
-        int partitions = r.positiveInt(PARTITIONS);
-        int stateCheckpoint = r.positiveInt(STATE_CHECKPOINT_SECONDS);
+        int threshold = r.intValue(SURGE_THRESHOLD);
+        runSeconds = r.text(RUN_SECONDS).isEmpty() ? 0 : r.intValue(RUN_SECONDS);
+        int partitions = r.intValue(PARTITIONS);
+        int stateCheckpoint = r.intValue(STATE_CHECKPOINT_SECONDS);
         if (stateCheckpoint % batch != 0) {
             throw r.error(STATE_CHECKPOINT_SECONDS, "must be a multiple of --batch-seconds (" + batch + "), got "
                     + stateCheckpoint);
         }
-        int lateness = r.nonNegativeInt(ALLOWED_LATENESS_SECONDS);
-        int maxFuture = r.nonNegativeInt(MAX_FUTURE_SECONDS);
+        int lateness = r.intValue(ALLOWED_LATENESS_SECONDS);
+        int maxFuture = r.intValue(MAX_FUTURE_SECONDS);
         graph = new GraphSettings(batch, window, slide, threshold, partitions, stateCheckpoint, lateness, maxFuture);
         surgeLimits = r.text(SURGE_LIMITS).isEmpty() ? null : ConfigFile.local(r.text(SURGE_LIMITS), baseDir);
         maxLineBytes = maxLineBytes(r);
         kafkaAutoOffsetReset = r.text(KAFKA_AUTO_OFFSET_RESET);
-        if (!List.of("earliest", "latest", "none").contains(kafkaAutoOffsetReset)) {
-            throw r.error(KAFKA_AUTO_OFFSET_RESET, "expected earliest, latest or none, got '"
-                    + kafkaAutoOffsetReset + "'");
-        }
         socketStorageLevel = r.text(SOCKET_STORAGE_LEVEL);
         try {
             StorageLevel.fromString(socketStorageLevel);
@@ -157,16 +168,12 @@ public final class Settings implements Serializable {
         String archiveRoot = r.required(ARCHIVE);
         archive = "none".equals(archiveRoot) ? null : ConfigFile.local(archiveRoot, baseDir);
         archiveCodec = r.text(ARCHIVE_CODEC);
-        if (!CodecArchiveEncoder.CODECS.contains(archiveCodec)) {
-            throw r.error(ARCHIVE_CODEC, "expected one of " + CodecArchiveEncoder.CODECS + ", got '" + archiveCodec
-                    + "'");
-        }
-        startupTimeoutSeconds = r.positiveInt(STARTUP_TIMEOUT_SECONDS);
+        startupTimeoutSeconds = r.intValue(STARTUP_TIMEOUT_SECONDS);
         alertsTopic = r.text(ALERTS_TOPIC).isEmpty() ? null : r.text(ALERTS_TOPIC);
         if (alertsTopic != null && kafkaBootstrap == null) {
             throw r.error(ALERTS_TOPIC, "needs --kafka (alerts are published to the input's Kafka cluster)");
         }
-        dedupHorizonHours = r.parseInt(DEDUP_HORIZON_HOURS, r.text(DEDUP_HORIZON_HOURS), 0, 24 * 366 * 10,
+        dedupHorizonHours = r.parseInt(DEDUP_HORIZON_HOURS.key(), r.text(DEDUP_HORIZON_HOURS), 0, 24 * 366 * 10,
                 "a whole number of hours from 0 (no duplicate check) to 87840");
         sparkConf = r.prefixed(SPARK_PREFIX, false);
         for (String key : sparkConf.keySet()) {
@@ -229,7 +236,7 @@ public final class Settings implements Serializable {
 
     private static int maxLineBytes(Resolver r) throws SettingsException {
         // At least a real report's size; at most what one Java array can hold.
-        return r.parseInt(MAX_LINE_BYTES, r.text(MAX_LINE_BYTES), 1024, Integer.MAX_VALUE - 16,
+        return r.parseInt(MAX_LINE_BYTES.key(), r.text(MAX_LINE_BYTES), 1024, Integer.MAX_VALUE - 16,
                 "a whole number of bytes from 1024");
     }
 
@@ -296,6 +303,26 @@ public final class Settings implements Serializable {
     /** @return true with {@code --takeover} */
     public boolean takeover() {
         return takeover;
+    }
+
+    /**
+     * A setting's value as resolved: the flag's, else the config file's, else the built-in default; what a newly
+     * declared setting is read with.
+     *
+     * @param setting a declared setting
+     * @return its value, trimmed; empty when none
+     */
+    public String value(Setting setting) {
+        return values.getOrDefault(setting.key(), "");
+    }
+
+    /**
+     * @param setting a declared setting of {@link Setting.Type#INT}
+     * @return its value
+     * @throws IllegalArgumentException when it is not a number (a setting declared with another type, or empty)
+     */
+    public int intValue(Setting setting) {
+        return Integer.parseInt(value(setting));
     }
 
     /** @return the properties file read, or null when only the built-in defaults apply */
@@ -473,6 +500,25 @@ public final class Settings implements Serializable {
             return value == null ? "" : value.trim();
         }
 
+        String text(Setting setting) {
+            return text(setting.key());
+        }
+
+        String required(Setting setting) throws SettingsException {
+            return required(setting.key());
+        }
+
+        /** A whole number in the setting's declared range ({@link Setting#min()}..{@link Setting#max()}). */
+        int intValue(Setting setting) throws SettingsException {
+            String expected = setting.max() == Integer.MAX_VALUE ? "a whole number >= " + setting.min()
+                    : "a whole number from " + setting.min() + " to " + setting.max();
+            return parseInt(setting.key(), text(setting), setting.min(), setting.max(), expected);
+        }
+
+        SettingsException error(Setting setting, String message) {
+            return error(setting.key(), message);
+        }
+
         String required(String key) throws SettingsException {
             String value = text(key);
             if (value.isEmpty()) {
@@ -481,13 +527,7 @@ public final class Settings implements Serializable {
             return value;
         }
 
-        int nonNegativeInt(String key) throws SettingsException {
-            return parseInt(key, text(key), 0, Integer.MAX_VALUE, "a whole number >= 0");
-        }
 
-        int positiveInt(String key) throws SettingsException {
-            return parseInt(key, text(key), 1, Integer.MAX_VALUE, "a whole number >= 1");
-        }
 
         int parseInt(String key, String value, int min, int max, String expected) throws SettingsException {
             try {

@@ -45,7 +45,7 @@ public final class StateSeeds {
     }
 
     /**
-     * Each ward's running totals from its {@code ward-totals} line with the largest {@code batchTime} (the README's
+     * Each ward's running totals from its {@code ward-totals} line with the largest {@code batchTime} (docs/DESIGN.md's
      * rule for the latest view of a ward).
      *
      * @param sc the new context's Spark context

@@ -34,7 +34,7 @@ class SettingsTest {
                 error("--socket", "localhost:9999", "--alerts-topic", "alerts"));
         Settings settings = parse("--kafka", "k:9092", "--alerts-topic", "alerts");
         assertEquals("alerts", settings.alertsTopic());
-        assertEquals("alerts", CheckpointSettings.frozen(settings).get(SettingKeys.ALERTS_TOPIC));
+        assertEquals("alerts", CheckpointSettings.frozen(settings).get(Setting.ALERTS_TOPIC.key()));
         assertNull(parse("--kafka", "k:9092").alertsTopic(), "off by default");
         assertEquals(60, settings.startupTimeoutSeconds());
         java.nio.file.Path file = java.nio.file.Files.writeString(temp.resolve("t.properties"),
