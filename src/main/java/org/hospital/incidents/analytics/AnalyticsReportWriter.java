@@ -388,8 +388,9 @@ public final class AnalyticsReportWriter {
         page.append("<h2 id=\"surge-limits\">SURGE limits learnt from history</h2>\n")
                 .append("<p>Each ward's limit for one window at each hour of the week: the smallest count k with ")
                 .append("P(X &ge; k) &le; 0.1 % for X ~ Poisson(the ward's average for that hour). Give the stream ")
-                .append("<code>--surge-limits ").append(SURGE_LIMITS).append(".csv</code> (docs/DATA.md, \"Surges in event ")
-                .append("time\").</p>\n<img id=\"chart-surge-limits\" src=\"").append(SURGE_LIMITS)
+                .append("<code>--surge-limits ").append(SURGE_LIMITS)
+                .append(".csv</code> (docs/DATA.md, \"Surges in event time\").</p>\n")
+                .append("<img id=\"chart-surge-limits\" src=\"").append(SURGE_LIMITS)
                 .append(".png\" alt=\"SURGE limits\">\n<p><a href=\"").append(SURGE_LIMITS).append(".csv\">")
                 .append(SURGE_LIMITS).append(".csv</a></p>\n");
         page.append("</body></html>\n");
