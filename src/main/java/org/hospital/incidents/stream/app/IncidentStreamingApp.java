@@ -1,5 +1,7 @@
 package org.hospital.incidents.stream.app;
 
+import org.hospital.incidents.stream.restart.CheckpointLock;
+import org.hospital.incidents.stream.sink.OutputSinks;
 import org.hospital.incidents.stream.ui.IncidentsFeed;
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
@@ -104,12 +106,14 @@ public final class IncidentStreamingApp {
             System.err.println("incident-stream: " + e.getMessage());
             return e.status();
         }
+        OutputSinks.guardOutputs(CheckpointLock::assertHeld);
         try {
             return stream(settings, passed, new ConsoleSink(console));
         } finally {
             if (passed.lease() != null) {
                 passed.lease().close();
             }
+            passed.lock().close();
         }
     }
 
@@ -154,6 +158,7 @@ public final class IncidentStreamingApp {
                 // The main thread may not get to its finally block once the JVM is shutting down.
                 lease.close();
             }
+            passed.lock().close();
         };
         // Spark's own stopGracefullyOnShutdown hook runs after the local executor's shutdown hook (Spark 3.5), so
         // under a local master a SIGTERM would stop the executor before the pending batches ran. This hook runs

@@ -12,6 +12,7 @@ import org.hospital.incidents.parse.Pseudonymizer;
 import org.hospital.incidents.stream.config.CheckpointSettings;
 import org.hospital.incidents.stream.config.Settings;
 import org.hospital.incidents.stream.config.SurgeLimitsFile;
+import org.hospital.incidents.stream.restart.CheckpointLock;
 import org.hospital.incidents.stream.restart.DriverLease;
 import org.hospital.incidents.stream.restart.StartupWait;
 import org.hospital.incidents.stream.sink.BatchOutputWriter;
@@ -39,8 +40,9 @@ final class StartupChecks {
      * @param hadoopConf the Hadoop configuration the checks used (and the checkpoint read uses: Hadoop caches the
      *     first {@code FileSystem} per authority, see {@link ContextFactory#hadoopConf})
      * @param lease the group's driver lease (renewed until closed), or null without Kafka
+     * @param lock the checkpoint's driver lock (renewed until closed)
      */
-    record Passed(SparkConf sparkConf, Configuration hadoopConf, DriverLease lease) {
+    record Passed(SparkConf sparkConf, Configuration hadoopConf, DriverLease lease, CheckpointLock lock) {
     }
 
     /** A check that failed: its one line (without the tool's name) and the exit status. */
@@ -96,6 +98,26 @@ final class StartupChecks {
         } catch (StartupWait.NoAnswer e) {
             throw new Failed(1, e.getMessage());
         }
+        // One driver per checkpoint, decided by an atomic create under it (CheckpointLock), before anything is
+        // written: of two drivers started together, the second stops here.
+        CheckpointLock lock;
+        try {
+            lock = CheckpointLock.acquire(settings.checkpoint(), hadoopConf, settings.takeover());
+        } catch (CheckpointLock.HeldException e) {
+            throw new Failed(2, e.getMessage());
+        } catch (IOException e) {
+            throw new Failed(1, "--checkpoint " + settings.checkpoint() + ": cannot take the driver lock: " + e);
+        }
+        try {
+            return checked(settings, sparkConf, hadoopConf, lock);
+        } catch (Failed | InterruptedException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static Passed checked(Settings settings, SparkConf sparkConf, Configuration hadoopConf,
+            CheckpointLock lock) throws Failed, InterruptedException {
         if (settings.archive() != null) {
             try {
                 BatchOutputWriter.checkWritable(settings.archive(), hadoopConf);
@@ -150,7 +172,7 @@ final class StartupChecks {
             }
             throw new Failed(2, "cannot create " + e.getMessage());
         }
-        return new Passed(sparkConf, hadoopConf, lease);
+        return new Passed(sparkConf, hadoopConf, lease, lock);
     }
 
     /**

@@ -44,6 +44,9 @@ public final class OutputSinks {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputSinks.class);
 
+    /** Run on the driver before each batch's outputs; throws to stop the batch (the driver lock, when lost). */
+    private static volatile Runnable outputGuard = () -> { };
+
     private static final BatchDigest.Figure WARD_TOTAL_FIGURE = new BatchDigest.Figure(
             BatchDigest.Figure.Kind.WARD_TOTAL, null);
 
@@ -130,12 +133,23 @@ public final class OutputSinks {
         }
     }
 
+    /**
+     * Sets what must hold before any output of a batch is written: the application's driver lock
+     * ({@code CheckpointLock#assertHeld}), so a driver that lost its checkpoint to another writes nothing more.
+     *
+     * @param guard run on the driver before each batch's outputs; an exception fails the batch
+     */
+    public static void guardOutputs(Runnable guard) {
+        outputGuard = guard;
+    }
+
     private static void writeEachBatch(JavaDStream<OutputRecord> records, BatchOutputWriter writer,
             AlertPublisher alerts, BatchOutcomes outcomes, ConsoleSink console) {
         records.foreachRDD((JavaRDD<OutputRecord> rdd, Time time) -> {
             long batchTime = time.milliseconds();
             BatchOutputWriter.Written written;
             try {
+                outputGuard.run();
                 written = writer.write(rdd, batchTime, rdd.context().hadoopConfiguration(),
                         IncidentCounters.get(rdd.context()));
                 if (alerts != null && (written.count(BatchOutcomes.Output.CRITICAL_ALERTS) > 0
