@@ -221,7 +221,17 @@ public final class LocalKafka implements AutoCloseable {
      * @return every record's key (null when it has none) and value, in partition order
      */
     public List<Map.Entry<String, String>> consumeAll(String topic) {
+        return consumeAll(topic, "read_uncommitted");
+    }
+
+    /**
+     * @param topic a topic
+     * @param isolation {@code read_committed} (what a transactional consumer sees) or {@code read_uncommitted}
+     * @return every record of the topic that a consumer at that isolation level reads, as (key, value), in order
+     */
+    public List<Map.Entry<String, String>> consumeAll(String topic, String isolation) {
         Properties props = new Properties();
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         props.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         props.put(org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
                 org.apache.kafka.common.serialization.StringDeserializer.class);

@@ -136,7 +136,8 @@ public final class ContextFactory {
                 settings.surgeLimits() == null ? SurgeLimitsSource.threshold(settings.graph())
                         : SurgeLimitsFile.source(settings.surgeLimits()));
         AlertPublisher alerts = settings.alertsTopic() == null ? null
-                : new AlertPublisher(settings.kafkaBootstrap(), settings.alertsTopic(), settings.kafkaConsumerParams());
+                : new AlertPublisher(settings.kafkaBootstrap(), settings.alertsTopic(), settings.groupId(),
+                        settings.kafkaConsumerParams());
         // One record of what each batch wrote, shared by the writer, the Kafka commit and the summary.
         BatchOutcomes outcomes = new BatchOutcomes();
         // A batch is written by one task, or by one per state partition after a large batch (a backlog).

@@ -60,7 +60,8 @@ public enum Setting {
             "Codec of the archive's part files: gzip (fastest level, about 7.7:1) or bzip2 (smaller, slower).", true),
     /** {@code --alerts-topic}. */
     ALERTS_TOPIC("alerts-topic", true, "T", Type.TEXT, "", "a topic name, or empty (off)",
-            "Also publish every alert to this Kafka topic (key alertId); needs --kafka.", true),
+            "Also publish every alert to this Kafka topic, exactly once for read_committed consumers; needs --kafka.",
+            true),
     // --- patient data and hostile input ---
     /** {@code pseudonym-key-file}. */
     PSEUDONYM_KEY_FILE("pseudonym-key-file", false, null, Type.PATH, "data/pseudonym.key", "an owner-only file",

@@ -154,8 +154,9 @@ public final class OutputSinks {
                         IncidentCounters.get(rdd.context()));
                 if (alerts != null && (written.count(BatchOutcomes.Output.CRITICAL_ALERTS) > 0
                         || written.count(BatchOutcomes.Output.SURGE_ALERTS) > 0)) {
-                    // After the files, before the offsets are committed (a later output operation): at least once.
-                    alerts.publish(rdd);
+                    // After the files, before the offsets are committed (a later output operation): one transaction
+                    // with the batch's progress record, so a re-run batch publishes nothing twice.
+                    alerts.publish(batchTime, rdd);
                 }
             } catch (Exception e) {
                 outcomes.fail(batchTime, "outputs: " + e);

@@ -62,7 +62,7 @@ class KafkaClientKeysTest {
 
         // What a checkpoint keeps (the consumer's parameters, the alerts producer) and the settings file: no secret.
         for (Object kept : new Object[] {new HashMap<>(settings.kafkaConsumerParams()),
-            new AlertPublisher("k:9092", "alerts", settings.kafkaConsumerParams())}) {
+            new AlertPublisher("k:9092", "alerts", "g", settings.kafkaConsumerParams())}) {
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
             try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
                 out.writeObject(kept);
