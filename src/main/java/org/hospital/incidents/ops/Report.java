@@ -288,7 +288,7 @@ public final class Report implements Callable<Integer> {
      *
      * @param fs its file system
      * @param folder e.g. {@code <output>/ward-totals}; an absent folder reads as empty
-     * @return every non-blank line of its {@code batch-*}/{@code part-*} files
+     * @return every non-blank line of its {@code batch-*}/{@code part-*} files (and {@code prune-*}, the audit's)
      * @throws IOException on a read error
      */
     public static List<String> readLines(FileSystem fs, Path folder) throws IOException {
@@ -296,7 +296,9 @@ public final class Report implements Callable<Integer> {
         if (!fs.exists(folder)) {
             return lines;
         }
-        for (FileStatus batch : fs.listStatus(folder, p -> p.getName().startsWith("batch-"))) {
+        // batch-<millis>: written by a batch; prune-<millis>: the archive retention's audit lines.
+        for (FileStatus batch : fs.listStatus(folder, p -> p.getName().startsWith("batch-")
+                || p.getName().startsWith("prune-"))) {
             for (FileStatus part : fs.listStatus(batch.getPath(), p -> p.getName().startsWith("part-"))) {
                 try (BufferedReader reader = new BufferedReader(
                         new InputStreamReader(fs.open(part.getPath()), StandardCharsets.UTF_8))) {

@@ -89,8 +89,13 @@ class OneDriverIT {
     }
 
     private void runTwo(List<String> source, Corpus corpus) throws Exception {
+        // The winner also applies the archive's retention at start: a day 30 days old goes, with an audit line.
+        Path old = temp.resolve("archive").resolve("date=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                .minusDays(30)).resolve("batch-1");
+        Files.createDirectories(old);
+        Files.writeString(old.resolve("part-00000.gz"), "old");
         Path config = TestFiles.configWith(temp.resolve("app.properties"), "pseudonym-key-file=" + temp.resolve("key")
-                + "\n");
+                + "\narchive-retention-days=7\n");
         List<String> args = new ArrayList<>(source);
         args.addAll(List.of("--checkpoint", temp.resolve("checkpoint").toString(), "--output",
                 temp.resolve("out").toString(), "--archive", temp.resolve("archive").toString(), "--run-seconds", "30",
@@ -114,5 +119,8 @@ class OneDriverIT {
         assertTrue(Files.readString(streamed).contains("Streaming started"));
         assertTrue(!Files.readString(refused).contains("Streaming started"), "the refused driver never streamed");
         Corpora.assertOutputsMatch(new OutputFolder(temp.resolve("out")), corpus);
+        assertTrue(!Files.exists(old.getParent()), "the job deleted the archive's day past its retention");
+        assertEquals(1, new OutputFolder(temp.resolve("out")).records("audit").stream()
+                .filter(line -> line.get("action").getAsString().equals("archive-day-deleted")).count());
     }
 }

@@ -127,6 +127,18 @@ class RequalificationIT {
                 assertEquals(requalified, total.get("requalified").getAsLong(), "requalified in " + ward.getKey());
             }
             assertEquals(ids.size() / 2, folder.records("requalifications").size(), "each applied once");
+            // The audit trail: who re-qualified which report, once each, with nothing of the patient.
+            List<JsonObject> audit = folder.records("audit").stream()
+                    .filter(a -> a.get("action").getAsString().equals("requalification-applied")).toList();
+            assertEquals(new TreeSet<>(ids.subList(0, ids.size() / 2)), new TreeSet<>(audit.stream()
+                    .map(a -> a.get("eventId").getAsString()).toList()), "an audit line per applied requalification");
+            assertEquals(ids.size() / 2, audit.size());
+            for (JsonObject line : audit) {
+                assertEquals("dr.lee", line.get("reviewedBy").getAsString());
+                assertEquals("unclassified", line.get("fromCategory").getAsString());
+                assertTrue(!line.has("description") && !line.has("patientRef") && !line.has("patientToken"), line
+                        .toString());
+            }
             assertEquals(corpus.malformed(), folder.records("rejected").size(), "nothing else rejected");
 
             Scripts.Result after = Scripts.run(Map.of(), 120, "incident-review", "--output", out, "list");

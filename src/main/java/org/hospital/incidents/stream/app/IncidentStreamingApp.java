@@ -177,6 +177,7 @@ public final class IncidentStreamingApp {
                         ui.get());
             }
             IncidentsConsole.snapshotInBackground(settings, ssc, feed);
+            ArchiveRetentionSchedule.start(settings, passed.hadoopConf());
             if (settings.runSeconds() > 0) {
                 if (!ssc.awaitTerminationOrTimeout(settings.runSeconds() * 1000L)) {
                     LOG.info("--run-seconds {} reached: stopping gracefully", settings.runSeconds());

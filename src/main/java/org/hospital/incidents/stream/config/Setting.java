@@ -58,6 +58,10 @@ public enum Setting {
     /** {@code archive.codec}. */
     ARCHIVE_CODEC("archive.codec", false, null, Type.CHOICE, "gzip", String.join(", ", CodecArchiveEncoder.CODECS),
             "Codec of the archive's part files: gzip (fastest level, about 7.7:1) or bzip2 (smaller, slower).", true),
+    /** {@code archive-retention-days}. */
+    ARCHIVE_RETENTION_DAYS("archive-retention-days", false, null, Type.INT, "0", "0 (keep) to 36600",
+            "Whole archive days (UTC) older than this many days are deleted once a day, each deletion audited.",
+            false, 0, 36_600),
     /** {@code --alerts-topic}. */
     ALERTS_TOPIC("alerts-topic", true, "T", Type.TEXT, "", "a topic name, or empty (off)",
             "Also publish every alert to this Kafka topic, exactly once for read_committed consumers; needs --kafka.",

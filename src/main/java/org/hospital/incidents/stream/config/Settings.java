@@ -186,6 +186,13 @@ public final class Settings implements Serializable {
         kafkaClient = kafkaKeys.client();
         kafkaConsumer = kafkaKeys.consumer();
         kafkaClientAsSet = kafkaKeys.clientAsSet();
+        // Every whole-number setting in its declared range; those with rules of their own were checked above, with
+        // their own words, so this catches a setting declared with nothing but its range.
+        for (Setting setting : Setting.values()) {
+            if (setting.type() == Setting.Type.INT && !r.text(setting).isEmpty()) {
+                r.intValue(setting);
+            }
+        }
     }
 
     /**

@@ -45,6 +45,11 @@ public final class BatchOutcomes implements java.io.Serializable {
         REQUALIFICATIONS("requalifications", "part"),
         /** Applied amendments (docs/DESIGN.md "The incident ledger"). */
         AMENDMENTS("amendments", "part"),
+        /**
+         * The audit trail: who re-qualified what (applied and refused), which amendments were applied, and (written
+         * by the archive's pruning, not by a batch) which archive days were deleted; never patient data.
+         */
+        AUDIT("audit", "part"),
         /** Archive entries: under {@code --archive}, {@code date=YYYY-MM-DD/batch-<millis>/part-NNNNN.gz}. */
         ARCHIVE("archive", "part");
 

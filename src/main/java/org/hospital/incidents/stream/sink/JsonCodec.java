@@ -242,6 +242,86 @@ public final class JsonCodec {
         return GSON.toJson(json);
     }
 
+    /**
+     * The audit line of an applied re-qualification (docs/DESIGN.md "audit/").
+     *
+     * @param requalification the re-qualification
+     * @param batchTime batch time, epoch millis
+     * @return {@code {"action":"requalification-applied","eventId","wardId","reviewedBy","reviewedAt","fromCategory",
+     *     "toCategory","batchTime"}}
+     */
+    public static String auditRequalification(Requalification requalification, long batchTime) {
+        JsonObject json = new JsonObject();
+        json.addProperty("action", "requalification-applied");
+        json.addProperty("eventId", requalification.eventId());
+        json.addProperty("wardId", requalification.wardId());
+        json.addProperty("reviewedBy", requalification.reviewedBy());
+        json.addProperty("reviewedAt", requalification.reviewedAt().toString());
+        json.addProperty("fromCategory", requalification.fromCategory().code());
+        json.addProperty("toCategory", requalification.toCategory().code());
+        json.addProperty("batchTime", batchTime);
+        return GSON.toJson(json);
+    }
+
+    /**
+     * The audit line of an applied amendment.
+     *
+     * @param amendment the amendment
+     * @param batchTime batch time, epoch millis
+     * @return {@code {"action":"amendment-applied","eventId","fromWardId","wardId","fromHarmLevel","harmLevel",
+     *     "updatedAt","batchTime"}}
+     */
+    public static String auditAmendment(Amendment amendment, long batchTime) {
+        JsonObject json = new JsonObject();
+        json.addProperty("action", "amendment-applied");
+        json.addProperty("eventId", amendment.eventId());
+        json.addProperty("fromWardId", amendment.before().wardId());
+        json.addProperty("wardId", amendment.after().wardId());
+        json.addProperty("fromHarmLevel", amendment.before().harmLevel().code());
+        json.addProperty("harmLevel", amendment.after().harmLevel().code());
+        json.addProperty("updatedAt", instant(amendment.after().updatedAtMillis()));
+        json.addProperty("batchTime", batchTime);
+        return GSON.toJson(json);
+    }
+
+    /**
+     * The audit line of a refused re-qualification: a rejected line whose record says {@code "status":
+     * "requalified"}. Only the record's eventId, ward, reviewer, requested category and review time are taken from
+     * the line, never anything else it holds.
+     *
+     * @param rejection a rejected line
+     * @return {@code {"action":"requalification-refused","eventId","wardId","reviewedBy","reviewedAt","category",
+     *     "reason","batchTime"}}, or null when the line is not a re-qualification record
+     */
+    public static String auditRefusal(Rejection rejection) {
+        JsonObject record;
+        try {
+            com.google.gson.JsonElement parsed = com.google.gson.JsonParser.parseString(rejection.line());
+            if (!parsed.isJsonObject()) {
+                return null;
+            }
+            record = parsed.getAsJsonObject();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (!"requalified".equals(text(record, "status"))) {
+            return null;
+        }
+        JsonObject json = new JsonObject();
+        json.addProperty("action", "requalification-refused");
+        for (String field : new String[] {"eventId", "wardId", "reviewedBy", "reviewedAt", "category"}) {
+            json.addProperty(field, text(record, field));
+        }
+        json.addProperty("reason", rejection.reason());
+        json.addProperty("batchTime", rejection.batchTime());
+        return GSON.toJson(json);
+    }
+
+    private static String text(JsonObject record, String field) {
+        com.google.gson.JsonElement value = record.get(field);
+        return value != null && value.isJsonPrimitive() ? value.getAsString() : null;
+    }
+
     private static String instant(long millis) {
         return millis == Candidate.NO_TIME ? null : Instant.ofEpochMilli(millis).toString();
     }

@@ -87,6 +87,16 @@ public final class OutputSinks {
                         new BatchDigest.Figure(BatchDigest.Figure.Kind.REQUALIFIED, r.eventId())))))
                 .union(outputs.amendments().transform((rdd, time) -> rdd.map(a -> OutputRecord.line(
                         BatchOutcomes.Output.AMENDMENTS, JsonCodec.amendment(a, time.milliseconds())))))
+                // The audit trail (docs/DESIGN.md "audit/"): re-qualifications applied and refused, amendments.
+                .union(outputs.requalifications().transform((rdd, time) -> rdd.map(r -> OutputRecord.line(
+                        BatchOutcomes.Output.AUDIT, JsonCodec.auditRequalification(r, time.milliseconds())))))
+                .union(outputs.amendments().transform((rdd, time) -> rdd.map(a -> OutputRecord.line(
+                        BatchOutcomes.Output.AUDIT, JsonCodec.auditAmendment(a, time.milliseconds())))))
+                .union(outputs.rejected().flatMap(r -> {
+                    String refusal = JsonCodec.auditRefusal(r);
+                    return refusal == null ? java.util.Collections.emptyIterator()
+                            : List.of(OutputRecord.line(BatchOutcomes.Output.AUDIT, refusal)).iterator();
+                }))
                 // The archive's entries, compressed by the tasks that hold the parsed lines; written by the same job,
                 // before the Kafka offsets of the batch are committed.
                 .union(outputs.archive().map(part -> OutputRecord.bytes(BatchOutcomes.Output.ARCHIVE, part._1(),

@@ -104,4 +104,25 @@ class JsonCodecTest {
         assertFalse(line.contains("\n"));
         assertEquals("a\nb\u0000c\u2028", JsonParser.parseString(line).getAsJsonObject().get("line").getAsString());
     }
+
+    @Test
+    void aRefusedRequalificationIsAuditedWithItsReviewerAndReasonAndNothingElseOfTheLine() {
+        String line = "{\"eventId\":\"U-1\",\"wardId\":\"ICU-2\",\"occurredAt\":\"2026-11-21T08:00:00Z\","
+                + "\"harmLevel\":\"none\",\"status\":\"requalified\",\"category\":\"fall\",\"reviewedBy\":"
+                + "\"dr.lee\",\"reviewedAt\":\"2026-11-22T09:00:00Z\",\"patientRef\":\"tok\",\"description\":"
+                + "\"<redacted>\"}";
+        String audit = JsonCodec.auditRefusal(org.hospital.incidents.model.Rejection.of(
+                "eventId U-1 is unknown to the ledger", line, "kafka:t/0/7", 1000L));
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(audit).getAsJsonObject();
+        assertEquals("requalification-refused", json.get("action").getAsString());
+        assertEquals("dr.lee", json.get("reviewedBy").getAsString());
+        assertEquals("fall", json.get("category").getAsString());
+        assertEquals("eventId U-1 is unknown to the ledger", json.get("reason").getAsString());
+        assertEquals(1000L, json.get("batchTime").getAsLong());
+        org.junit.jupiter.api.Assertions.assertFalse(audit.contains("tok") || audit.contains("redacted"), audit);
+        org.junit.jupiter.api.Assertions.assertNull(JsonCodec.auditRefusal(org.hospital.incidents.model.Rejection.of(
+                "missing required field 'eventId'", "{\"wardId\":\"W\"}", "socket", 1L)), "not a re-qualification");
+        org.junit.jupiter.api.Assertions.assertNull(JsonCodec.auditRefusal(org.hospital.incidents.model.Rejection.of(
+                "not a JSON object", "not json", "socket", 1L)));
+    }
 }
