@@ -56,6 +56,11 @@ public final class ConsoleFigures {
     private long applyNanosMax;
     private long applyNanosSum;
     private long appliedBatches;
+    /** The driver time of the last {@value #RECENT} batches, nanos: a job's first batches run before the JIT. */
+    private final long[] recentNanos = new long[RECENT];
+
+    /** Batches the recent maximum of the tab's driver time covers. */
+    static final int RECENT = 60;
 
     /**
      * Applies one batch's figures.
@@ -145,6 +150,7 @@ public final class ConsoleFigures {
                 : 0);
         applyNanosMax = Math.max(applyNanosMax, applyNanosLast);
         applyNanosSum += applyNanosLast;
+        recentNanos[(int) (appliedBatches % RECENT)] = applyNanosLast;
         appliedBatches++;
     }
 
@@ -217,6 +223,11 @@ public final class ConsoleFigures {
         status.addProperty("figuresMicrosLastBatch", applyNanosLast / 1000);
         status.addProperty("figuresMicrosMax", applyNanosMax / 1000);
         status.addProperty("figuresMicrosMean", appliedBatches == 0 ? 0 : applyNanosSum / appliedBatches / 1000);
+        long recentMax = 0;
+        for (long nanos : recentNanos) {
+            recentMax = Math.max(recentMax, nanos);
+        }
+        status.addProperty("figuresMicrosMaxLast60", recentMax / 1000);
         json.add("status", status);
         JsonArray wardArray = new JsonArray();
         long unclassified = 0;
