@@ -39,7 +39,6 @@ import org.hospital.incidents.testing.NrlsTables;
 import org.hospital.incidents.testing.TestKeys;
 import org.hospital.incidents.devtools.HistoryGenerator;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -396,14 +395,7 @@ class AnalyticsTest {
      * a message where no Chromium is installed (`apt-get install chromium`).
      */
     private static void browserCheck(Path out) throws IOException {
-        String browser = null;
-        for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                browser = candidate;
-            }
-        }
-        Assumptions.assumeTrue(browser != null, "no Chromium installed (apt-get install chromium): the HTML report's "
-                + "browser check is skipped");
+        String browser = org.hospital.incidents.testing.Chromium.orSkip("the HTML report's browser check");
         String page = Files.readString(out.resolve("report.html"));
         String probe = "<script>window.addEventListener('load',()=>{const ok=[...document.images].filter(i=>"
                 + "i.complete&&i.naturalWidth>=800&&i.id.startsWith('chart-q')).length;"

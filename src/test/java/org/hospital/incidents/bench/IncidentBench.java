@@ -123,6 +123,10 @@ public final class IncidentBench implements Callable<Integer> {
             description = "Parts to run: hand, ledger, dstream, structured, steady, latency, recovery (default all).")
     List<String> parts = List.of(PARTS);
 
+    @Option(names = "--alerts-topic", description = "Every job also publishes its alerts to Kafka (alerts-topic, one "
+            + "transaction a batch): what the transactions cost, against a run without.")
+    boolean alertsTopic;
+
     @Option(names = "--variants", paramLabel = "V1,V2", split = ",",
             description = "Job variants of the dstream part: ledger-on, ledger-off, archive (default all).")
     List<String> variants = List.of(VARIANTS);
@@ -565,6 +569,9 @@ public final class IncidentBench implements Callable<Integer> {
             props.load(in);
         }
         props.putAll(conf);
+        if (alertsTopic) {
+            props.put("alerts-topic", "bench-alerts-" + group);
+        }
         Path confFile = dir.resolve("bench.properties");
         try (var out = Files.newBufferedWriter(confFile)) {
             props.store(out, "incident-bench: the shipped configuration plus the run's overrides");
@@ -940,7 +947,9 @@ public final class IncidentBench implements Callable<Integer> {
                 .append(" (Scala 2.13, local[2]), Kafka ").append(AppInfoParser.getVersion())
                 .append(" (KRaft, same machine)")
                 .append("; backlog ").append(fmt(records)).append(" reports in ").append(partitions)
-                .append(" partitions.\n\n");
+                .append(" partitions")
+                .append(alertsTopic ? "; every job publishes its alerts to Kafka, one transaction a batch" : "")
+                .append(".\n\n");
         out.append("| measure | result | how |\n|---|---|---|\n");
         for (String[] row : rows) {
             out.append("| ").append(row[0]).append(" | ").append(row[1]).append(" | ").append(row[2]).append(" |\n");

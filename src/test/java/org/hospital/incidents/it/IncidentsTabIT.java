@@ -25,10 +25,10 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.hospital.incidents.testing.LiveLineServer;
 import org.hospital.incidents.testing.OutputFolder;
+import org.hospital.incidents.testing.Chromium;
 import org.hospital.incidents.testing.Scripts;
 import org.hospital.incidents.testing.TestFiles;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -208,14 +208,7 @@ class IncidentsTabIT {
     @Test
     @Order(3)
     void theBrowserRendersTheWardTableAndKeepsItFresh() throws Exception {
-        String browser = null;
-        for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                browser = candidate;
-            }
-        }
-        Assumptions.assumeTrue(browser != null, "no Chromium installed (apt-get install chromium): the Incidents "
-                + "tab's browser check is skipped");
+        String browser = Chromium.orSkip("the Incidents tab's browser check");
         // 5 s of page time: the refresh has replaced the figures twice by the time the DOM is dumped.
         Process chromium = new ProcessBuilder(browser, "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--user-data-dir=" + temp.resolve("chromium"),

@@ -7,10 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.hospital.incidents.stream.restart.CheckpointLock;
@@ -20,6 +16,7 @@ import org.hospital.incidents.testing.LineServer;
 import org.hospital.incidents.testing.LocalKafka;
 import org.hospital.incidents.testing.MiniHdfs;
 import org.hospital.incidents.testing.OutputFolder;
+import org.hospital.incidents.testing.Race;
 import org.hospital.incidents.testing.Scripts;
 import org.hospital.incidents.testing.TestFiles;
 import org.junit.jupiter.api.Test;
@@ -61,29 +58,19 @@ class OneDriverIT {
     void onHdfsEightDriversRaceAndOneWins() throws Exception {
         try (MiniHdfs hdfs = new MiniHdfs(temp.resolve("hdfs"))) {
             String checkpoint = hdfs.uri() + "/hospital/checkpoint";
-            ExecutorService pool = Executors.newFixedThreadPool(8);
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<CheckpointLock>> attempts = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                attempts.add(pool.submit(() -> {
-                    go.await();
-                    try {
-                        return CheckpointLock.acquire(checkpoint, new Configuration(), false);
-                    } catch (CheckpointLock.HeldException e) {
-                        return null;
-                    }
-                }));
-            }
-            go.countDown();
             int won = 0;
-            for (Future<CheckpointLock> attempt : attempts) {
-                CheckpointLock lock = attempt.get(60, TimeUnit.SECONDS);
+            for (CheckpointLock lock : Race.of(8, () -> {
+                try {
+                    return CheckpointLock.acquire(checkpoint, new Configuration(), false);
+                } catch (CheckpointLock.HeldException e) {
+                    return null;
+                }
+            })) {
                 if (lock != null) {
                     won++;
                     lock.close();
                 }
             }
-            pool.shutdown();
             assertEquals(1, won, "exactly one driver holds the HDFS checkpoint");
         }
     }

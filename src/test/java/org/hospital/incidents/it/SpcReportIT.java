@@ -23,8 +23,8 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
+import org.hospital.incidents.testing.Chromium;
 import org.hospital.incidents.testing.Scripts;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -324,14 +324,7 @@ class SpcReportIT {
      * every ward's two XmR charts were decoded. Skipped with a message where no Chromium is installed.
      */
     private static void browserCheck(Path out) throws IOException, InterruptedException {
-        String browser = null;
-        for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                browser = candidate;
-            }
-        }
-        Assumptions.assumeTrue(browser != null, "no Chromium installed (apt-get install chromium): the committee "
-                + "report's browser check is skipped");
+        String browser = Chromium.orSkip("the committee report's browser check");
         String probe = "<script>window.addEventListener('load',()=>{const ok=[...document.images].filter(i=>"
                 + "i.complete&&i.naturalWidth>=800&&i.id.startsWith('chart-spc-')).length;"
                 + "document.body.setAttribute('data-spc-charts',ok);document.body.setAttribute('data-first-section',"

@@ -263,6 +263,7 @@ public final class BatchOutputWriter implements Serializable {
                 throw failure;
             }
         }
+        result.digest.compact();
         return result;
     }
 

@@ -294,6 +294,9 @@ public final class JsonCodec {
      *     "reason","batchTime"}}, or null when the line is not a re-qualification record
      */
     public static String auditRefusal(Rejection rejection) {
+        if (rejection.line() == null || !rejection.line().contains("requalified")) {
+            return null; // most rejected lines: not worth parsing
+        }
         JsonObject record;
         try {
             com.google.gson.JsonElement parsed = com.google.gson.JsonParser.parseString(rejection.line());

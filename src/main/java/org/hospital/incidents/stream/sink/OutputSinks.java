@@ -66,9 +66,16 @@ public final class OutputSinks {
             BatchOutcomes outcomes, ConsoleSink console) {
         // Each line also carries what it tells the Incidents tab (its figure), which the write tasks gather into the
         // batch's digest as they write: the tab needs no Spark job of its own.
+        // A line and its audit line come from one pass over each stream: reading a stream twice in the batch's job
+        // would compute its lineage twice.
         JavaDStream<OutputRecord> everyBatch = outputs.rejected()
-                .map(r -> OutputRecord.line(BatchOutcomes.Output.REJECTED, JsonCodec.rejection(r),
-                        new BatchDigest.Figure(BatchDigest.Figure.Kind.REJECTED, r.reason())))
+                .flatMap(r -> {
+                    OutputRecord line = OutputRecord.line(BatchOutcomes.Output.REJECTED, JsonCodec.rejection(r),
+                            new BatchDigest.Figure(BatchDigest.Figure.Kind.REJECTED, r.reason()));
+                    String refusal = JsonCodec.auditRefusal(r);
+                    return (refusal == null ? List.of(line)
+                            : List.of(line, OutputRecord.line(BatchOutcomes.Output.AUDIT, refusal))).iterator();
+                })
                 .union(outputs.wardTotals()
                         .map(t -> OutputRecord.line(BatchOutcomes.Output.WARD_TOTALS, JsonCodec.wardTotal(t),
                                 WARD_TOTAL_FIGURE)))
@@ -82,21 +89,18 @@ public final class OutputSinks {
                 .union(outputs.review().transform((rdd, time) -> rdd.map(report -> OutputRecord.line(
                         BatchOutcomes.Output.REVIEW, JsonCodec.review(report, time.milliseconds()),
                         new BatchDigest.Figure(BatchDigest.Figure.Kind.REVIEWED, report.eventId())))))
-                .union(outputs.requalifications().transform((rdd, time) -> rdd.map(r -> OutputRecord.line(
-                        BatchOutcomes.Output.REQUALIFICATIONS, JsonCodec.requalification(r, time.milliseconds()),
-                        new BatchDigest.Figure(BatchDigest.Figure.Kind.REQUALIFIED, r.eventId())))))
-                .union(outputs.amendments().transform((rdd, time) -> rdd.map(a -> OutputRecord.line(
-                        BatchOutcomes.Output.AMENDMENTS, JsonCodec.amendment(a, time.milliseconds())))))
-                // The audit trail (docs/DESIGN.md "audit/"): re-qualifications applied and refused, amendments.
-                .union(outputs.requalifications().transform((rdd, time) -> rdd.map(r -> OutputRecord.line(
-                        BatchOutcomes.Output.AUDIT, JsonCodec.auditRequalification(r, time.milliseconds())))))
-                .union(outputs.amendments().transform((rdd, time) -> rdd.map(a -> OutputRecord.line(
-                        BatchOutcomes.Output.AUDIT, JsonCodec.auditAmendment(a, time.milliseconds())))))
-                .union(outputs.rejected().flatMap(r -> {
-                    String refusal = JsonCodec.auditRefusal(r);
-                    return refusal == null ? java.util.Collections.emptyIterator()
-                            : List.of(OutputRecord.line(BatchOutcomes.Output.AUDIT, refusal)).iterator();
-                }))
+                // With the audit trail's line of each (docs/DESIGN.md "audit/"): re-qualifications applied and
+                // refused (above, with the rejected lines), amendments.
+                .union(outputs.requalifications().transform((rdd, time) -> rdd.flatMap(r -> List.of(
+                        OutputRecord.line(BatchOutcomes.Output.REQUALIFICATIONS,
+                                JsonCodec.requalification(r, time.milliseconds()),
+                                new BatchDigest.Figure(BatchDigest.Figure.Kind.REQUALIFIED, r.eventId())),
+                        OutputRecord.line(BatchOutcomes.Output.AUDIT,
+                                JsonCodec.auditRequalification(r, time.milliseconds()))).iterator())))
+                .union(outputs.amendments().transform((rdd, time) -> rdd.flatMap(a -> List.of(
+                        OutputRecord.line(BatchOutcomes.Output.AMENDMENTS, JsonCodec.amendment(a, time.milliseconds())),
+                        OutputRecord.line(BatchOutcomes.Output.AUDIT, JsonCodec.auditAmendment(a, time.milliseconds())))
+                        .iterator())))
                 // The archive's entries, compressed by the tasks that hold the parsed lines; written by the same job,
                 // before the Kafka offsets of the batch are committed.
                 .union(outputs.archive().map(part -> OutputRecord.bytes(BatchOutcomes.Output.ARCHIVE, part._1(),

@@ -17,7 +17,8 @@ import org.hospital.incidents.model.WardWindow;
  * {@link RejectionReasons}, never the line) and eventIds of the review queue.
  *
  * <p>Bounded whatever the batch: at most {@value #CRITICAL_KEPT} CRITICAL alerts (the newest by {@code occurredAt}),
- * a ward's windows within {@value #SPARKLINE_MILLIS} ms of its newest, at most {@value RejectionReasons#MAX_REASONS}
+ * a ward's windows of the last window length and one a minute of the hour before its newest, at most
+ * {@value RejectionReasons#MAX_REASONS}
  * reasons; ward-totals lines are one per ward changed in the batch.
  */
 public final class BatchDigest implements Serializable {
@@ -30,6 +31,9 @@ public final class BatchDigest implements Serializable {
     /** The sparkline's span: a ward's window counts of the last hour of event time. */
     public static final long SPARKLINE_MILLIS = 3_600_000L;
 
+    /** The sparkline's step: one window a minute of the hour (plus every window of the last window length). */
+    public static final long SPARKLINE_STEP_MILLIS = 60_000L;
+
     /** Ward-totals lines, as written. */
     final ArrayList<String> wardTotals = new ArrayList<>();
     /** CRITICAL alert lines, as written, with their occurredAt (epoch millis) in {@link #criticalOccurredAt}. */
@@ -37,8 +41,10 @@ public final class BatchDigest implements Serializable {
     long[] criticalOccurredAt = new long[0];
     /** SURGE alert lines, as written. */
     final ArrayList<String> surges = new ArrayList<>();
-    /** Ward → its changed windows as (start, end, count) triples, epoch millis. */
+    /** Ward → its changed windows as (start, end, count) triples, epoch millis (after {@link #compact}). */
     final HashMap<String, long[]> windows = new HashMap<>();
+    /** Ward → its windows while the digest is filled (not sent: {@link #compact} moves them to {@link #windows}). */
+    private transient HashMap<String, WindowBuffer> filling;
     /** Normalised rejection reason → lines. */
     final HashMap<String, Long> rejected = new HashMap<>();
     /** eventIds queued for a person in the batch (review lines). */
@@ -124,45 +130,79 @@ public final class BatchDigest implements Serializable {
     }
 
     private void window(String wardId, long start, long end, long count) {
-        long[] triples = windows.get(wardId);
-        if (triples == null) {
-            windows.put(wardId, new long[] {start, end, count});
-            return;
+        if (filling == null) {
+            filling = new HashMap<>();
         }
-        // A window may be written once per batch; keep the one hour of event time the sparkline shows.
-        long newest = start;
-        for (int i = 0; i < triples.length; i += 3) {
-            newest = Math.max(newest, triples[i]);
+        WindowBuffer buffer = filling.get(wardId);
+        if (buffer == null) {
+            buffer = new WindowBuffer(windows.remove(wardId));
+            filling.put(wardId, buffer);
         }
-        if (start < newest - SPARKLINE_MILLIS) {
-            return;
-        }
-        long[] grown = java.util.Arrays.copyOf(triples, triples.length + 3);
-        grown[triples.length] = start;
-        grown[triples.length + 1] = end;
-        grown[triples.length + 2] = count;
-        windows.put(wardId, prune(grown, newest));
+        buffer.add(start, end, count);
     }
 
-    private static long[] prune(long[] triples, long newest) {
-        int kept = 0;
-        for (int i = 0; i < triples.length; i += 3) {
-            if (triples[i] >= newest - SPARKLINE_MILLIS) {
-                kept += 3;
+    /**
+     * Ends the filling: each ward's windows pruned to the hour before its newest and stored compactly; call once the
+     * task (or the merge) has added everything. Why buffers: a backlog batch changes thousands of windows per ward,
+     * and growing an array by one window at a time was quadratic.
+     *
+     * @return this
+     */
+    public BatchDigest compact() {
+        if (filling != null) {
+            filling.forEach((ward, buffer) -> windows.put(ward, buffer.pruned()));
+            filling = null;
+        }
+        return this;
+    }
+
+    /** A ward's windows as they are added: amortised growth, its newest start kept, pruned once at the end. */
+    private static final class WindowBuffer {
+        private long[] triples = new long[48];
+        private int size;
+        private long newest = Long.MIN_VALUE;
+
+        WindowBuffer(long[] initial) {
+            if (initial != null) {
+                for (int i = 0; i < initial.length; i += 3) {
+                    add(initial[i], initial[i + 1], initial[i + 2]);
+                }
             }
         }
-        if (kept == triples.length) {
-            return triples;
-        }
-        long[] pruned = new long[kept];
-        int j = 0;
-        for (int i = 0; i < triples.length; i += 3) {
-            if (triples[i] >= newest - SPARKLINE_MILLIS) {
-                System.arraycopy(triples, i, pruned, j, 3);
-                j += 3;
+
+        void add(long start, long end, long count) {
+            if (size > 0 && start < newest - SPARKLINE_MILLIS) {
+                return;
             }
+            newest = size == 0 ? start : Math.max(newest, start);
+            if (size + 3 > triples.length) {
+                triples = java.util.Arrays.copyOf(triples, triples.length * 2);
+            }
+            triples[size++] = start;
+            triples[size++] = end;
+            triples[size++] = count;
         }
-        return pruned;
+
+        /**
+         * The windows the tab needs: those within one window length of the newest (the current window and the open
+         * bursts), and one a minute of the hour before (the sparkline). A backlog batch changes a window every slide
+         * of a day of event time per ward; sending them all cost the driver of a 2-core machine a tenth of a batch.
+         */
+        long[] pruned() {
+            int kept = 0;
+            long[] out = new long[size];
+            for (int i = 0; i < size; i += 3) {
+                long start = triples[i];
+                long length = triples[i + 1] - start;
+                boolean recent = start >= newest - length;
+                boolean sparkline = start >= newest - SPARKLINE_MILLIS && start % SPARKLINE_STEP_MILLIS == 0;
+                if (recent || sparkline) {
+                    System.arraycopy(triples, i, out, kept, 3);
+                    kept += 3;
+                }
+            }
+            return kept == size ? out : java.util.Arrays.copyOf(out, kept);
+        }
     }
 
     /**
@@ -184,6 +224,7 @@ public final class BatchDigest implements Serializable {
         });
         other.rejected.forEach((reason, n) -> rejected.merge(reason, n, Long::sum));
         RejectionReasons.cap(rejected);
+        compact();
         reviewed.addAll(other.reviewed);
         requalified.addAll(other.requalified);
         return this;

@@ -9,11 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
+import org.hospital.incidents.testing.Race;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,28 +23,18 @@ class CheckpointLockTest {
     @Test
     void ofEightDriversStartedInTheSameInstantExactlyOneTakesTheCheckpoint() throws Exception {
         String checkpoint = temp.resolve("checkpoint").toString();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<CheckpointLock>> attempts = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            attempts.add(pool.submit(() -> {
-                go.await();
-                try {
-                    return CheckpointLock.acquire(checkpoint, new Configuration(), false);
-                } catch (CheckpointLock.HeldException e) {
-                    return null;
-                }
-            }));
-        }
-        go.countDown();
         List<CheckpointLock> won = new ArrayList<>();
-        for (Future<CheckpointLock> attempt : attempts) {
-            CheckpointLock lock = attempt.get();
+        for (CheckpointLock lock : Race.of(8, () -> {
+            try {
+                return CheckpointLock.acquire(checkpoint, new Configuration(), false);
+            } catch (CheckpointLock.HeldException e) {
+                return null;
+            }
+        })) {
             if (lock != null) {
                 won.add(lock);
             }
         }
-        pool.shutdown();
         assertEquals(1, won.size(), "exactly one driver holds the checkpoint");
         assertTrue(won.get(0).holds());
         CheckpointLock.assertHeld();

@@ -34,16 +34,20 @@ class BatchDigestTest {
     }
 
     @Test
-    void keepsAWardsWindowsWithinAnHourOfItsNewest() {
+    void keepsAWardsRecentWindowsAndOneAMinuteOfTheHourBeforeItsNewest() {
         BatchDigest digest = new BatchDigest();
-        for (long start : new long[] {0, 3_000_000, 3_600_000, 7_100_000, 3_500_000}) {
+        // 60 s windows. Newest 7,100,000: recent from 7,040,000; the hour before from 3,500,000, one a minute.
+        for (long start : new long[] {0, 3_480_000, 3_600_000, 3_605_000, 7_100_000, 3_540_000, 7_055_000}) {
             digest.add("w", new WardWindow("W1", start, start + 60_000, WindowCounts.of(1, new long[] {1, 0, 0, 0, 0,
                 0})));
         }
-        long[] triples = digest.windows().get("W1");
-        // Newest 7,100,000: starts before 3,500,000 fall out; 3,500,000 itself arrived last and is kept.
-        assertEquals(List.of(3_600_000L, 7_100_000L, 3_500_000L), List.of(triples[0], triples[3], triples[6]));
-        assertEquals(9, triples.length);
+        long[] triples = digest.compact().windows().get("W1");
+        List<Long> starts = new java.util.ArrayList<>();
+        for (int i = 0; i < triples.length; i += 3) {
+            starts.add(triples[i]);
+        }
+        // 0 and 3,480,000 are more than an hour back; 3,605,000 is not on a minute and not recent.
+        assertEquals(List.of(3_600_000L, 7_100_000L, 3_540_000L, 7_055_000L), starts);
     }
 
     @Test
