@@ -33,7 +33,6 @@ import org.hospital.incidents.parse.Pseudonymizer;
 import org.hospital.incidents.pipeline.EventTimeRule;
 import org.hospital.incidents.pipeline.GraphOutputs;
 import org.hospital.incidents.pipeline.IncidentGraph;
-import org.hospital.incidents.pipeline.SurgeLimitsSource;
 import org.hospital.incidents.pipeline.StateSeed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,8 +132,7 @@ public final class ContextFactory {
                 : new CodecArchiveEncoder(settings.archiveCodec());
         GraphOutputs outputs = IncidentGraph.build(lines, settings.graph(),
                 new Pseudonymizer(settings.pseudonymKeyFile()), archive, seed,
-                settings.surgeLimits() == null ? SurgeLimitsSource.threshold(settings.graph())
-                        : SurgeLimitsFile.source(settings.surgeLimits()));
+                SurgeLimitsFile.sourceFor(settings));
         AlertPublisher alerts = settings.alertsTopic() == null ? null
                 : new AlertPublisher(settings.kafkaBootstrap(), settings.alertsTopic(), settings.groupId(),
                         settings.kafkaConsumerParams());

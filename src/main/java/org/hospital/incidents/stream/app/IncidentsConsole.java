@@ -52,8 +52,7 @@ final class IncidentsConsole {
         if (settings.kafkaBootstrap() != null) {
             sources.add("kafka " + String.join(",", settings.topics()));
         }
-        SurgeLimitsSource limits = settings.surgeLimits() == null ? SurgeLimitsSource.threshold(settings.graph())
-                : SurgeLimitsFile.source(settings.surgeLimits());
+        SurgeLimitsSource limits = SurgeLimitsFile.sourceFor(settings);
         IncidentsFeed feed = IncidentsFeed.start(ssc.sparkContext().sc(), new IncidentsFeed.Settings(
                 String.join(", ", sources), settings.graph().batchSeconds() * 1000L, settings.graph().windowSeconds(),
                 settings.graph().allowedLatenessSeconds(), settings.dedupHorizonHours(), limits));

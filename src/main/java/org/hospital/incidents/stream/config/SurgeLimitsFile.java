@@ -151,6 +151,16 @@ public final class SurgeLimitsFile {
     }
 
     /**
+     * @param settings validated settings
+     * @return where this run's SURGE limits come from: {@code --surge-limits} (already {@link #load loaded}), else
+     *     {@code --surge-threshold} for every ward; the one choice the graph and the Incidents tab share
+     */
+    public static SurgeLimitsSource sourceFor(Settings settings) {
+        return settings.surgeLimits() == null ? SurgeLimitsSource.threshold(settings.graph())
+                : source(settings.surgeLimits());
+    }
+
+    /**
      * @param uri the limits file, already {@link #load loaded} by this driver's start
      * @return the graph's source of limits: the URI goes into the checkpoint, the limits come from this driver's
      *     {@link #load}

@@ -251,13 +251,8 @@ public final class BatchDigest implements Serializable {
 
     /** @return the batch's CRITICAL alert lines kept, newest {@code occurredAt} first */
     public List<String> criticalNewestFirst() {
-        Integer[] order = new Integer[critical.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, (a, b) -> Long.compare(criticalOccurredAt[b], criticalOccurredAt[a]));
-        List<String> lines = new ArrayList<>(order.length);
-        for (Integer i : order) {
+        List<String> lines = new ArrayList<>(critical.size());
+        for (int i : newestFirst()) {
             lines.add(critical.get(i));
         }
         return lines;
@@ -265,14 +260,19 @@ public final class BatchDigest implements Serializable {
 
     /** @return occurredAt of the lines of {@link #criticalNewestFirst}, in the same order */
     public long[] criticalOccurredAtNewestFirst() {
-        long[] sorted = criticalOccurredAt.clone();
-        java.util.Arrays.sort(sorted);
-        for (int i = 0; i < sorted.length / 2; i++) {
-            long t = sorted[i];
-            sorted[i] = sorted[sorted.length - 1 - i];
-            sorted[sorted.length - 1 - i] = t;
+        int[] order = newestFirst();
+        long[] times = new long[order.length];
+        for (int i = 0; i < order.length; i++) {
+            times[i] = criticalOccurredAt[order[i]];
         }
-        return sorted;
+        return times;
+    }
+
+    /** The one order both views take: indexes of the kept CRITICAL alerts, newest {@code occurredAt} first. */
+    private int[] newestFirst() {
+        return java.util.stream.IntStream.range(0, critical.size()).boxed()
+                .sorted((a, b) -> Long.compare(criticalOccurredAt[b], criticalOccurredAt[a]))
+                .mapToInt(Integer::intValue).toArray();
     }
 
     /** @return the batch's SURGE alert lines */
