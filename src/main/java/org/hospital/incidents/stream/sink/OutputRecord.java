@@ -42,16 +42,6 @@ public record OutputRecord(BatchOutcomes.Output output, String line, String cons
     }
 
     /**
-     * @param output a written output
-     * @param line its JSON line
-     * @param console the text printed on the console after the batch's files are written
-     * @return a line item that is also shown on the console
-     */
-    public static OutputRecord shown(BatchOutcomes.Output output, String line, String console) {
-        return new OutputRecord(output, line, console, 1, null, null);
-    }
-
-    /**
      * @param alert an alert
      * @param line its JSON line
      * @return a line item shown on the console (the alert's message), the alert itself its figure
